@@ -1,0 +1,135 @@
+"""Admin commands: init, department/staff/client/service/reply-template add, settings."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from store import admin
+from store.db import Store
+
+from .common import AppContext, pass_app
+
+
+@click.command()
+@pass_app
+def init(app: AppContext) -> None:
+    """Create or upgrade the schema (runs the migrations)."""
+    store = Store.open(app.db_url, migrate=False)
+    try:
+        changed = store.upgrade()
+        rev = store.current_revision()
+    finally:
+        store.close()
+    click.echo(f"Schema {'upgraded' if changed else 'already'} at revision {rev}.")
+
+
+@click.group()
+def department() -> None:
+    """Departments: the queues tickets are sent to."""
+
+
+@department.command("add")
+@click.argument("name")
+@click.option("--per-incident", is_flag=True, help="The department charges support incidents.")
+@pass_app
+def department_add(app: AppContext, name: str, per_incident: bool) -> None:
+    info = admin.add_department(app.store(), name, per_incident)
+    click.echo(f"Department '{info.name}' added (id {info.id}).")
+
+
+@click.group()
+def staff() -> None:
+    """Staff members."""
+
+
+@staff.command("add")
+@click.argument("login")
+@click.option("--name", required=True)
+@click.option("--department", "departments", multiple=True, help="Repeat for several.")
+@click.option("--head", is_flag=True, help="Head of the given departments.")
+@click.option("--admin", "is_admin", is_flag=True, help="Administrator: sees and closes everything.")
+@pass_app
+def staff_add(app: AppContext, login: str, name: str, departments: tuple[str, ...], head: bool,
+              is_admin: bool) -> None:
+    info = admin.add_staff(app.store(), login, name, list(departments), head, is_admin)
+    click.echo(f"Staff member '{info.login}' added (id {info.id}).")
+
+
+@click.group()
+def client() -> None:
+    """Clients: the provider's customers."""
+
+
+@client.command("add")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--comment", default="", help="Internal comment, seen by staff only.")
+@pass_app
+def client_add(app: AppContext, email: str, name: str, comment: str) -> None:
+    info = admin.add_client(app.store(), email, name, comment)
+    click.echo(f"Client '{info.email}' added (id {info.id}).")
+
+
+@click.group()
+def service() -> None:
+    """Clients' services: domains, VPS, hosting."""
+
+
+@service.command("add")
+@click.option("--client", "client_email", required=True)
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice(["domain", "vps", "hosting", "other"]), default="other")
+@click.option("--domain")
+@pass_app
+def service_add(app: AppContext, client_email: str, name: str, kind: str, domain: str | None) -> None:
+    info = admin.add_service(app.store(), client_email, name, kind, domain)
+    click.echo(f"Service '{info.name}' added for {info.client_email} (id {info.id}).")
+
+
+@click.group("reply-template")
+def reply_template() -> None:
+    """Predefined replies, for everyone, a department or one staff member."""
+
+
+@reply_template.command("add")
+@click.argument("title")
+@click.option("--body", required=True)
+@click.option("--department")
+@click.option("--staff", "staff_login")
+@pass_app
+def reply_template_add(app: AppContext, title: str, body: str, department: str | None,
+                       staff_login: str | None) -> None:
+    info = admin.add_reply_template(app.store(), title, body, department, staff_login)
+    click.echo(f"Predefined reply '{info.title}' added (id {info.id}).")
+
+
+@click.group()
+def settings() -> None:
+    """Global settings."""
+
+
+@settings.command("get")
+@click.argument("key", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def settings_get(app: AppContext, key: str | None, as_json: bool) -> None:
+    values = admin.get_settings(app.store(), key)
+    if as_json:
+        click.echo(json.dumps(values, indent=2))
+        return
+    for k, v in values.items():
+        click.echo(f"{k} = {json.dumps(v)}")
+
+
+@settings.command("set", context_settings={"ignore_unknown_options": True})
+@click.argument("key")
+@click.argument("value")
+@pass_app
+def settings_set(app: AppContext, key: str, value: str) -> None:
+    stored = admin.set_setting(app.store(), key, value)
+    click.echo(f"{key} = {json.dumps(stored)}")
+
+
+COMMANDS = [init, department, staff, client, service, reply_template, settings]

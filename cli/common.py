@@ -1,0 +1,46 @@
+"""What every command shares: the opened store, the acting identity, and error reporting."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import click
+
+from store.db import Store
+from store.errors import BadInput, StoreError, Unavailable
+
+
+@dataclass
+class AppContext:
+    db_url: str | None
+    login: str | None
+    client_email: str | None
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.db_url)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def exit_code(error: StoreError) -> int:
+    return 2 if isinstance(error, (BadInput, Unavailable)) else 1
+
+
+class TicketTuiGroup(click.Group):
+    """Turns every StoreError into its one sentence on stderr and its exit code, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(exit_code(error))

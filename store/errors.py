@@ -1,0 +1,42 @@
+"""Typed refusals. Each carries one plain sentence meant for the person who asked.
+
+The command line maps BadInput and Unavailable to exit code 2 and every Refused to exit code 1.
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base of every error the store raises on purpose; str(error) is the sentence to show."""
+
+
+class BadInput(StoreError):
+    """The input itself is malformed: an empty name, a bad email, a negative amount."""
+
+
+class Unavailable(StoreError):
+    """The database can't be reached or opened."""
+
+
+class Refused(StoreError):
+    """A rule refuses the action; nothing was written."""
+
+
+class NotFound(Refused):
+    pass
+
+
+class NotVisible(Refused):
+    pass
+
+
+class NotAllowed(Refused):
+    pass
+
+
+class Conflict(Refused):
+    """The thing exists already (a duplicate login, department, email)."""
+
+
+class LockedByOther(Refused):
+    """The ticket is locked by another staff member; the sentence says who and since when."""

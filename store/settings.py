@@ -1,0 +1,99 @@
+"""Global settings and per-staff settings: typed, with defaults, validated on the way in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import BadInput
+from .models import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    kind: type
+    default: Any
+    description: str
+    check: Callable[[Any], str | None] = lambda v: None  # returns the refusal, if any
+
+
+def _at_least(n: int) -> Callable[[Any], str | None]:
+    return lambda v: None if v >= n else f"must be at least {n}"
+
+
+GLOBAL_SETTINGS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec("use_priority", bool, False, "Use priority in tickets"),
+        SettingSpec("staff_sets_priority", bool, False,
+                    "Provider staff sets the priority (clients can't)"),
+        SettingSpec("attachment_max_bytes", int, 10 * 1024 * 1024,
+                    "Largest attachment accepted, in bytes", _at_least(1)),
+        SettingSpec("message_max_chars", int, 1_000_000,
+                    "Longest message accepted, in characters", _at_least(1)),
+        SettingSpec("lock_timeout_minutes", int, 0,
+                    "Idle locks are released after this many minutes (0 = never)", _at_least(0)),
+    )
+}
+
+
+def parse_value(spec: SettingSpec, raw: str) -> Any:
+    """Turns command-line text into the setting's type, or refuses with one sentence."""
+    text = raw.strip()
+    if spec.kind is bool:
+        lowered = text.lower()
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+        raise BadInput(f"'{raw}' is not a valid value for {spec.key}; use true or false.")
+    if spec.kind is int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise BadInput(f"'{raw}' is not a valid value for {spec.key}; use a whole number.") from None
+    else:
+        value = spec.kind(text)
+    problem = spec.check(value)
+    if problem:
+        raise BadInput(f"{spec.key} {problem}.")
+    return value
+
+
+def spec_for(key: str) -> SettingSpec:
+    try:
+        return GLOBAL_SETTINGS[key]
+    except KeyError:
+        known = ", ".join(sorted(GLOBAL_SETTINGS))
+        raise BadInput(f"'{key}' is not a setting; the settings are: {known}.") from None
+
+
+def get_all(session: Session) -> dict[str, Any]:
+    values = {key: spec.default for key, spec in GLOBAL_SETTINGS.items()}
+    for row in session.scalars(select(Setting)):
+        if row.key in GLOBAL_SETTINGS:
+            values[row.key] = json.loads(row.value)
+    return values
+
+
+def get(session: Session, key: str) -> Any:
+    spec = spec_for(key)
+    row = session.get(Setting, key)
+    return spec.default if row is None else json.loads(row.value)
+
+
+def put(session: Session, key: str, raw: str) -> Any:
+    spec = spec_for(key)
+    value = parse_value(spec, raw)
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=json.dumps(value)))
+    else:
+        row.value = json.dumps(value)
+    return value

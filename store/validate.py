@@ -1,0 +1,75 @@
+"""Input checks shared by every face: each refuses with one plain sentence (BadInput)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .errors import BadInput
+
+# Deliberately simple: one @, a dot in the domain, no spaces or control characters.
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]*$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def text_field(value: str, what: str, max_len: int, *, allow_empty: bool = False) -> str:
+    """A one-line text: surrounding spaces trimmed, not empty (unless allowed), bounded."""
+    value = (value or "").strip()
+    if not value and not allow_empty:
+        raise BadInput(f"The {what} can't be empty.")
+    if len(value) > max_len:
+        raise BadInput(f"The {what} is {len(value)} characters long; the limit is {max_len}.")
+    if any(ch in value for ch in "\r\n\x00"):
+        raise BadInput(f"The {what} must be a single line.")
+    return value
+
+
+def email(value: str) -> str:
+    value = (value or "").strip().lower()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise BadInput(f"'{value}' is not a valid email address.")
+    return value
+
+
+def login(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise BadInput("The login can't be empty.")
+    if len(value) > 63 or not _LOGIN.match(value):
+        raise BadInput(
+            f"'{value}' is not a valid login: use lower-case letters, digits, '_', '.' or '-', "
+            "starting with a letter, at most 63 characters."
+        )
+    return value
+
+
+def domain(value: str) -> str:
+    value = (value or "").strip().lower().rstrip(".")
+    if not _DOMAIN.match(value):
+        raise BadInput(f"'{value}' is not a valid domain name.")
+    return value
+
+
+def amount_cents(value: str | int | Decimal, what: str = "amount") -> int:
+    """A positive money amount with at most two decimals, returned in cents."""
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise BadInput(f"'{value}' is not a valid {what}; write it like 12.50.") from None
+    if not amount.is_finite() or amount <= 0:
+        raise BadInput(f"The {what} must be more than zero.")
+    if amount.as_tuple().exponent < -2:
+        raise BadInput(f"The {what} can have at most two decimals.")
+    cents = int(amount * 100)
+    if cents > 100_000_000_00:
+        raise BadInput(f"The {what} is too large.")
+    return cents
+
+
+def count(value: int, what: str, *, minimum: int = 0, maximum: int = 1_000_000) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadInput(f"The {what} must be a whole number.")
+    if value < minimum or value > maximum:
+        raise BadInput(f"The {what} must be between {minimum} and {maximum}.")
+    return value

@@ -1,0 +1,32 @@
+"""ticket-tui: the command group. Thin: it parses global options and hands over to cli/ and tui/."""
+
+from __future__ import annotations
+
+import click
+
+from cli import admin as admin_commands
+from cli.common import AppContext, TicketTuiGroup
+
+
+@click.group(cls=TicketTuiGroup, invoke_without_command=True)
+@click.option("--db", "db_url", metavar="URL", help="sqlite:///PATH or postgresql://USER@HOST/DB "
+              "(else $TICKET_TUI_DB, else a SQLite file in the user data directory).")
+@click.option("--as", "login", metavar="LOGIN", help="Act as this staff member.")
+@click.option("--client", "client_email", metavar="EMAIL", help="Act as this client.")
+@click.version_option(package_name="ticket-tui")
+@click.pass_context
+def main(ctx: click.Context, db_url: str | None, login: str | None, client_email: str | None) -> None:
+    """A keyboard-driven help desk for support staff."""
+    app = AppContext(db_url, login, client_email)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+for command in admin_commands.COMMANDS:
+    main.add_command(command)
+
+
+if __name__ == "__main__":
+    main()
