@@ -1,0 +1,64 @@
+"""Fixtures: every store test runs on SQLite and on a real PostgreSQL server the suite starts."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+
+from store.db import Store
+from tests.pgcluster import PgCluster
+
+IN_CI = os.environ.get("CI") == "true"
+_db_numbers = itertools.count()
+TEMPLATE_DB = "tt_template"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    try:
+        cluster = PgCluster().start()
+    except Exception as exc:  # noqa: BLE001 - any failure to start means "no server here"
+        reason = f"PostgreSQL server could not be started: {exc}"
+        if IN_CI:
+            pytest.fail(f"{reason} (in CI a skipped PostgreSQL test is a failure)")
+        pytest.skip(reason)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: PgCluster) -> str:
+    """A migrated database that each test's database is copied from (fast CREATE ... TEMPLATE)."""
+    pg_cluster.admin_sql(f"CREATE DATABASE {TEMPLATE_DB}")
+    Store.open(pg_cluster.url(TEMPLATE_DB)).close()
+    return TEMPLATE_DB
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster, pg_template: str):
+    name = f"tt_{os.getpid()}_{next(_db_numbers)}"
+    pg_cluster.admin_sql(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    yield pg_cluster.url(name)
+    pg_cluster.admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'tickets.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def db_url(request) -> str:
+    """The URL of an empty, migrated database of each kind."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(db_url: str):
+    s = Store.open(db_url)
+    yield s
+    s.close()
