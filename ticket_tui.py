@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli import admin as admin_commands
+from cli import tickets as ticket_commands
 from cli.common import AppContext, TicketTuiGroup
 
 
@@ -24,7 +25,7 @@ def main(ctx: click.Context, db_url: str | None, login: str | None, client_email
         click.echo(ctx.get_help())
 
 
-for command in admin_commands.COMMANDS:
+for command in admin_commands.COMMANDS + ticket_commands.COMMANDS:
     main.add_command(command)
 
 

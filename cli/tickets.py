@@ -1,0 +1,260 @@
+"""The ticket commands: a thin face over store.service, with --json as interface.md fixes it."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from datetime import datetime, time, timezone
+from pathlib import Path
+
+import click
+
+from store import service
+from store.actors import Actor, ClientActor, client_actor, staff_actor
+from store.errors import BadInput
+from store.views import NewAttachment
+
+from .common import AppContext, pass_app
+from .render import detail_json, detail_text, row_json, row_line
+
+FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+
+
+def actor_of(app: AppContext) -> Actor:
+    if app.login and app.client_email:
+        raise BadInput("Act as staff (--as) or as a client (--client), not both.")
+    if app.client_email:
+        return client_actor(app.store(), app.client_email)
+    if app.login:
+        return staff_actor(app.store(), app.login)
+    raise BadInput("Say who you are: --as LOGIN for staff, or --client EMAIL for a client.")
+
+
+def read_attachments(paths: tuple[Path, ...]) -> list[NewAttachment]:
+    files = []
+    for p in paths:
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise BadInput(f"Can't read {p}: {exc.strerror}.") from None
+        kind = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
+        files.append(NewAttachment(p.name, data, kind))
+    return files
+
+
+def parse_date(text: str) -> datetime:
+    """An ISO date or date-time; without a time zone it is UTC, a bare date means its midnight."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"'{text}' is not a date; write it like 2026-12-31 or 2026-12-31T09:00.") from None
+    if len(text.strip()) == 10:
+        value = datetime.combine(value.date(), time(0, 0))
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+@click.group()
+def ticket() -> None:
+    """Tickets: open, list, show, take, reply, close and the toolbar actions."""
+
+
+@ticket.command("new")
+@click.option("--department", required=True)
+@click.option("--subject", required=True)
+@click.option("--body", required=True)
+@click.option("--service", "service_id", type=int)
+@click.option("--priority")
+@click.option("--attach", "attach", type=FILE, multiple=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def ticket_new(app: AppContext, department, subject, body, service_id, priority, attach, as_json):
+    """A client opens a ticket (needs --client EMAIL); prints its id."""
+    actor = actor_of(app)
+    new_id = service.open_ticket(app.store(), actor, department, subject, body, service_id=service_id,
+                                 priority=priority, attachments=read_attachments(attach))
+    click.echo(json.dumps({"id": new_id}) if as_json else str(new_id))
+
+
+@ticket.command("list")
+@click.option("--view", type=click.Choice(["queue", "all", "favorites", "delayed", "abuse", "archive"]),
+              default="queue", show_default=True)
+@click.option("--filter-client", "client_email", metavar="EMAIL")
+@click.option("--search", metavar="Q")
+@click.option("--limit", type=click.IntRange(min=0), default=200, show_default=True,
+              help="At most this many tickets; 0 lists them all.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def ticket_list(app: AppContext, view, client_email, search, limit, as_json):
+    """A view of tickets, in its order (the queue: first placed, then longest waiting)."""
+    actor = actor_of(app)
+    spec = service.ListSpec(view, client_email, search)
+    rows, after = [], None
+    while limit == 0 or len(rows) < limit:
+        want = service.lists.MAX_PAGE if limit == 0 else min(service.lists.MAX_PAGE, limit - len(rows))
+        page = service.list_tickets(app.store(), actor, spec, limit=want, after=after)
+        rows += page
+        if len(page) < want:
+            break
+        after = page[-1].sort_key
+    if as_json:
+        click.echo(json.dumps([row_json(r) for r in rows], indent=2))
+    else:
+        for r in rows:
+            click.echo(row_line(r))
+
+
+@ticket.command("show")
+@click.argument("ticket_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def ticket_show(app: AppContext, ticket_id, as_json):
+    """One ticket with its messages (marks it seen; for a client, marks replies read)."""
+    actor = actor_of(app)
+    d = service.show(app.store(), actor, ticket_id)
+    staff = not isinstance(actor, ClientActor)
+    click.echo(json.dumps(detail_json(d, staff=staff), indent=2) if as_json else detail_text(d, staff=staff))
+
+
+@ticket.command("take")
+@click.argument("ticket_id", type=int)
+@click.option("--force", is_flag=True, help="Take over another staff member's lock.")
+@pass_app
+def ticket_take(app: AppContext, ticket_id, force):
+    """Assign ticket to me."""
+    lock = service.take(app.store(), actor_of(app), ticket_id, force=force)
+    extra = f" (taken over from {lock.took_over_from})" if lock.took_over_from else ""
+    click.echo(f"Ticket #{ticket_id} is assigned to you{extra}.")
+
+
+@ticket.command("reply")
+@click.argument("ticket_id", type=int)
+@click.option("--body", default="")
+@click.option("--internal", default="", help="Internal comment, seen by staff only.")
+@click.option("--close", is_flag=True, help="Ok: reply, then close for you and release the lock.")
+@click.option("--attach", "attach", type=FILE, multiple=True)
+@click.option("--charge", metavar="AMOUNT", help="Charge the client, e.g. 12.50.")
+@click.option("--incidents", type=int, help="Support incidents charged (per-incident departments).")
+@click.option("--top", is_flag=True, help="Place at the beginning of the queue.")
+@click.option("--priority")
+@pass_app
+def ticket_reply(app: AppContext, ticket_id, body, internal, close, attach, charge, incidents, top,
+                 priority):
+    """Staff: Send reply (Ok with --close). Client: a message to support."""
+    actor = actor_of(app)
+    files = read_attachments(attach)
+    if isinstance(actor, ClientActor):
+        if internal or close or charge or incidents is not None or top or priority:
+            raise BadInput("A client can only send --body and --attach.")
+        message_id = service.client_reply(app.store(), actor, ticket_id, body, files)
+        click.echo(f"Message #{message_id} sent.")
+        return
+    result = service.reply(app.store(), actor, ticket_id, body, internal=internal, close=close,
+                           attachments=files, charge=charge, incidents=incidents,
+                           top=True if top else None, priority=priority)
+    done = "Replied and closed" if result.closed and result.reply_id else "Closed" if result.closed else "Sent"
+    click.echo(f"{done}: ticket #{ticket_id}.")
+
+
+@ticket.command("close")
+@click.argument("ticket_id", type=int)
+@pass_app
+def ticket_close(app: AppContext, ticket_id):
+    """Close the ticket for you (an administrator: for everyone)."""
+    service.close(app.store(), actor_of(app), ticket_id)
+    click.echo(f"Closed: ticket #{ticket_id}.")
+
+
+@ticket.command("unlock")
+@click.argument("ticket_id", type=int)
+@pass_app
+def ticket_unlock(app: AppContext, ticket_id):
+    """Release the ticket's lock (administrators)."""
+    service.unlock(app.store(), actor_of(app), ticket_id)
+    click.echo(f"Unlocked: ticket #{ticket_id}.")
+
+
+@ticket.command("assign")
+@click.argument("ticket_id", type=int)
+@click.option("--department")
+@click.option("--staff", "staff_login")
+@pass_app
+def ticket_assign(app: AppContext, ticket_id, department, staff_login):
+    """Redirect the ticket to a department or a staff member."""
+    text = service.assign(app.store(), actor_of(app), ticket_id, department=department, staff=staff_login)
+    click.echo(text)
+
+
+@ticket.command("delay")
+@click.argument("ticket_id", type=int)
+@click.option("--until", "until", metavar="DATE", help="ISO date or date-time (UTC unless given).")
+@click.option("--end", is_flag=True, help="End the delay now.")
+@pass_app
+def ticket_delay(app: AppContext, ticket_id, until, end):
+    """Hide the ticket from the queue until a date."""
+    if bool(until) == bool(end):
+        raise BadInput("Give --until DATE, or --end to end the delay.")
+    when = None if end else parse_date(until)
+    service.delay(app.store(), actor_of(app), ticket_id, when)
+    click.echo(f"Ticket #{ticket_id} " + ("is back in the queue." if end else f"is delayed until {when.isoformat()}."))
+
+
+@ticket.command("summary")
+@click.argument("ticket_id", type=int)
+@click.argument("text")
+@pass_app
+def ticket_summary(app: AppContext, ticket_id, text):
+    """Set the ticket's summary (staff only)."""
+    service.set_summary(app.store(), actor_of(app), ticket_id, text)
+    click.echo(f"Summary saved: ticket #{ticket_id}.")
+
+
+@ticket.command("favorite")
+@click.argument("ticket_id", type=int)
+@click.option("--remove", is_flag=True)
+@pass_app
+def ticket_favorite(app: AppContext, ticket_id, remove):
+    """Add the ticket to your favorites (or --remove it)."""
+    on = service.set_favorite(app.store(), actor_of(app), ticket_id, not remove)
+    click.echo(f"Ticket #{ticket_id} {'is a favorite' if on else 'is no longer a favorite'}.")
+
+
+@ticket.command("split")
+@click.argument("ticket_id", type=int)
+@click.option("--from-message", "message_id", type=int, required=True)
+@pass_app
+def ticket_split(app: AppContext, ticket_id, message_id):
+    """Move a message and all later ones to a new ticket; prints its id."""
+    click.echo(str(service.split(app.store(), actor_of(app), ticket_id, message_id)))
+
+
+@ticket.command("edit-message")
+@click.argument("message_id", type=int)
+@click.option("--body", required=True)
+@pass_app
+def ticket_edit_message(app: AppContext, message_id, body):
+    """Edit a message; the earlier text is kept as its history."""
+    service.edit_message(app.store(), actor_of(app), message_id, body)
+    click.echo(f"Message #{message_id} edited.")
+
+
+@ticket.command("abuse")
+@click.argument("ticket_id", type=int)
+@click.option("--kind", required=True)
+@click.option("--description", required=True)
+@pass_app
+def ticket_abuse(app: AppContext, ticket_id, kind, description):
+    """Register an abuse case linked to the ticket, its client and service."""
+    case = service.register_abuse(app.store(), actor_of(app), ticket_id, kind, description)
+    click.echo(f"Abuse case #{case} registered.")
+
+
+@ticket.command("archive")
+@click.argument("ticket_id", type=int)
+@pass_app
+def ticket_archive(app: AppContext, ticket_id):
+    """Move a ticket to your Archive (clients)."""
+    service.archive(app.store(), actor_of(app), ticket_id)
+    click.echo(f"Ticket #{ticket_id} is in the archive.")
+
+
+COMMANDS = [ticket]

@@ -1,0 +1,177 @@
+"""What every ticket action shares: loading with a row lock, visibility, the lock check,
+holders, events and seen marks. Actions call these inside one write transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, or_, select, true
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from .. import types
+from ..actors import Actor, ClientActor, StaffActor
+from ..errors import LockedByOther, NotAllowed, NotFound, NotVisible
+from ..models import Holder, Membership, SeenMark, Staff, Ticket, TicketEvent
+
+
+def now() -> datetime:
+    return types.utcnow()
+
+
+def fmt_time(t: datetime) -> str:
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def load_ticket(s: Session, ticket_id: int, *, for_write: bool = True) -> Ticket:
+    """The ticket, row-locked when writing (PostgreSQL; SQLite's IMMEDIATE write already is)."""
+    query = select(Ticket).where(Ticket.id == ticket_id)
+    if for_write:
+        query = query.with_for_update()
+    ticket = s.scalar(query)
+    if ticket is None:
+        raise NotFound(f"There is no ticket #{ticket_id}.")
+    return ticket
+
+
+def staff_visible(actor: StaffActor) -> ColumnElement[bool]:
+    """SQL: the ticket is visible to this staff member (admin, a holding department, or held)."""
+    if actor.is_admin:
+        return true()
+    mine = [Holder.staff_id == actor.id]
+    if actor.department_ids:
+        mine.append(Holder.department_id.in_(actor.department_ids))
+    return exists().where(Holder.ticket_id == Ticket.id, or_(*mine))
+
+
+def check_visible(s: Session, actor: Actor, ticket: Ticket) -> None:
+    if isinstance(actor, ClientActor):
+        if ticket.client_id != actor.id:
+            raise NotFound(f"There is no ticket #{ticket.id}.")
+        return
+    if actor.is_admin:
+        return
+    visible = s.scalar(select(staff_visible(actor)).where(Ticket.id == ticket.id))
+    if not visible:
+        raise NotVisible(f"Ticket #{ticket.id} is not held by your departments, so you can't see it.")
+
+
+def refuse_if_archived(ticket: Ticket) -> None:
+    """An archived ticket has no open holder; it comes back when its client writes again."""
+    if ticket.archived_at is not None:
+        raise NotAllowed(
+            f"Ticket #{ticket.id} is in the client's archive; it comes back when the client writes."
+        )
+
+
+def require_staff(actor: Actor, what: str) -> StaffActor:
+    if not isinstance(actor, StaffActor):
+        raise NotAllowed(f"Only staff can {what}.")
+    return actor
+
+
+def require_client(actor: Actor, what: str) -> ClientActor:
+    if not isinstance(actor, ClientActor):
+        raise NotAllowed(f"Only the client can {what}.")
+    return actor
+
+
+def lock_sentence(s: Session, ticket: Ticket) -> str:
+    holder = s.get(Staff, ticket.locked_by_id)
+    since = fmt_time(ticket.locked_at) if ticket.locked_at else "an unknown time"
+    return (f"Ticket #{ticket.id} is locked by {holder.login} ({holder.name}) since {since}.")
+
+
+def require_lock(s: Session, actor: StaffActor, ticket: Ticket, token: str | None) -> None:
+    """Writes under the lock re-check it here, in their own transaction, against the token."""
+    if ticket.locked_by_id == actor.id:
+        if token is None or token == ticket.lock_token:
+            return
+        raise LockedByOther(
+            f"Your earlier lock on ticket #{ticket.id} was replaced at "
+            f"{fmt_time(ticket.locked_at)}; reopen the ticket to go on."
+        )
+    if ticket.locked_by_id is None:
+        raise NotAllowed(
+            f"Ticket #{ticket.id} is not assigned to you; choose \"Assign ticket to me\" first."
+        )
+    raise LockedByOther(lock_sentence(s, ticket))
+
+
+def holder_of(s: Session, ticket_id: int, *, department_id: int | None = None,
+              staff_id: int | None = None) -> Holder | None:
+    if department_id is not None:
+        cond = Holder.department_id == department_id
+    else:
+        cond = Holder.staff_id == staff_id
+    return s.scalar(select(Holder).where(Holder.ticket_id == ticket_id, cond))
+
+
+def open_holder(s: Session, ticket: Ticket, at: datetime, *, department_id: int | None = None,
+                staff_id: int | None = None) -> None:
+    holder = holder_of(s, ticket.id, department_id=department_id, staff_id=staff_id)
+    if holder is None:
+        s.add(Holder(ticket_id=ticket.id, department_id=department_id, staff_id=staff_id,
+                     is_open=True, opened_at=at))
+    elif not holder.is_open:
+        holder.is_open, holder.opened_at, holder.closed_at = True, at, None
+    ticket.is_open = True
+
+
+def close_holders_for(s: Session, actor: StaffActor, ticket: Ticket, at: datetime) -> int:
+    """Ok / Close: the actor's own holder and their departments'; an admin's closes all."""
+    query = select(Holder).where(Holder.ticket_id == ticket.id, Holder.is_open)
+    if not actor.is_admin:
+        mine = [Holder.staff_id == actor.id]
+        if actor.department_ids:
+            mine.append(Holder.department_id.in_(actor.department_ids))
+        query = query.where(or_(*mine))
+    closed = 0
+    for holder in s.scalars(query):
+        holder.is_open, holder.closed_at = False, at
+        closed += 1
+    s.flush()
+    ticket.is_open = bool(s.scalar(select(exists().where(Holder.ticket_id == ticket.id, Holder.is_open))))
+    return closed
+
+
+def in_holding_department(s: Session, actor: StaffActor, ticket: Ticket) -> bool:
+    if not actor.department_ids:
+        return False
+    return bool(s.scalar(select(exists().where(
+        Holder.ticket_id == ticket.id, Holder.department_id.in_(actor.department_ids)))))
+
+
+def upsert(s: Session, model, values: dict, keys: list[str], update: list[str]) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE on either dialect (no race between two sessions)."""
+    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(model).values(**values)
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={k: values[k] for k in update})
+    s.execute(stmt)
+
+
+def mark_seen(s: Session, actor: StaffActor, ticket_id: int, at: datetime) -> None:
+    upsert(s, SeenMark, {"staff_id": actor.id, "ticket_id": ticket_id, "seen_at": at},
+           ["staff_id", "ticket_id"], ["seen_at"])
+
+
+def record(s: Session, actor: Actor | None, ticket: Ticket, action: str, detail: str = "",
+           *, at: datetime, activity: bool = True) -> None:
+    """A line of the ticket's history. Activity moves the ticket up in All tickets and counts as
+    "new" for others; the actor has seen their own change."""
+    s.add(TicketEvent(
+        ticket_id=ticket.id, action=action, detail=detail, created_at=at,
+        staff_id=actor.id if isinstance(actor, StaffActor) else None,
+        client_id=actor.id if isinstance(actor, ClientActor) else None,
+    ))
+    if activity:
+        ticket.updated_at = at
+        if isinstance(actor, StaffActor):
+            s.flush()
+            mark_seen(s, actor, ticket.id, at)
+
+
+def membership_departments(s: Session, staff_id: int) -> set[int]:
+    return set(s.scalars(select(Membership.department_id).where(Membership.staff_id == staff_id)))

@@ -1,0 +1,72 @@
+"""Posting messages and attachments, with the size limits of the global settings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from .. import settings
+from ..errors import BadInput
+from ..models import Attachment, Message, Ticket
+from ..views import NewAttachment
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]")
+
+
+def check_body(s: Session, body: str, what: str = "message") -> str:
+    limit = settings.get(s, "message_max_chars")
+    if len(body) > limit:
+        raise BadInput(f"The {what} is {len(body)} characters long; the limit is {limit}.")
+    if "\x00" in body:
+        raise BadInput(f"The {what} contains a NUL character, which can't be stored.")
+    return body
+
+
+def safe_file_name(name: str) -> str:
+    """Only the last path component, no control characters or separators, at most 255 chars."""
+    base = re.split(r"[/\\]", name)[-1]
+    base = unicodedata.normalize("NFC", _UNSAFE_NAME.sub("_", base)).strip()
+    if base in ("", ".", ".."):
+        base = "attachment"
+    if len(base) > 255:
+        stem, dot, ext = base.rpartition(".")
+        keep = ext[:16] if dot and len(ext) <= 16 else ""
+        base = base[: 255 - len(keep) - 1] + "." + keep if keep else base[:255]
+    return base
+
+
+def check_attachments(s: Session, files: Sequence[NewAttachment]) -> list[NewAttachment]:
+    limit = settings.get(s, "attachment_max_bytes")
+    for f in files:
+        if len(f.data) > limit:
+            raise BadInput(
+                f"The file '{safe_file_name(f.name)}' is {len(f.data)} bytes; the limit is {limit} bytes."
+            )
+    return list(files)
+
+
+def add_message(
+    s: Session, ticket: Ticket, kind: str, body: str, at: datetime, *,
+    staff_id: int | None = None, client_id: int | None = None,
+    attachments: Sequence[NewAttachment] = (),
+) -> Message:
+    message = Message(ticket_id=ticket.id, kind=kind, body=body, created_at=at,
+                      author_staff_id=staff_id, author_client_id=client_id)
+    s.add(message)
+    s.flush()
+    for f in attachments:
+        s.add(Attachment(
+            message_id=message.id, name=safe_file_name(f.name),
+            content_type=(f.content_type or "application/octet-stream")[:127],
+            size=len(f.data), sha256=hashlib.sha256(f.data).hexdigest(), data=f.data,
+        ))
+    return message
+
+
+def system_message(s: Session, ticket: Ticket, body: str, at: datetime) -> Message:
+    return add_message(s, ticket, "system", body, at)

@@ -1,0 +1,123 @@
+"""What clients do: open a ticket, write to it, archive it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from .. import settings, validate
+from ..actors import Actor
+from ..admin import department_by_name
+from ..db import Store
+from ..errors import BadInput, NotAllowed
+from ..models import Department, Holder, Service, Ticket
+from ..status import DEFAULT_PRIORITY, parse_priority
+from ..views import NewAttachment
+from ._common import check_visible, load_ticket, now, open_holder, record, require_client
+from ._posting import add_message, check_attachments, check_body
+
+
+def open_ticket(
+    store: Store, actor: Actor, department: str | int, subject: str, body: str, *,
+    service_id: int | None = None, priority: str | int | None = None,
+    attachments: Sequence[NewAttachment] = (),
+) -> int:
+    """A client opens a ticket; it is held, open, by the department they chose. Returns its id."""
+    client = require_client(actor, "open a ticket")
+    subject = validate.text_field(subject, "subject", 200)
+    if not body.strip():
+        raise BadInput("The message can't be empty.")
+    with store.write() as s:
+        check_body(s, body)
+        files = check_attachments(s, attachments)
+        if isinstance(department, int):
+            dept = s.get(Department, department)
+            if dept is None:
+                raise BadInput(f"There is no department #{department}.")
+        else:
+            dept = department_by_name(s, department)
+        if service_id is not None:
+            svc = s.get(Service, service_id)
+            if svc is None or svc.client_id != client.id:
+                raise BadInput(f"Service #{service_id} is not one of your services.")
+        level = DEFAULT_PRIORITY
+        if priority is not None:
+            opts = settings.get_all(s)
+            if not opts["use_priority"]:
+                raise BadInput("Priorities are not used in tickets here.")
+            if opts["staff_sets_priority"]:
+                raise BadInput("The provider's staff set the priority; open the ticket without one.")
+            level = parse_priority(priority)
+        at = now()
+        ticket = Ticket(
+            client_id=client.id, subject=subject, department_id=dept.id, service_id=service_id,
+            priority=level, is_open=True, awaiting_staff=True, waiting_since=at,
+            created_at=at, updated_at=at,
+        )
+        s.add(ticket)
+        s.flush()
+        s.add(Holder(ticket_id=ticket.id, department_id=dept.id, is_open=True, opened_at=at))
+        add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
+        record(s, client, ticket, "opened", f"in {dept.name}", at=at)
+        return ticket.id
+
+
+def client_reply(store: Store, actor: Actor, ticket_id: int, body: str,
+                 attachments: Sequence[NewAttachment] = ()) -> int:
+    """A client message: reopens the responsible department (and staff member), ends a delay,
+    takes the ticket out of the archive. Returns the message id."""
+    client = require_client(actor, "write as the client")
+    if not body.strip():
+        raise BadInput("The message can't be empty.")
+    with store.write() as s:
+        ticket = load_ticket(s, ticket_id)
+        check_visible(s, client, ticket)
+        check_body(s, body)
+        files = check_attachments(s, attachments)
+        at = now()
+        message = add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
+        open_holder(s, ticket, at, department_id=ticket.department_id)
+        if ticket.responsible_staff_id is not None:
+            open_holder(s, ticket, at, staff_id=ticket.responsible_staff_id)
+        if ticket.archived_at is not None:
+            ticket.archived_at = None
+            record(s, client, ticket, "unarchived", "by a client message", at=at)
+        ticket.delayed_until = None
+        ticket.client_unread = 0
+        if not ticket.awaiting_staff:
+            ticket.awaiting_staff, ticket.waiting_since = True, at
+        record(s, client, ticket, "client_message", f"message #{message.id}", at=at)
+        return message.id
+
+
+def archive(store: Store, actor: Actor, ticket_id: int) -> None:
+    """The client moves a ticket to the Archive; refused while any holder is open."""
+    client = require_client(actor, "archive a ticket")
+    with store.write() as s:
+        ticket = load_ticket(s, ticket_id)
+        check_visible(s, client, ticket)
+        if ticket.archived_at is not None:
+            raise NotAllowed(f"Ticket #{ticket.id} is in the archive already.")
+        if ticket.is_open:
+            raise NotAllowed(
+                f"Ticket #{ticket.id} is In progress: support is still working on it, so it can't "
+                "be archived until they close it."
+            )
+        at = now()
+        ticket.archived_at = at
+        ticket.client_unread = 0
+        ticket.delayed_until = None
+        record(s, client, ticket, "archived", at=at)
+
+
+def my_services(store: Store, actor: Actor) -> list[tuple[int, str, str, str | None]]:
+    client = require_client(actor, "list their services")
+    with store.read() as s:
+        rows = s.scalars(select(Service).where(Service.client_id == client.id).order_by(Service.id))
+        return [(r.id, r.name, r.kind, r.domain) for r in rows]
+
+
+def departments(store: Store) -> list[str]:
+    with store.read() as s:
+        return list(s.scalars(select(Department.name).order_by(Department.name)))

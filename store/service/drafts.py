@@ -1,0 +1,109 @@
+"""Drafts (an unsent reply is never lost) and predefined replies with placeholders."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from ..actors import Actor, ClientActor, StaffActor
+from ..db import Store
+from ..errors import NotFound
+from ..models import Client, Department, Draft, ReplyTemplate, Staff
+from ..views import DraftView, TemplateView
+from ._common import check_visible, load_ticket, now
+from ._posting import check_body
+
+PLACEHOLDERS = ("{client_name}", "{ticket_id}", "{staff_name}")
+
+
+def _owner(actor: Actor) -> dict:
+    if isinstance(actor, StaffActor):
+        return {"staff_id": actor.id, "client_id": None}
+    return {"staff_id": None, "client_id": actor.id}
+
+
+def save_draft(store: Store, actor: Actor, ticket_id: int, body: str, internal_comment: str = "") -> None:
+    """Saves (or, when both texts are empty, drops) the actor's draft for the ticket."""
+    with store.write() as s:
+        ticket = load_ticket(s, ticket_id, for_write=False)
+        check_visible(s, actor, ticket)
+        check_body(s, body, "draft")
+        check_body(s, internal_comment, "draft's internal comment")
+        owner = _owner(actor)
+        key = "staff_id" if owner["staff_id"] else "client_id"
+        existing = s.scalar(select(Draft).where(Draft.ticket_id == ticket.id,
+                                                getattr(Draft, key) == owner[key]))
+        if not body and not internal_comment:
+            if existing is not None:
+                s.delete(existing)
+            return
+        if isinstance(actor, ClientActor):
+            internal_comment = ""
+        values = {"ticket_id": ticket.id, **owner, "body": body,
+                  "internal_comment": internal_comment, "updated_at": now()}
+        if existing is None:
+            s.add(Draft(**values))
+        else:
+            existing.body, existing.internal_comment = body, internal_comment
+            existing.updated_at = values["updated_at"]
+
+
+def get_draft(store: Store, actor: Actor, ticket_id: int) -> DraftView | None:
+    with store.read() as s:
+        ticket = load_ticket(s, ticket_id, for_write=False)
+        check_visible(s, actor, ticket)
+        owner = _owner(actor)
+        key = "staff_id" if owner["staff_id"] else "client_id"
+        d = s.scalar(select(Draft).where(Draft.ticket_id == ticket.id, getattr(Draft, key) == owner[key]))
+        return None if d is None else DraftView(d.ticket_id, d.body, d.internal_comment, d.updated_at)
+
+
+def drop_draft(store: Store, actor: Actor, ticket_id: int) -> None:
+    save_draft(store, actor, ticket_id, "", "")
+
+
+def templates_for(store: Store, actor: StaffActor) -> list[TemplateView]:
+    """Predefined replies offered to this staff member: everyone's, their departments', theirs."""
+    with store.read() as s:
+        scopes = [(ReplyTemplate.department_id.is_(None) & ReplyTemplate.staff_id.is_(None)),
+                  ReplyTemplate.staff_id == actor.id]
+        if actor.department_ids:
+            scopes.append(ReplyTemplate.department_id.in_(actor.department_ids))
+        rows = s.execute(
+            select(ReplyTemplate, Department.name, Staff.login)
+            .outerjoin(Department, Department.id == ReplyTemplate.department_id)
+            .outerjoin(Staff, Staff.id == ReplyTemplate.staff_id)
+            .where(or_(*scopes)).order_by(ReplyTemplate.title, ReplyTemplate.id)
+        ).all()
+        out = []
+        for tpl, dept, login in rows:
+            scope = f"department: {dept}" if dept else f"staff: {login}" if login else "all"
+            out.append(TemplateView(tpl.id, tpl.title, tpl.body, scope))
+        return out
+
+
+def render_template(store: Store, actor: StaffActor, template_id: int, ticket_id: int) -> str:
+    """The template's body with {client_name}, {ticket_id} and {staff_name} filled in.
+    Only these exact placeholders are replaced: other braces in the text stay as written."""
+    offered = {t.id: t for t in templates_for(store, actor)}
+    if template_id not in offered:
+        raise NotFound(f"There is no predefined reply #{template_id} for you.")
+    with store.read() as s:
+        ticket = load_ticket(s, ticket_id, for_write=False)
+        check_visible(s, actor, ticket)
+        client = s.get(Client, ticket.client_id)
+    values = {"{client_name}": client.name, "{ticket_id}": str(ticket.id), "{staff_name}": actor.name}
+    body = offered[template_id].body
+    out, i = [], 0
+    while i < len(body):
+        for key, value in values.items():
+            if body.startswith(key, i):
+                out.append(value)
+                i += len(key)
+                break
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
+
+
+

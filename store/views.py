@@ -1,0 +1,165 @@
+"""Plain values the service hands to the faces: no ORM object ever leaves the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    """One line of a ticket list."""
+
+    id: int
+    subject: str
+    client_email: str
+    client_name: str
+    department: str
+    status: str
+    priority: int
+    placed_first: bool
+    locked_by: str | None
+    locked_at: datetime | None
+    delayed_until: datetime | None
+    favorite: bool
+    new_since_seen: bool
+    awaiting_staff: bool
+    waiting_since: datetime
+    updated_at: datetime
+    archived: bool
+    sort_key: tuple = field(compare=False, repr=False, default=())
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    kind: str
+    author: str  # a staff login, a client email, or "system"
+    author_name: str
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+    attachments: tuple[AttachmentView, ...]
+
+
+@dataclass(frozen=True)
+class ChargeView:
+    id: int
+    amount_cents: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HolderView:
+    kind: str  # "department" or "staff"
+    name: str
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    id: int
+    name: str
+    kind: str
+    domain: str | None
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    id: int
+    subject: str
+    status: str
+    client_email: str
+    client_name: str
+    department: str
+    responsible_staff: str | None
+    service: ServiceView | None
+    priority: int
+    placed_first: bool
+    locked_by: str | None
+    locked_by_name: str | None
+    locked_at: datetime | None
+    lock_token: str | None  # only given to the lock's holder
+    delayed_until: datetime | None
+    archived_at: datetime | None
+    favorite: bool
+    summary: str | None  # None for clients
+    incidents: int
+    created_at: datetime
+    updated_at: datetime
+    split_from: int | None
+    holders: tuple[HolderView, ...]
+    messages: tuple[MessageView, ...]
+    charges: tuple[ChargeView, ...]
+
+    @property
+    def assigned_to(self) -> str:
+        """The "Ticket information: The ticket is assigned to ..." line's names."""
+        names = [h.name for h in self.holders if h.is_open]
+        return ", ".join(names) if names else "nobody (closed in the admin area)"
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    ticket_id: int
+    login: str
+    token: str
+    locked_at: datetime
+    took_over_from: str | None
+
+
+@dataclass(frozen=True)
+class ClientCard:
+    """The Information action: what staff may know about the ticket's client."""
+
+    id: int
+    email: str
+    name: str
+    registered_at: datetime
+    internal_comment: str
+    balance_cents: int
+    incidents_left: int
+    services: tuple[ServiceView, ...]
+
+
+@dataclass(frozen=True)
+class DraftView:
+    ticket_id: int
+    body: str
+    internal_comment: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TemplateView:
+    id: int
+    title: str
+    body: str
+    scope: str  # "all", "department: NAME" or "staff: LOGIN"
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    """A file to attach, as the face read it."""
+
+    name: str
+    data: bytes
+    content_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: int
+    action: str
+    who: str
+    detail: str
+    created_at: datetime
