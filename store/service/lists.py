@@ -96,9 +96,10 @@ def _escape_like(text: str) -> str:
 def _after(order: list[tuple], key: tuple, backwards: bool):
     """Rows strictly after key in the order (or before it, when going backwards)."""
     alternatives = []
+    values = [literal(v, col.type) for v, (col, _) in zip(key, order)]
     for i, (col, desc) in enumerate(order):
-        later = (col < key[i]) if (desc != backwards) else (col > key[i])
-        equal_before = [c == key[j] for j, (c, _) in enumerate(order[:i])]
+        later = (col < values[i]) if (desc != backwards) else (col > values[i])
+        equal_before = [c == values[j] for j, (c, _) in enumerate(order[:i])]
         alternatives.append(and_(*equal_before, later))
     return or_(*alternatives)
 
