@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from cli import admin as admin_commands
 from cli import tickets as ticket_commands
+from cli import tui_launch
 from cli.common import AppContext, TicketTuiGroup
+from cli.tui_launch import open_default
+from store.engine import ENV_VAR
+from tui.config import load_config
 
 
 @click.group(cls=TicketTuiGroup, invoke_without_command=True)
@@ -18,14 +24,17 @@ from cli.common import AppContext, TicketTuiGroup
 @click.pass_context
 def main(ctx: click.Context, db_url: str | None, login: str | None, client_email: str | None) -> None:
     """A keyboard-driven help desk for support staff."""
-    app = AppContext(db_url, login, client_email)
+    config = load_config()
+    if db_url is None and not os.environ.get(ENV_VAR):
+        db_url = config.db
+    app = AppContext(db_url, login or (None if client_email else config.login), client_email, config)
     ctx.obj = app
     ctx.call_on_close(app.close)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        open_default(app)
 
 
-for command in admin_commands.COMMANDS + ticket_commands.COMMANDS:
+for command in admin_commands.COMMANDS + ticket_commands.COMMANDS + tui_launch.COMMANDS:
     main.add_command(command)
 
 

@@ -9,6 +9,7 @@ import click
 
 from store.db import Store
 from store.errors import BadInput, StoreError, Unavailable
+from tui.config import Config
 
 
 @dataclass
@@ -16,12 +17,17 @@ class AppContext:
     db_url: str | None
     login: str | None
     client_email: str | None
+    config: Config = field(default_factory=Config)
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
         if self._store is None:
             self._store = Store.open(self.db_url)
         return self._store
+
+    def adopt(self, store: Store) -> None:
+        """Use a store opened elsewhere (the demo's)."""
+        self._store = store
 
     def close(self) -> None:
         if self._store is not None:

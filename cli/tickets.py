@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from datetime import datetime, time, timezone
 from pathlib import Path
 
 import click
 
-from store import service
+from store import service, validate
 from store.actors import Actor, ClientActor, client_actor, staff_actor
 from store.errors import BadInput
+from store.types import utcnow
 from store.views import NewAttachment
 
 from .common import AppContext, pass_app
@@ -40,17 +40,6 @@ def read_attachments(paths: tuple[Path, ...]) -> list[NewAttachment]:
         kind = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
         files.append(NewAttachment(p.name, data, kind))
     return files
-
-
-def parse_date(text: str) -> datetime:
-    """An ISO date or date-time; without a time zone it is UTC, a bare date means its midnight."""
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInput(f"'{text}' is not a date; write it like 2026-12-31 or 2026-12-31T09:00.") from None
-    if len(text.strip()) == 10:
-        value = datetime.combine(value.date(), time(0, 0))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 @click.group()
@@ -186,14 +175,15 @@ def ticket_assign(app: AppContext, ticket_id, department, staff_login):
 
 @ticket.command("delay")
 @click.argument("ticket_id", type=int)
-@click.option("--until", "until", metavar="DATE", help="ISO date or date-time (UTC unless given).")
+@click.option("--until", "until", metavar="DATE",
+              help="ISO date or date-time (UTC unless given), or a span such as 3d or 12h.")
 @click.option("--end", is_flag=True, help="End the delay now.")
 @pass_app
 def ticket_delay(app: AppContext, ticket_id, until, end):
     """Hide the ticket from the queue until a date."""
     if bool(until) == bool(end):
         raise BadInput("Give --until DATE, or --end to end the delay.")
-    when = None if end else parse_date(until)
+    when = None if end else validate.moment(until, utcnow())
     service.delay(app.store(), actor_of(app), ticket_id, when)
     click.echo(f"Ticket #{ticket_id} " + ("is back in the queue." if end else f"is delayed until {when.isoformat()}."))
 

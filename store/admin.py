@@ -184,3 +184,23 @@ def set_setting(store: Store, key: str, raw: str) -> object:
     settings_mod.spec_for(key)
     with store.write() as s:
         return settings_mod.put(s, key, raw)
+
+
+def list_departments(store: Store) -> list[DepartmentInfo]:
+    with store.read() as s:
+        return [DepartmentInfo(d.id, d.name, d.per_incident)
+                for d in s.scalars(select(Department).order_by(Department.name))]
+
+
+def list_staff(store: Store) -> list[StaffInfo]:
+    with store.read() as s:
+        rows = s.execute(
+            select(Membership.staff_id, Membership.is_head, Department.name)
+            .join(Department, Department.id == Membership.department_id)
+        ).all()
+        out = []
+        for st in s.scalars(select(Staff).order_by(Staff.name)):
+            mine = [r for r in rows if r.staff_id == st.id]
+            out.append(StaffInfo(st.id, st.login, st.name, st.is_admin,
+                                 tuple(r.name for r in mine), tuple(r.name for r in mine if r.is_head)))
+        return out

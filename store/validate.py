@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from .errors import BadInput
@@ -73,3 +74,26 @@ def count(value: int, what: str, *, minimum: int = 0, maximum: int = 1_000_000) 
     if value < minimum or value > maximum:
         raise BadInput(f"The {what} must be between {minimum} and {maximum}.")
     return value
+
+
+_RELATIVE = re.compile(r"^\+?(\d{1,4})\s*([mhdw])$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def moment(text: str, now: datetime) -> datetime:
+    """A point in time typed by a person: an ISO date (its midnight UTC), an ISO date-time
+    (UTC unless it says otherwise), or a span from now such as 3d, 12h, 30m or 2w."""
+    raw = (text or "").strip()
+    relative = _RELATIVE.match(raw.lower())
+    if relative:
+        amount, unit = int(relative.group(1)), _UNITS[relative.group(2)]
+        return now + timedelta(**{unit: amount})
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadInput(
+            f"'{raw}' is not a date; write it like 2026-12-31, 2026-12-31T09:00 or 3d."
+        ) from None
+    if len(raw) == 10:
+        value = datetime.combine(value.date(), time(0, 0))
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

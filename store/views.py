@@ -81,6 +81,7 @@ class TicketDetail:
     client_email: str
     client_name: str
     department: str
+    department_per_incident: bool
     responsible_staff: str | None
     service: ServiceView | None
     priority: int

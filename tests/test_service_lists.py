@@ -135,3 +135,9 @@ def test_change_marker_grows_with_every_change(desk: Desk) -> None:
     second = sv.change_marker(desk.store)
     sv.show(desk.store, desk.alice, tid)  # viewing changes nothing for others
     assert first < second == sv.change_marker(desk.store)
+
+
+def test_the_last_page(desk: Desk, clock) -> None:
+    made = [desk.open(subject=f"t{i}") for i in range(7)]
+    last = sv.list_tickets(desk.store, desk.alice, sv.ListSpec("all"), limit=3, last=True)
+    assert [r.id for r in last] == sorted(made, reverse=True)[-3:]

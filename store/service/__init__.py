@@ -15,12 +15,13 @@ from .lock import take, unlock
 from .messages import edit_message, message_history, split
 from .reading import attachment_data, history, peek, show
 from .replies import ReplyResult, close, reply, save_parameters
+from .staff_settings import my_settings, save_my_settings
 
 __all__ = [
     "ListSpec", "ReplyResult", "abuse_cases", "archive", "assign", "attachment_data",
     "change_marker", "client_card", "client_reply", "close", "count_tickets", "delay",
     "departments", "drop_draft", "edit_message", "get_draft", "history", "list_tickets",
     "message_history", "my_services", "open_ticket", "peek", "register_abuse", "render_template",
-    "reply", "save_draft", "save_parameters", "set_client_comment", "set_favorite", "set_summary",
+    "my_settings", "reply", "save_draft", "save_my_settings", "save_parameters", "set_client_comment", "set_favorite", "set_summary",
     "show", "split", "take", "templates_for", "unlock",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import and_, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from .. import settings
@@ -105,18 +105,22 @@ def _after(order: list[tuple], key: tuple, backwards: bool):
 
 
 def list_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *, limit: int = 50,
-                 after: tuple | None = None, before: tuple | None = None) -> list[TicketRow]:
-    """One page of a view, in the view's order, starting after (or ending before) a sort key."""
+                 after: tuple | None = None, before: tuple | None = None,
+                 start: tuple | None = None, last: bool = False) -> list[TicketRow]:
+    """One page of a view, in the view's order: after a sort key, before one, from one
+    (inclusive: a refresh of rows already shown), or the view's last page."""
     if not 1 <= limit <= MAX_PAGE:
         raise BadInput(f"A page holds 1 to {MAX_PAGE} tickets.")
     with store.read() as s:
         order = _order(s, actor, spec.view)
         query = _select_rows(actor).where(*_filters(s, actor, spec))
-        backwards = before is not None
+        backwards = before is not None or last
         if after is not None:
             query = query.where(_after(order, tuple(after), False))
         if before is not None:
             query = query.where(_after(order, tuple(before), True))
+        if start is not None:
+            query = query.where(not_(_after(order, tuple(start), True)))
         query = query.order_by(*[
             (c.desc() if d != backwards else c.asc()) for c, d in order
         ]).limit(limit)

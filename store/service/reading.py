@@ -63,6 +63,7 @@ def ticket_detail(s: Session, actor: Actor, ticket: Ticket) -> TicketDetail:
     return TicketDetail(
         id=ticket.id, subject=ticket.subject, status=status,
         client_email=client.email, client_name=client.name, department=department.name,
+        department_per_incident=department.per_incident,
         responsible_staff=responsible.login if responsible else None,
         service=service_view(s.get(Service, ticket.service_id) if ticket.service_id else None),
         priority=ticket.priority, placed_first=ticket.placed_first,

@@ -1,0 +1,41 @@
+"""Opening the TUIs from the command line: the staff app, and the demo."""
+
+from __future__ import annotations
+
+import click
+
+from store.actors import staff_actor
+from store.errors import BadInput
+
+from .common import AppContext, pass_app
+
+
+def run_staff_app(app: AppContext, login: str | None) -> None:
+    from tui.app import TicketApp
+
+    store = app.store()
+    actor = staff_actor(store, login) if login else None
+    TicketApp(store, actor, app.config).run()
+
+
+def open_default(app: AppContext) -> None:
+    """`ticket-tui` alone: the staff TUI (the client area with --client)."""
+    if app.client_email:
+        raise BadInput("The client area TUI is not built yet; clients can use "
+                       "'ticket-tui --client EMAIL ticket ...' meanwhile.")
+    run_staff_app(app, app.login)
+
+
+@click.command()
+@click.option("--reset", is_flag=True, help="Throw the demo database away and build it again.")
+@pass_app
+def demo(app: AppContext, reset: bool) -> None:
+    """Build a realistic demo help desk if missing, then open the TUI as its administrator."""
+    from store.demo import ensure_demo
+
+    store, info = ensure_demo(app.db_url, reset)
+    app.adopt(store)
+    run_staff_app(app, app.login or info.admin_login)
+
+
+COMMANDS = [demo]

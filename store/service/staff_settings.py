@@ -1,0 +1,58 @@
+"""A staff member's own display settings, kept in the store so they follow them to any machine."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from ..actors import Actor
+from ..db import Store
+from ..errors import BadInput
+from ..models import StaffSetting
+from ._common import require_staff, upsert
+
+STAFF_DEFAULTS: dict[str, Any] = {
+    "theme": "textual-dark",
+    "density": "normal",
+    "reading_width": 0,  # 0: the whole width
+    "hide_system_messages": False,
+    "time_format": "%Y-%m-%d %H:%M",
+}
+DENSITIES = ("compact", "normal", "relaxed")
+
+
+def _check(key: str, value: Any) -> Any:
+    if key not in STAFF_DEFAULTS:
+        raise BadInput(f"'{key}' is not a staff setting; use one of: {', '.join(STAFF_DEFAULTS)}.")
+    kind = type(STAFF_DEFAULTS[key])
+    if kind is bool and not isinstance(value, bool):
+        raise BadInput(f"{key} must be true or false.")
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 400):
+        raise BadInput(f"{key} must be a whole number from 0 to 400.")
+    if kind is str and (not isinstance(value, str) or not value.strip() or len(value) > 100):
+        raise BadInput(f"{key} must be a short text.")
+    if key == "density" and value not in DENSITIES:
+        raise BadInput(f"density must be one of: {', '.join(DENSITIES)}.")
+    return value
+
+
+def my_settings(store: Store, actor: Actor) -> dict[str, Any]:
+    me = require_staff(actor, "have display settings")
+    values = dict(STAFF_DEFAULTS)
+    with store.read() as s:
+        for row in s.scalars(select(StaffSetting).where(StaffSetting.staff_id == me.id)):
+            if row.key in values:
+                values[row.key] = json.loads(row.value)
+    return values
+
+
+def save_my_settings(store: Store, actor: Actor, changes: dict[str, Any]) -> dict[str, Any]:
+    me = require_staff(actor, "have display settings")
+    checked = {k: _check(k, v) for k, v in changes.items()}
+    with store.write() as s:
+        for key, value in checked.items():
+            upsert(s, StaffSetting, {"staff_id": me.id, "key": key, "value": json.dumps(value)},
+                   ["staff_id", "key"], ["value"])
+    return my_settings(store, actor)

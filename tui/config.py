@@ -1,0 +1,46 @@
+"""The user's config file (TOML, in the user config directory): database, identity, keymap, theme.
+
+Environment variables override the file; command-line options override both. A broken file
+never stops the app: it is reported in one sentence and the defaults are used.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_CONFIG = "TICKET_TUI_CONFIG"
+
+
+def config_path() -> Path:
+    if os.environ.get(ENV_CONFIG):
+        return Path(os.environ[ENV_CONFIG])
+    from platformdirs import user_config_path
+
+    return user_config_path("ticket-tui", appauthor=False) / "config.toml"
+
+
+@dataclass
+class Config:
+    db: str | None = None
+    login: str | None = None
+    theme: str | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None  # why the file was ignored, if it was
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    if not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return Config(problem=f"The config file {path} was ignored: {exc}.")
+    keymap = data.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
+        return Config(problem=f"The [keymap] of {path} was ignored: each entry must be id = \"keys\".")
+    text = lambda key: data.get(key) if isinstance(data.get(key), str) else None  # noqa: E731
+    return Config(db=text("db"), login=text("as"), theme=text("theme"), keymap=dict(keymap))

@@ -1,0 +1,201 @@
+"""The home screen: the ticket list, its views, the client filter, search, and live refresh."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from store import service as sv
+from store.errors import StoreError
+from store.safe_text import printable
+from store.views import TicketRow
+
+from .safe import for_markup
+from .ticket_table import Page, TicketTable
+
+VIEWS = [("queue", "Support tickets"), ("all", "All tickets"), ("favorites", "Favorites"),
+         ("delayed", "Delayed"), ("abuse", "Abuse"), ("archive", "Archive")]
+
+
+class TicketListScreen(Screen[None]):
+    BINDINGS = [
+        Binding("1", "view('queue')", "Queue", id="list.view_queue"),
+        Binding("2", "view('all')", "All", id="list.view_all"),
+        Binding("3", "view('favorites')", "Favorites", id="list.view_favorites"),
+        Binding("4", "view('delayed')", "Delayed", id="list.view_delayed"),
+        Binding("5", "view('abuse')", "Abuse", id="list.view_abuse"),
+        Binding("6", "view('archive')", "Archive", show=False, id="list.view_archive"),
+        Binding("slash", "search", "Search", id="list.search"),
+        Binding("c", "filter_client", "Filter by client", id="list.filter_client"),
+        Binding("C", "clear_filter", "Clear filter", show=False, id="list.clear_filter"),
+        Binding("r", "refresh", "Refresh", show=False, id="list.refresh"),
+        Binding("q", "app.quit", "Quit", show=False, id="list.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spec = sv.ListSpec("queue")
+        self._marker: int | None = None
+        self._position = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="list-bar"):
+            yield Static(id="views")
+            yield Static(id="chips")
+        yield Input(placeholder="Search subjects and messages; Enter to search, Esc to cancel",
+                    id="search")
+        yield TicketTable(self._fetch, id="tickets")
+        yield Static(id="list-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self._show_bar()
+        self.table.focus()
+        self.table.reset()
+        self._count()
+        self.set_interval(self.app.live_interval, self._check_changes)
+
+    @property
+    def table(self) -> TicketTable:
+        return self.query_one(TicketTable)
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.table.reload()
+            self._count()
+
+    # --- data (worker threads) ----------------------------------------------------------
+    def _fetch(self, page: Page) -> list[TicketRow]:
+        try:
+            return sv.list_tickets(self.app.store, self.app.actor, self.spec, limit=page.limit,
+                                   after=page.after, before=page.before, start=page.start,
+                                   last=page.last)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return []
+
+    @work(thread=True, exclusive=True, group="count")
+    def _count(self) -> None:
+        try:
+            total = sv.count_tickets(self.app.store, self.app.actor, self.spec)
+        except StoreError:
+            return
+        self.app.call_from_thread(self._set_total, total)
+
+    def _set_total(self, total: int) -> None:
+        self.table.total = total
+        self._show_status()
+
+    @work(thread=True, exclusive=True, group="changes")
+    def _check_changes(self) -> None:
+        """Others' changes appear without a keypress: a one-row query, then a window reload."""
+        marker = sv.change_marker(self.app.store)
+        if self._marker is not None and marker != self._marker:
+            self.app.call_from_thread(self._others_changed)
+        self._marker = marker
+
+    def _others_changed(self) -> None:
+        self.table.reload()
+        self._count()
+
+    # --- actions ------------------------------------------------------------------------
+    def action_view(self, view: str) -> None:
+        self.spec = sv.ListSpec(view, self.spec.client_email, self.spec.search)
+        self._apply()
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.value = self.spec.search or ""
+        box.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.spec = sv.ListSpec(self.spec.view, self.spec.client_email, event.value.strip() or None)
+        self.table.focus()
+        self._apply()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.display:
+            box.display = False
+            self.table.focus()
+        elif self.spec.search:
+            self.spec = sv.ListSpec(self.spec.view, self.spec.client_email, None)
+            self._apply()
+
+    def action_filter_client(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.set_client_filter(row.client_email)
+
+    def set_client_filter(self, email: str | None) -> None:
+        self.spec = sv.ListSpec(self.spec.view, email, self.spec.search)
+        self._apply()
+
+    def action_clear_filter(self) -> None:
+        self.set_client_filter(None)
+
+    def action_refresh(self) -> None:
+        self.table.reload()
+        self._count()
+
+    def _apply(self) -> None:
+        self._show_bar()
+        self.table.total = None
+        self.table.reset()
+        self._count()
+
+    @on(TicketTable.Opened)
+    def _open(self, event: TicketTable.Opened) -> None:
+        from .ticket_screen import TicketScreen
+
+        self.app.push_screen(TicketScreen(event.ticket_id))
+
+    @on(TicketTable.Moved)
+    def _moved(self, event: TicketTable.Moved) -> None:
+        self._position = event.position
+        self._show_status()
+
+    # --- painting -----------------------------------------------------------------------
+    def _show_bar(self) -> None:
+        views = Text()
+        for i, (key, title) in enumerate(VIEWS, 1):
+            style = "bold reverse" if key == self.spec.view else ""
+            views.append(f" {i} {title} ", style=style)
+            views.append(" ")
+        self.query_one("#views", Static).update(views)
+        chips = Text()
+        if self.spec.client_email:
+            chips.append(f" client: {printable(self.spec.client_email, one_line=True)} ✕ ",
+                         style="reverse")
+            chips.append(" ")
+        if self.spec.search:
+            chips.append(f" search: {printable(self.spec.search, one_line=True)} ", style="reverse")
+        self.query_one("#chips", Static).update(chips)
+
+    def _show_status(self) -> None:
+        total = self.table.total
+        counted = f"{total} tickets" if total is not None else "counting…"
+        title = dict(VIEWS)[self.spec.view]
+        self.query_one("#list-status", Static).update(
+            Text(f" {title} · {counted} · row {self._position} · live", style="dim"))
+
+    def palette_commands(self):
+        for i, (key, title) in enumerate(VIEWS, 1):
+            yield title, f"Show the {title} view", lambda k=key: self.action_view(k)
+        yield "Search", "Search subjects and messages", self.action_search
+        if self.table.current:
+            yield ("Filter by client", f"Only {for_markup(self.table.current.client_email)}'s tickets",
+                   self.action_filter_client)
+            yield "Open", f"Open ticket #{self.table.current.id}", self.table.action_open
+        if self.spec.client_email:
+            yield "Clear client filter", "Show every client's tickets", self.action_clear_filter

@@ -1,0 +1,8 @@
+"""The modals of the ticket form, each usable from the keyboard alone."""
+
+from .forms import AbuseModal, AssignModal, DelayModal, InformationModal, SettingsModal, SummaryModal
+from .messages import MessagesModal
+from .pickers import ConfirmTakeOver, QuotePicker, TemplatePicker
+
+__all__ = ["AbuseModal", "AssignModal", "ConfirmTakeOver", "DelayModal", "InformationModal",
+           "MessagesModal", "QuotePicker", "SettingsModal", "SummaryModal", "TemplatePicker"]

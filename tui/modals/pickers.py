@@ -1,0 +1,119 @@
+"""Small choosers: the take-over confirmation, a message to quote, a predefined reply."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.views import MessageView, TemplateView
+
+from ..safe import text
+from ..thread import LABELS, when
+from .base import Modal, error_line
+
+
+class ConfirmTakeOver(Modal):
+    """Asks before taking another staff member's lock."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Take over", id="takeover.yes"),
+                Binding("n", "answer(False)", "Keep", id="takeover.no")]
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static("Take over this ticket?", classes="modal-title")
+            yield Static(text(self.reason))
+            yield Static("A system message will record the take-over.", classes="hint")
+            yield error_line()
+            with Horizontal(classes="modal-buttons"):
+                yield Button("Take over (y)", id="yes", variant="warning")
+                yield Button("Keep it (n)", id="no")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class QuotePicker(Modal):
+    """Choose a message; its text is quoted into the reply."""
+
+    def __init__(self, messages: tuple[MessageView, ...]) -> None:
+        super().__init__()
+        self.messages = [m for m in messages if m.kind in ("client", "staff", "internal")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static("Quote a message", classes="modal-title")
+            yield OptionList(*[
+                Option(Text.assemble((f"#{m.id} {LABELS[m.kind]} · {when(m.created_at)}\n", "bold"),
+                                     text(m.body[:300])), id=str(m.id))
+                for m in reversed(self.messages)
+            ], id="quote-list")
+            yield error_line()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        chosen = next(m for m in self.messages if str(m.id) == event.option.id)
+        self.dismiss(chosen.body)
+
+
+class TemplatePicker(Modal):
+    """Predefined replies, narrowed as you type (autocomplete)."""
+
+    def __init__(self, templates: list[TemplateView]) -> None:
+        super().__init__()
+        self.templates = templates
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-box"):
+            yield Static("Predefined reply", classes="modal-title")
+            yield Input(placeholder="Type to filter; ↓ to choose, Enter to insert", id="template-filter")
+            yield OptionList(id="template-list")
+            yield error_line()
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, needle: str) -> None:
+        options = self.query_one("#template-list", OptionList)
+        options.clear_options()
+        needle = needle.lower()
+        for t in self.templates:
+            if needle in t.title.lower() or needle in t.body.lower():
+                options.add_option(Option(Text.assemble(text(t.title, "bold", one_line=True),
+                                                        (f"  ({t.scope})\n", "dim"),
+                                                        text(t.body[:200])), id=str(t.id)))
+        if options.option_count:
+            options.highlighted = 0
+        else:
+            self.show_error("No predefined reply matches." if self.templates else
+                            "There are no predefined replies yet (ticket-tui reply-template add).")
+
+    @on(Input.Changed, "#template-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.show_error(None)
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#template-filter")
+    def _take_first(self) -> None:
+        options = self.query_one("#template-list", OptionList)
+        if options.highlighted is not None:
+            self.dismiss(int(options.get_option_at_index(options.highlighted).id))
+
+    def key_down(self) -> None:
+        self.query_one("#template-list", OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id))

@@ -1,0 +1,52 @@
+"""Who are you? Shown when no staff identity is known (no --as, none in the config file)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import admin
+from store.actors import StaffActor, staff_actor
+
+from .safe import text
+from .working import run_store_call
+
+
+class StaffPicker(Screen[StaffActor | None]):
+    BINDINGS = [("escape", "dismiss_none", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="modal-box"):
+            yield Static("Who are you?", classes="modal-title")
+            yield Static("Choose your staff account (set 'as' in the config file, or --as, to skip this).",
+                         classes="hint")
+            yield OptionList(id="staff-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        run_store_call(self, lambda store, actor: admin.list_staff(store), done=self._fill)
+
+    def _fill(self, staff) -> None:
+        options = self.query_one("#staff-list", OptionList)
+        for s in staff:
+            role = "administrator" if s.is_admin else ", ".join(s.departments) or "no department"
+            options.add_option(Option(Text.assemble(text(s.name, "bold", one_line=True),
+                                                    f"  {s.login}  ", (role, "dim")), id=s.login))
+        if not staff:
+            self.notify("There are no staff members yet: add one with 'ticket-tui staff add'.",
+                        severity="error", markup=False)
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        login = event.option.id
+        run_store_call(self, lambda store, actor: staff_actor(store, login), done=self.dismiss)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

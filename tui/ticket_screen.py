@@ -1,0 +1,399 @@
+"""The ticket form: subject and service, the information line, toolbar, thread and reply pane."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Button, Collapsible, Footer, Header, Input, Select, Static, TextArea
+
+from store import service as sv
+from store import settings as global_settings
+from store.errors import LockedByOther, StoreError
+from store.views import ClientCard, LockInfo, NewAttachment, TicketDetail
+
+from . import modals
+from .reply_pane import FieldError, ReplyPane
+from .safe import for_markup, text
+from .thread import Thread, when
+from .working import run_store_call
+
+DRAFT_DELAY = 0.4  # seconds of quiet typing before the draft is saved
+
+TOOLBAR = [("information", "Information", "i"), ("summary", "Summary", "s"), ("assign", "Assign", "a"),
+           ("delay", "Delay", "d"), ("abuse", "Abuse", "b"), ("settings", "Settings", "o"),
+           ("messages", "Messages", "m"), ("favorite", "Favorite", "f"),
+           ("filter_client", "Filter by client", "l"), ("toggle_system", "Hide system messages", "h")]
+NEEDS_LOCK = {"ok", "send", "save_parameters", "quote", "editor", "predefined", "additional"}
+
+
+class TicketScreen(Screen[None]):
+    BINDINGS = [
+        Binding("t,ctrl+t", "take", "Assign ticket to me", id="ticket.take"),
+        Binding("ctrl+o", "ok", "Ok", id="ticket.ok"),
+        Binding("ctrl+s", "send", "Send reply", id="ticket.send"),
+        Binding("ctrl+g", "save_parameters", "Save parameters", id="ticket.save"),
+        Binding("escape", "cancel", "Cancel", id="ticket.cancel"),
+        Binding("i", "information", "Information", id="ticket.information"),
+        Binding("s", "summary", "Summary", id="ticket.summary"),
+        Binding("a", "assign", "Assign", id="ticket.assign"),
+        Binding("d", "delay", "Delay", id="ticket.delay"),
+        Binding("b", "abuse", "Abuse", show=False, id="ticket.abuse"),
+        Binding("o", "settings", "Settings", show=False, id="ticket.settings"),
+        Binding("m", "messages", "Messages", show=False, id="ticket.messages"),
+        Binding("f", "favorite", "Favorite", show=False, id="ticket.favorite"),
+        Binding("l", "filter_client", "Filter by client", show=False, id="ticket.filter_client"),
+        Binding("h", "toggle_system", "Hide system messages", show=False, id="ticket.hide_system"),
+        Binding("f3", "quote", "Quote", show=False, id="ticket.quote"),
+        Binding("f4", "editor", "Write in $EDITOR", show=False, id="ticket.editor"),
+        Binding("f5", "predefined", "Predefined reply", show=False, id="ticket.predefined"),
+        Binding("f8", "additional", "Additional fields", show=False, id="ticket.additional"),
+        Binding("U", "unlock", "Unlock", show=False, id="ticket.unlock"),
+    ]
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.detail: TicketDetail | None = None
+        self.lock_token: str | None = None
+        self.use_priority = False
+        self.services: list = []
+        self._marker: int | None = None
+        self._draft_timer = None
+        self._restored_draft = False
+
+    # --- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="ticket-top"):
+            yield Input(id="subject", disabled=True)
+            yield Select([], prompt="No service", id="service", disabled=True)
+        yield Static(id="info")
+        with Horizontal(id="toolbar"):
+            for action, title, key in TOOLBAR:
+                yield Button(f"{title} {key}", id=f"tb-{action}", compact=True)
+            yield Button("Assign ticket to me t", id="tb-take", variant="warning", compact=True)
+        yield Thread(id="thread")
+        yield Footer()
+
+    @property
+    def mine(self) -> bool:
+        return bool(self.detail and self.detail.locked_by == self.app.actor.login)
+
+    def on_mount(self) -> None:
+        self.query_one(Thread).focus()
+        self.load(first=True)
+        self.set_interval(self.app.live_interval, self._check_changes)
+
+    # --- loading ------------------------------------------------------------------------
+    def load(self, first: bool = False) -> None:
+        def fetch(store, actor):
+            detail = sv.show(store, actor, self.ticket_id)
+            with store.read() as s:
+                use_priority = global_settings.get(s, "use_priority")
+            card = sv.client_card(store, actor, self.ticket_id)
+            draft = sv.get_draft(store, actor, self.ticket_id) if first else None
+            return detail, use_priority, card, draft, sv.change_marker(store)
+
+        run_store_call(self, fetch, done=self._loaded, refused=self._unreadable)
+
+    def _unreadable(self, error: StoreError) -> None:
+        self.app.notify(str(error), severity="error", markup=False)
+        self.app.pop_screen()
+
+    def _loaded(self, result) -> None:
+        detail, use_priority, card, draft, marker = result
+        was_mine = self.mine
+        self._marker = marker
+        self.detail, self.use_priority = detail, use_priority
+        self.services = list(card.services)
+        if detail.lock_token:
+            self.lock_token = detail.lock_token
+        if was_mine and not self.mine:
+            who = detail.locked_by or "nobody"
+            self.app.notify(f"Ticket #{detail.id} is no longer yours (now locked by {who}); "
+                            "your draft is kept.", severity="warning", markup=False)
+        self._paint(card)
+        if self.mine and draft is not None and not self._restored_draft:
+            self.query_one(ReplyPane).restore(draft.body, draft.internal_comment)
+            self._restored_draft = True
+
+    def _paint(self, card: ClientCard) -> None:
+        d = self.detail
+        self.sub_title = f"Ticket #{d.id}"
+        subject = self.query_one("#subject", Input)
+        if not self.mine or not subject.has_focus:
+            subject.value = d.subject
+        subject.disabled = not self.mine
+        service = self.query_one("#service", Select)
+        service.set_options([(f"{s.name}" + (f" ({s.domain})" if s.domain else ""), s.id)
+                             for s in self.services])
+        service.value = d.service.id if d.service else Select.NULL
+        service.disabled = not self.mine
+        self.query_one("#info", Static).update(self._info_text(d))
+        self.query_one("#tb-take", Button).display = not self.mine
+        self.query_one("#tb-favorite", Button).label = ("Unfavorite f" if d.favorite else "Favorite f")
+        self.query_one(Thread).show(d.messages)
+        self._show_pane()
+        self.refresh_bindings()
+
+    def _info_text(self, d: TicketDetail) -> Text:
+        line = Text.assemble(("Ticket information: ", "bold"), "The ticket is assigned to ",
+                             text(d.assigned_to, one_line=True), ".")
+        line.append(f"   Status: {d.status}", style="bold")
+        line.append_text(Text.assemble("   Client: ", text(d.client_name, one_line=True),
+                                       (f" <{d.client_email}>", "dim")))
+        if d.locked_by:
+            mine = d.locked_by == self.app.actor.login
+            lock = "🔒 assigned to you" if mine else f"🔒 locked by {d.locked_by} ({d.locked_by_name})"
+            line.append(f"\n{lock} since {when(d.locked_at)}", style="bold green" if mine else "bold yellow")
+        if d.delayed_until:
+            line.append(f"   Delayed until {when(d.delayed_until)}", style="italic")
+        if d.summary:
+            line.append_text(Text.assemble("\nSummary: ", text(d.summary, one_line=True)))
+        return line
+
+    def _show_pane(self) -> None:
+        panes = self.query(ReplyPane)
+        if self.mine and not panes:
+            self.mount(ReplyPane(self.detail, self.use_priority), before=self.query_one(Footer))
+        elif not self.mine and panes:
+            panes.remove()
+
+    def _check_changes(self) -> None:
+        def changed(store, actor):
+            return sv.change_marker(store)
+
+        def compare(marker: int) -> None:
+            if self._marker is not None and marker != self._marker:
+                self.load()
+
+        run_store_call(self, changed, done=compare, group="changes")
+
+    # --- which actions apply now ---------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if self.detail is None:
+            return action in ("cancel",)
+        if action in NEEDS_LOCK:
+            return self.mine
+        if action == "take":
+            return not self.mine
+        if action == "unlock":
+            return self.detail.locked_by is not None and (self.app.actor.is_admin or self.mine)
+        return True
+
+    def palette_commands(self):
+        titles = {b.action: b.description for b in self.BINDINGS}
+        for action, title in titles.items():
+            if self.check_action(action, ()):
+                yield title, f"Ticket #{self.ticket_id}", getattr(self, f"action_{action}")
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        name = (event.button.id or "").removeprefix("tb-")
+        if self.check_action(name, ()) is not False and hasattr(self, f"action_{name}"):
+            getattr(self, f"action_{name}")()
+
+    # --- the lock -------------------------------------------------------------------------
+    def action_take(self) -> None:
+        run_store_call(self, sv.take, self.ticket_id, done=self._taken, refused=self._take_refused)
+
+    def _take_refused(self, error: StoreError) -> None:
+        if isinstance(error, LockedByOther):
+            self.app.push_screen(modals.ConfirmTakeOver(str(error)), self._confirmed_take_over)
+        else:
+            self.app.notify(str(error), severity="error", markup=False)
+
+    def _confirmed_take_over(self, yes: bool | None) -> None:
+        if yes:
+            run_store_call(self, sv.take, self.ticket_id, force=True, done=self._taken)
+
+    def _taken(self, lock: LockInfo) -> None:
+        self.lock_token = lock.token
+        self.load()
+        self.call_after_refresh(self._focus_reply)
+
+    def _focus_reply(self) -> None:
+        if self.query(ReplyPane):
+            self.query_one("#reply-body", TextArea).focus()
+        else:
+            self.set_timer(0.1, self._focus_reply)
+
+    def action_unlock(self) -> None:
+        run_store_call(self, sv.unlock, self.ticket_id, done=lambda _: self.load())
+
+    # --- the reply pane ---------------------------------------------------------------------
+    @on(TextArea.Changed)
+    def _typed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id in ("reply-body", "internal"):
+            self._schedule_draft()
+
+    def _schedule_draft(self) -> None:
+        if not self.mine:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_timer = None
+        panes = self.query(ReplyPane)
+        if not panes:
+            return
+        body = self.query_one("#reply-body", TextArea).text
+        internal = self.query_one("#internal", TextArea).text
+        run_store_call(self, sv.save_draft, self.ticket_id, body, internal, group="draft")
+
+    def _flush_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._save_draft()
+
+    def action_send(self, close: bool = False) -> None:
+        pane = self.query_one(ReplyPane)
+        try:
+            fields = pane.fields()
+            files = [NewAttachment(p.name, p.read_bytes(), mimetypes.guess_type(p.name)[0] or
+                                   "application/octet-stream") for p in fields.attach]
+        except (FieldError, OSError) as error:
+            pane.show_error(str(error))
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        pane.show_error(None)
+        run_store_call(
+            self, sv.reply, self.ticket_id, fields.body, internal=fields.internal, close=close,
+            attachments=files, charge=fields.charge, incidents=fields.incidents,
+            top=fields.top if fields.top != self.detail.placed_first else None,
+            priority=fields.priority if fields.priority not in (None, self.detail.priority) else None,
+            token=self.lock_token, done=self._sent, refused=lambda e: pane.show_error(str(e)),
+        )
+
+    def action_ok(self) -> None:
+        self.action_send(close=True)
+
+    def _sent(self, result: sv.ReplyResult) -> None:
+        if result.closed:
+            self.app.notify(f"Ticket #{self.ticket_id}: sent and closed.")
+            self.app.pop_screen()
+            return
+        self.query_one(ReplyPane).clear()
+        self.app.notify(f"Ticket #{self.ticket_id}: sent.")
+        self.load()
+
+    def action_save_parameters(self) -> None:
+        subject = self.query_one("#subject", Input).value
+        service = self.query_one("#service", Select).value
+        service_id = None if service is Select.NULL else service
+        pane = self.query_one(ReplyPane)
+        try:
+            fields = pane.fields()
+        except FieldError as error:
+            pane.show_error(str(error))
+            return
+        run_store_call(
+            self, sv.save_parameters, self.ticket_id, subject=subject, service_id=service_id,
+            priority=fields.priority, placed_first=fields.top, token=self.lock_token,
+            done=self._saved, refused=lambda e: pane.show_error(str(e)),
+        )
+
+    def _saved(self, changed: list[str]) -> None:
+        self.app.notify("Saved: " + ", ".join(changed) if changed else "Nothing changed.")
+        self.load()
+
+    def action_cancel(self) -> None:
+        """Leaves the form; sends nothing; the ticket stays open and locked; the draft is kept."""
+        self._flush_draft()
+        self.app.pop_screen()
+
+    def action_additional(self) -> None:
+        extra = self.query_one("#extra", Collapsible)
+        extra.collapsed = not extra.collapsed
+        if not extra.collapsed:
+            self.query_one("#internal", TextArea).focus()
+
+    def action_quote(self) -> None:
+        self.app.push_screen(modals.QuotePicker(self.detail.messages), self._quote)
+
+    def _quote(self, body: str | None) -> None:
+        if body:
+            quoted = "\n".join("> " + line for line in body.splitlines()) + "\n\n"
+            self.query_one(ReplyPane).insert(quoted)
+
+    def action_predefined(self) -> None:
+        run_store_call(self, lambda store, actor: sv.templates_for(store, actor),
+                       done=lambda ts: self.app.push_screen(modals.TemplatePicker(ts), self._template))
+
+    def _template(self, template_id: int | None) -> None:
+        if template_id is not None:
+            run_store_call(self, sv.render_template, template_id, self.ticket_id,
+                           done=self.query_one(ReplyPane).insert)
+
+    def action_editor(self) -> None:
+        from .editor import edit_in_editor
+
+        body = self.query_one("#reply-body", TextArea)
+        new_text, problem = edit_in_editor(self.app, body.text)
+        if problem:
+            self.app.notify(problem, severity="error", markup=False)
+        elif new_text is not None:
+            body.load_text(new_text)
+            self._schedule_draft()
+
+    # --- toolbar --------------------------------------------------------------------------
+    def action_information(self) -> None:
+        run_store_call(self, sv.client_card, self.ticket_id,
+                       done=lambda card: self.app.push_screen(modals.InformationModal(self.ticket_id, card)))
+
+    def action_summary(self) -> None:
+        self.app.push_screen(modals.SummaryModal(self.ticket_id, self.detail.summary or ""),
+                             lambda _: self.load())
+
+    def action_assign(self) -> None:
+        self.app.push_screen(modals.AssignModal(self.ticket_id), lambda _: self.load())
+
+    def action_delay(self) -> None:
+        self.app.push_screen(modals.DelayModal(self.ticket_id, self.detail.delayed_until),
+                             lambda _: self.load())
+
+    def action_abuse(self) -> None:
+        self.app.push_screen(modals.AbuseModal(self.ticket_id), lambda _: self.load())
+
+    def action_settings(self) -> None:
+        self.app.push_screen(modals.SettingsModal(), lambda _: self.load())
+
+    def action_messages(self) -> None:
+        self.app.push_screen(modals.MessagesModal(self.ticket_id, self.detail.messages, self.lock_token,
+                                                  self.mine), self._messages_done)
+
+    def _messages_done(self, new_ticket: int | None) -> None:
+        if new_ticket:
+            self.app.notify(f"Split into ticket #{new_ticket}.")
+        self.load()
+
+    def action_favorite(self) -> None:
+        run_store_call(self, sv.set_favorite, self.ticket_id, not self.detail.favorite,
+                       done=lambda _: self.load())
+
+    def action_filter_client(self) -> None:
+        from .list_screen import TicketListScreen
+
+        email = self.detail.client_email
+        self._flush_draft()
+        self.app.pop_screen()
+        if isinstance(self.app.screen, TicketListScreen):
+            self.app.screen.set_client_filter(email)
+            self.app.notify(f"Showing only {for_markup(email)}'s tickets.")
+
+    def action_toggle_system(self) -> None:
+        thread = self.query_one(Thread)
+        thread.set_class(not thread.has_class("hide-system"), "hide-system")
+        hidden = thread.has_class("hide-system")
+        self.query_one("#tb-toggle_system", Button).label = (
+            "Show system messages h" if hidden else "Hide system messages h")
