@@ -62,3 +62,12 @@ def store(db_url: str):
     s = Store.open(db_url)
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _utc_clock_display():
+    """Times on screen are shown in the local zone; the tests fix it to UTC."""
+    import time
+
+    os.environ["TZ"] = "UTC"
+    time.tzset()

@@ -74,6 +74,8 @@ class TicketListScreen(Screen[None]):
     # --- data (worker threads) ----------------------------------------------------------
     def _fetch(self, page: Page) -> list[TicketRow]:
         try:
+            if page.whole:  # taken before the rows: a change in between is seen next time
+                self._marker = sv.change_marker(self.app.store)
             return sv.list_tickets(self.app.store, self.app.actor, self.spec, limit=page.limit,
                                    after=page.after, before=page.before, start=page.start,
                                    last=page.last)
@@ -98,8 +100,8 @@ class TicketListScreen(Screen[None]):
         """Others' changes appear without a keypress: a one-row query, then a window reload."""
         marker = sv.change_marker(self.app.store)
         if self._marker is not None and marker != self._marker:
+            self._marker = marker
             self.app.call_from_thread(self._others_changed)
-        self._marker = marker
 
     def _others_changed(self) -> None:
         self.table.reload()

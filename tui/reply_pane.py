@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static, TextArea
 
 from store.status import PRIORITIES
-from store.views import TicketDetail
+from store.views import DraftView, TicketDetail
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,15 @@ class FieldError(ValueError):
 
 
 class ReplyPane(Vertical):
-    def __init__(self, detail: TicketDetail, use_priority: bool) -> None:
+    def __init__(self, detail: TicketDetail, use_priority: bool, draft: DraftView | None = None) -> None:
         super().__init__(id="reply-pane")
         self.detail = detail
         self.use_priority = use_priority
+        self.draft = draft
+
+    def on_mount(self) -> None:
+        if self.draft is not None:
+            self.restore(self.draft.body, self.draft.internal_comment)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reply-tools"):

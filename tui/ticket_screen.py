@@ -15,7 +15,7 @@ from textual.widgets import Button, Collapsible, Footer, Header, Input, Select, 
 from store import service as sv
 from store import settings as global_settings
 from store.errors import LockedByOther, StoreError
-from store.views import ClientCard, LockInfo, NewAttachment, TicketDetail
+from store.views import ClientCard, DraftView, LockInfo, NewAttachment, TicketDetail
 
 from . import modals
 from .reply_pane import FieldError, ReplyPane
@@ -65,7 +65,6 @@ class TicketScreen(Screen[None]):
         self.services: list = []
         self._marker: int | None = None
         self._draft_timer = None
-        self._restored_draft = False
 
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -73,11 +72,12 @@ class TicketScreen(Screen[None]):
         with Horizontal(id="ticket-top"):
             yield Input(id="subject", disabled=True)
             yield Select([], prompt="No service", id="service", disabled=True)
-        yield Static(id="info")
+        with Horizontal(id="info-row"):
+            yield Static(id="info")
+            yield Button("Assign ticket to me  t", id="tb-take", variant="warning")
         with Horizontal(id="toolbar"):
             for action, title, key in TOOLBAR:
                 yield Button(f"{title} {key}", id=f"tb-{action}", compact=True)
-            yield Button("Assign ticket to me t", id="tb-take", variant="warning", compact=True)
         yield Thread(id="thread")
         yield Footer()
 
@@ -87,18 +87,19 @@ class TicketScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(Thread).focus()
-        self.load(first=True)
+        self.load()
         self.set_interval(self.app.live_interval, self._check_changes)
 
     # --- loading ------------------------------------------------------------------------
-    def load(self, first: bool = False) -> None:
+    def load(self) -> None:
         def fetch(store, actor):
+            marker = sv.change_marker(store)  # before the reads: a change in between shows next time
             detail = sv.show(store, actor, self.ticket_id)
             with store.read() as s:
                 use_priority = global_settings.get(s, "use_priority")
             card = sv.client_card(store, actor, self.ticket_id)
-            draft = sv.get_draft(store, actor, self.ticket_id) if first else None
-            return detail, use_priority, card, draft, sv.change_marker(store)
+            draft = sv.get_draft(store, actor, self.ticket_id)
+            return detail, use_priority, card, draft, marker
 
         run_store_call(self, fetch, done=self._loaded, refused=self._unreadable)
 
@@ -118,12 +119,9 @@ class TicketScreen(Screen[None]):
             who = detail.locked_by or "nobody"
             self.app.notify(f"Ticket #{detail.id} is no longer yours (now locked by {who}); "
                             "your draft is kept.", severity="warning", markup=False)
-        self._paint(card)
-        if self.mine and draft is not None and not self._restored_draft:
-            self.query_one(ReplyPane).restore(draft.body, draft.internal_comment)
-            self._restored_draft = True
+        self._paint(card, draft)
 
-    def _paint(self, card: ClientCard) -> None:
+    def _paint(self, card: ClientCard, draft: DraftView | None = None) -> None:
         d = self.detail
         self.sub_title = f"Ticket #{d.id}"
         subject = self.query_one("#subject", Input)
@@ -139,7 +137,7 @@ class TicketScreen(Screen[None]):
         self.query_one("#tb-take", Button).display = not self.mine
         self.query_one("#tb-favorite", Button).label = ("Unfavorite f" if d.favorite else "Favorite f")
         self.query_one(Thread).show(d.messages)
-        self._show_pane()
+        self._show_pane(draft)
         self.refresh_bindings()
 
     def _info_text(self, d: TicketDetail) -> Text:
@@ -158,10 +156,10 @@ class TicketScreen(Screen[None]):
             line.append_text(Text.assemble("\nSummary: ", text(d.summary, one_line=True)))
         return line
 
-    def _show_pane(self) -> None:
+    def _show_pane(self, draft: DraftView | None) -> None:
         panes = self.query(ReplyPane)
         if self.mine and not panes:
-            self.mount(ReplyPane(self.detail, self.use_priority), before=self.query_one(Footer))
+            self.mount(ReplyPane(self.detail, self.use_priority, draft), before=self.query_one(Footer))
         elif not self.mine and panes:
             panes.remove()
 

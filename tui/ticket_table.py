@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -22,6 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from store.safe_text import printable
+from store.types import utcnow
 from store.status import PRIORITIES
 from store.views import TicketRow
 
@@ -37,6 +38,7 @@ class Page:
     start: tuple | None = None  # inclusive: refreshing rows already shown
     last: bool = False
     limit: int = 100
+    whole: bool = False  # the whole window is being (re)loaded: a fresh picture of the view
 
 
 Fetcher = Callable[[Page], list[TicketRow]]
@@ -134,14 +136,14 @@ class TicketTable(Widget, can_focus=True):
         """Starts again at the first page (a new view, filter or search)."""
         self.rows, self.top, self.cursor = [], 0, 0
         self.at_start, self.at_end, self.first_index = True, False, 0
-        self._request(Page(limit=self.chunk), self._replace_all)
+        self._request(Page(limit=self.chunk, whole=True), self._replace_all)
 
     def reload(self) -> None:
         """Refreshes the window in place (others changed something): same start, same ticket."""
         keep_id = self.current.id if self.current else None
         keep_index = self.cursor
         first = self.rows[0].sort_key if self.rows and not self.at_start else None
-        page = Page(start=first, limit=max(len(self.rows), self.chunk))
+        page = Page(start=first, limit=max(len(self.rows), self.chunk), whole=True)
 
         def apply(rows: list[TicketRow]) -> None:
             self.rows = rows
@@ -271,7 +273,7 @@ class TicketTable(Widget, can_focus=True):
             self.cursor = len(rows) - 1
             self._clamp_top()
 
-        self._request(Page(last=True, limit=self.chunk), apply, force=True)
+        self._request(Page(last=True, limit=self.chunk, whole=True), apply, force=True)
 
     def action_open(self) -> None:
         if self.current:
@@ -350,7 +352,7 @@ class TicketTable(Widget, can_focus=True):
         return self._strip(cells, styles, line_style, width)
 
     def _cells(self, row: TicketRow, widths: list[int]) -> list[str]:
-        now = datetime.now(timezone.utc)
+        now = utcnow()
         lock = f"🔒{row.locked_by}" if row.locked_by else ""
         marks = ("★" if row.favorite else " ") + ("●" if row.new_since_seen else " ")
         prio = ("⇧" if row.placed_first else "") + PRIORITIES[row.priority]

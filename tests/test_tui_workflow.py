@@ -1,0 +1,139 @@
+"""The staff TUI driven with Pilot: open, take, type, Ok, next ticket; asserting on the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import service as sv
+from tests.desk import Desk, make_desk
+from tui.app import TicketApp
+from tui.list_screen import TicketListScreen
+from tui.reply_pane import ReplyPane
+from tui.ticket_screen import TicketScreen
+from tui.ticket_table import TicketTable
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def desk(sqlite_url) -> Desk:
+    from store.db import Store
+
+    store = Store.open(sqlite_url)
+    yield make_desk(store)
+    store.close()
+
+
+async def until(pilot, condition, timeout: float = 5.0) -> None:
+    """Waits for workers to land: polls the condition instead of sleeping a fixed time."""
+    waited = 0.0
+    while not condition():
+        await pilot.pause(0.05)
+        waited += 0.05
+        if waited > timeout:
+            raise AssertionError("the UI did not reach the expected state in time")
+
+
+def table(app) -> TicketTable:
+    return app.screen.query_one(TicketTable)
+
+
+async def test_open_take_reply_ok_and_land_on_the_next_ticket(desk: Desk) -> None:
+    first, second = desk.open(subject="First"), desk.open(subject="Second")
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows)
+        assert [r.id for r in table(app).rows] == [first, second]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        assert not app.screen.query(ReplyPane)  # viewing shows no reply pane
+        await pilot.press("t")
+        await until(pilot, lambda: app.screen.query(ReplyPane) and app.focused and app.focused.id == "reply-body")
+        await pilot.press(*"Fixed, sorry!")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and len(table(app).rows) == 1)
+        assert table(app).current.id == second
+    d = sv.peek(desk.store, desk.root, first)
+    assert d.status == "Awaiting response from client" and d.locked_by is None
+    assert [(m.kind, m.body) for m in d.messages][-1] == ("staff", "Fixed, sorry!")
+    assert sv.get_draft(desk.store, desk.alice, first) is None
+
+
+async def test_send_reply_keeps_it_locked_and_cancel_keeps_the_draft(desk: Desk) -> None:
+    tid = desk.open()
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        await pilot.press("t")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "reply-body")
+        await pilot.press(*"On it.")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: len(app.screen.detail.messages) == 2)
+        await pilot.press(*"Half-written")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
+        await until(pilot, lambda: sv.get_draft(desk.store, desk.alice, tid) is not None)
+    d = sv.peek(desk.store, desk.root, tid)
+    assert d.locked_by == "alice" and d.status == "In progress"
+    assert sv.get_draft(desk.store, desk.alice, tid).body == "Half-written"
+
+
+async def test_a_draft_is_restored_on_reopen(desk: Desk) -> None:
+    tid, _ = desk.taken()
+    sv.save_draft(desk.store, desk.alice, tid, "Dear John, as promised", "note to self")
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.query(ReplyPane))
+        await until(pilot, lambda: app.screen.query_one("#reply-body").text == "Dear John, as promised")
+        assert app.screen.query_one("#internal").text == "note to self"
+
+
+async def test_taking_over_asks_first_then_records_it(desk: Desk) -> None:
+    tid, _ = desk.taken(staff=desk.alice)
+    app = TicketApp(desk.store, desk.carol, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows)
+        assert table(app).current.locked_by == "alice"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        await pilot.press("t")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmTakeOver")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.mine)
+    d = sv.peek(desk.store, desk.root, tid)
+    assert d.locked_by == "carol" and "taken over by Carol Jones" in d.messages[-1].body
+
+
+async def test_views_search_and_client_filter(desk: Desk) -> None:
+    a = desk.open(subject="SSL expired")
+    b = desk.open(subject="Invoice", client=desk.mary)
+    sv.set_favorite(desk.store, desk.alice, b, True)
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and len(table(app).rows) == 2)
+        await pilot.press("3")
+        await until(pilot, lambda: [r.id for r in table(app).rows] == [b])
+        await pilot.press("2", "slash", *"ssl", "enter")
+        await until(pilot, lambda: [r.id for r in table(app).rows] == [a])
+        await pilot.press("escape")
+        await until(pilot, lambda: len(table(app).rows) == 2)
+        table(app).select_id(b)
+        await pilot.press("c")
+        await until(pilot, lambda: [r.id for r in table(app).rows] == [b])
+        await pilot.press("C")
+        await until(pilot, lambda: len(table(app).rows) == 2)
+
+
+async def test_changes_by_others_appear_without_a_keypress(desk: Desk) -> None:
+    desk.open(subject="First")
+    app = TicketApp(desk.store, desk.alice, live_interval=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and len(table(app).rows) == 1)
+        second = desk.open(subject="Second")  # as if from another terminal
+        await until(pilot, lambda: len(table(app).rows) == 2, timeout=2.0)
+        sv.take(desk.store, desk.carol, second)
+        await until(pilot, lambda: table(app).rows[1].locked_by == "carol", timeout=2.0)
