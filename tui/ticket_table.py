@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -21,10 +19,10 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from store.safe_text import printable
 from store.types import utcnow
-from store.status import PRIORITIES
 from store.views import TicketRow
+
+from .columns import STAFF_COLUMNS, Column, fit
 
 WINDOW_MAX = 1500  # rows kept in memory at most
 
@@ -42,26 +40,6 @@ class Page:
 
 
 Fetcher = Callable[[Page], list[TicketRow]]
-
-
-def fit(text: str, width: int) -> str:
-    """Exactly width cells: padded, or cut with an ellipsis (wide characters counted as two)."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
-
-
-def waiting(row: TicketRow, now: datetime) -> str:
-    if not row.awaiting_staff or row.archived:
-        return ""
-    minutes = max(0, int((now - row.waiting_since).total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes}m"
-    if minutes < 48 * 60:
-        return f"{minutes // 60}h"
-    return f"{minutes // 1440}d"
 
 
 class TicketTable(Widget, can_focus=True):
@@ -105,9 +83,11 @@ class TicketTable(Widget, can_focus=True):
 
     fetching: reactive[bool] = reactive(False)
 
-    def __init__(self, fetcher: Fetcher, *, id: str | None = None) -> None:
+    def __init__(self, fetcher: Fetcher, columns: tuple[Column, ...] = STAFF_COLUMNS, *,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.fetcher = fetcher
+        self.columns = columns
         self.rows: list[TicketRow] = []
         self.top = 0
         self.cursor = 0
@@ -314,20 +294,23 @@ class TicketTable(Widget, can_focus=True):
 
     # --- painting -----------------------------------------------------------------------
     def _widths(self, width: int) -> list[int]:
-        fixed = [9, 2, 6, 6, 29, 6]  # lock, marks, id, priority, status, waiting
-        rest = max(12, width - sum(fixed) - 9)
-        subject = rest * 45 // 100
-        client = rest * 30 // 100
-        return [fixed[0], fixed[1], fixed[2], fixed[3], subject, client, rest - subject - client,
-                fixed[4], fixed[5]]
+        fixed = sum(c.width for c in self.columns)
+        rest = max(12, width - fixed - (len(self.columns) - 1))
+        shares = [c.share for c in self.columns]
+        out = [c.width or rest * c.share // sum(shares) for c in self.columns]
+        flexible = [i for i, c in enumerate(self.columns) if not c.width]
+        if flexible:
+            out[flexible[-1]] += rest - sum(out[i] for i in flexible)
+        return out
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         widths = self._widths(width)
+        n = len(self.columns)
         if y == 0:
-            titles = ["Lock", "", "#", "Prio", "Subject", "Client", "Department", "Status", "Wait"]
             style = self.get_component_rich_style("ticket-table--header")
-            return self._strip([fit(t, w) for t, w in zip(titles, widths)], [style] * 9, style, width)
+            return self._strip([fit(c.title, w) for c, w in zip(self.columns, widths)], [style] * n,
+                               style, width)
         index = self.top + y - 1
         base = self.rich_style
         if index >= len(self.rows):
@@ -336,11 +319,13 @@ class TicketTable(Widget, can_focus=True):
                 return Strip([Segment(fit(" " + note, width), base)], width)
             return Strip.blank(width, base)
         row = self.rows[index]
-        cells = self._cells(row, widths)
-        styles = [base] * 9
+        now = utcnow()
+        cells = [fit(c.value(row, now).rjust(w) if c.right else c.value(row, now), w)
+                 for c, w in zip(self.columns, widths)]
+        styles = [base] * n
         if row.new_since_seen:
-            styles = [base + self.get_component_rich_style("ticket-table--new")] * 9
-        if row.locked_by:
+            styles = [base + self.get_component_rich_style("ticket-table--new")] * n
+        if row.locked_by and self.columns[0].title == "Lock":
             styles[0] = styles[0] + self.get_component_rich_style("ticket-table--locked")
         if row.archived:
             styles = [s + self.get_component_rich_style("ticket-table--dim") for s in styles]
@@ -350,16 +335,6 @@ class TicketTable(Widget, can_focus=True):
             styles = [s + cursor for s in styles]
             line_style = base + cursor
         return self._strip(cells, styles, line_style, width)
-
-    def _cells(self, row: TicketRow, widths: list[int]) -> list[str]:
-        now = utcnow()
-        lock = f"🔒{row.locked_by}" if row.locked_by else ""
-        marks = ("★" if row.favorite else " ") + ("●" if row.new_since_seen else " ")
-        prio = ("⇧" if row.placed_first else "") + PRIORITIES[row.priority]
-        values = [lock, marks, str(row.id), prio, printable(row.subject, one_line=True),
-                  printable(row.client_email, one_line=True), printable(row.department, one_line=True),
-                  row.status, waiting(row, now)]
-        return [fit(v, w) if i != 2 else fit(v.rjust(w), w) for i, (v, w) in enumerate(zip(values, widths))]
 
     @staticmethod
     def _strip(cells: list[str], styles: list[Style], gap: Style, width: int) -> Strip:

@@ -1,0 +1,73 @@
+"""The columns of the ticket lists: staff and client, each a title, a width and a value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+
+from store.safe_text import printable
+from store.status import PRIORITIES
+from store.views import TicketRow
+
+
+def fit(text: str, width: int) -> str:
+    """Exactly width cells: padded, or cut with an ellipsis (wide characters counted as two)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def waiting(row: TicketRow, now: datetime) -> str:
+    if not row.awaiting_staff or row.archived:
+        return ""
+    minutes = max(0, int((now - row.waiting_since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h"
+    return f"{minutes // 1440}d"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: a fixed width, or a share of what the fixed ones leave."""
+
+    title: str
+    value: Callable[[TicketRow, datetime], str]
+    width: int = 0
+    share: int = 0
+    right: bool = False
+
+
+def _one_line(text: str) -> str:
+    return printable(text, one_line=True)
+
+
+STAFF_COLUMNS = (
+    Column("Lock", lambda r, now: f"🔒{r.locked_by}" if r.locked_by else "", width=9),
+    Column("", lambda r, now: ("★" if r.favorite else " ") + ("●" if r.new_since_seen else " "), width=2),
+    Column("#", lambda r, now: str(r.id), width=6, right=True),
+    Column("Prio", lambda r, now: ("⇧" if r.placed_first else "") + PRIORITIES[r.priority], width=6),
+    Column("Subject", lambda r, now: _one_line(r.subject), share=45),
+    Column("Client", lambda r, now: _one_line(r.client_email), share=30),
+    Column("Department", lambda r, now: _one_line(r.department), share=25),
+    Column("Status", lambda r, now: r.status, width=29),
+    Column("Wait", waiting, width=6),
+)
+
+CLIENT_COLUMNS = (
+    Column("", lambda r, now: "●" if r.new_since_seen else "", width=1),
+    Column("#", lambda r, now: str(r.id), width=6, right=True),
+    Column("Subject", lambda r, now: _one_line(r.subject), share=65),
+    Column("Department", lambda r, now: _one_line(r.department), share=35),
+    Column("Status", lambda r, now: r.status, width=12),
+    Column("Updated", lambda r, now: r.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"), width=16),
+)
+
+
+
