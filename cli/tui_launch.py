@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from store.actors import staff_actor
+from store.actors import client_actor, staff_actor
 from store.errors import BadInput
 
 from .common import AppContext, pass_app
@@ -18,12 +18,21 @@ def run_staff_app(app: AppContext, login: str | None) -> None:
     TicketApp(store, actor, app.config).run()
 
 
+def run_client_area(app: AppContext, email: str) -> None:
+    from tui.app import TicketApp
+
+    store = app.store()
+    TicketApp(store, client_actor(store, email), app.config).run()
+
+
 def open_default(app: AppContext) -> None:
-    """`ticket-tui` alone: the staff TUI (the client area with --client)."""
+    """`ticket-tui` alone: the staff TUI, or the client area with --client."""
+    if app.client_email and app.login:
+        raise BadInput("Open the staff TUI (--as) or the client area (--client), not both.")
     if app.client_email:
-        raise BadInput("The client area TUI is not built yet; clients can use "
-                       "'ticket-tui --client EMAIL ticket ...' meanwhile.")
-    run_staff_app(app, app.login)
+        run_client_area(app, app.client_email)
+    else:
+        run_staff_app(app, app.login)
 
 
 @click.command()

@@ -109,7 +109,7 @@ def add_staff(
     with store.write() as s:
         if s.scalar(select(Staff.id).where(Staff.login == login)):
             raise Conflict(f"A staff member with the login '{login}' exists already.")
-        depts = [department_by_name(s, d) for d in dict.fromkeys(departments)]
+        depts = list({d.id: d for d in (department_by_name(s, name) for name in departments)}.values())
         staff = Staff(login=login, name=name, is_admin=admin)
         s.add(staff)
         s.flush()

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from .errors import BadInput
+from .errors import BadInput, Unavailable
 
 ENV_VAR = "TICKET_TUI_DB"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -30,7 +30,7 @@ def default_db_path() -> Path:
 
 def resolve_url(cli_url: str | None) -> str:
     """The database URL: --db, else $TICKET_TUI_DB, else a SQLite file in the user data dir."""
-    if cli_url:
+    if cli_url is not None:
         return cli_url
     env = os.environ.get(ENV_VAR)
     if env:
@@ -40,9 +40,12 @@ def resolve_url(cli_url: str | None) -> str:
 
 def parse_url(raw: str) -> URL:
     """Checks a database URL and normalises it; refuses anything else with one sentence."""
+    if not raw or not raw.strip():
+        raise BadInput("The database URL is empty; use sqlite:///PATH or postgresql://USER@HOST/DB.")
     try:
         url = make_url(raw)
-    except ArgumentError:
+        url.port  # a port that is not a number fails here, not deep in the driver
+    except (ArgumentError, ValueError):
         raise BadInput(
             f"'{raw}' is not a database URL; use sqlite:///PATH or postgresql://USER@HOST/DB."
         ) from None
@@ -82,7 +85,12 @@ def make_engine(raw_url: str, **kwargs) -> Engine:
     url = parse_url(raw_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(url.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise Unavailable(f"Can't create the folder {folder} for the database: "
+                                  f"{exc.strerror}.") from None
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
         _sqlite_setup(engine)
         return engine

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -82,7 +83,7 @@ class Client(Base):
     registered_at: Mapped[datetime] = _now()
     internal_comment: Mapped[str] = mapped_column(Text, default="")
     # Money is kept in cents: exact on both dialects, no float rounding.
-    balance_cents: Mapped[int] = mapped_column(Integer, default=0)
+    balance_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     incidents_left: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -236,7 +237,7 @@ class Charge(Base):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
-    amount_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = _now()
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
 

@@ -1,13 +1,13 @@
 """Seeding: realistic, varied help-desk data written in bulk (a million tickets in minutes).
 
-Tickets are generated one batch at a time (memory stays bounded) and written with one bulk
-statement per table and batch: executemany on SQLite, COPY on PostgreSQL. Tickets, clients and
-services get ids chosen here, so holders, messages and events can point at them without a
-round-trip; the other tables let the database number their rows (nothing refers to them).
-On PostgreSQL those ids come from the tables' own sequences (nextval), so a normal insert made
-later, or meanwhile by someone else, can never collide with a seeded row.
+Tickets are made one batch at a time (memory stays bounded) and written with one bulk
+statement per table and batch, in one transaction per batch: executemany on SQLite, COPY on
+PostgreSQL. Tickets, clients and services get ids chosen here, so holders, messages and events
+point at them without a round-trip; the other tables number their own rows (nothing refers to
+them). On PostgreSQL the chosen ids come from the tables' own sequences (nextval), so inserts
+made later, or meanwhile by someone else, can't collide with seeded rows.
 
-Every row obeys the ticket rules of domain.md (holders, statuses, lock, waiting time...): the
+Every row obeys the ticket rules of domain.md (holders, statuses, lock, waiting time...), so the
 ticket service reads seeded data exactly as data it wrote itself.
 """
 
@@ -16,37 +16,41 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from bisect import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from . import seed_text as st
 from .db import Store
 from .errors import BadInput
-from .models import Client, Department, Membership, Service, Staff, Ticket
+from .models import Client, Department, Membership, Staff
+from .seed_text import num, pick
 from .types import utcnow
 
 SPAN = 3 * 365 * 86400  # tickets are spread over the last three years
 CLIENT_CHUNK = 20_000
-TICKET_COLS = ("id", "client_id", "subject", "summary", "service_id", "department_id",
-               "responsible_staff_id", "priority", "placed_first", "delayed_until",
-               "locked_by_id", "lock_token", "locked_at", "archived_at", "client_unread",
-               "incidents", "is_open", "awaiting_staff", "waiting_since", "created_at",
-               "updated_at")
-MESSAGE_COLS = ("ticket_id", "kind", "author_staff_id", "author_client_id", "body", "created_at")
-HOLDER_COLS = ("ticket_id", "department_id", "staff_id", "is_open", "opened_at", "closed_at")
-EVENT_COLS = ("ticket_id", "staff_id", "client_id", "action", "detail", "created_at")
-CHARGE_COLS = ("ticket_id", "client_id", "staff_id", "amount_cents", "created_at")
-ABUSE_COLS = ("ticket_id", "client_id", "service_id", "staff_id", "kind", "description",
-              "created_at")
+# Columns of each bulk-written table, in the order rows are built; tables in foreign-key order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "tickets": ("id", "client_id", "subject", "summary", "service_id", "department_id",
+                "responsible_staff_id", "priority", "placed_first", "delayed_until",
+                "locked_by_id", "lock_token", "locked_at", "archived_at", "client_unread",
+                "incidents", "is_open", "awaiting_staff", "waiting_since", "created_at",
+                "updated_at"),
+    "holders": ("ticket_id", "department_id", "staff_id", "is_open", "opened_at", "closed_at"),
+    "messages": ("ticket_id", "kind", "author_staff_id", "author_client_id", "body", "created_at"),
+    "ticket_events": ("ticket_id", "staff_id", "client_id", "action", "detail", "created_at"),
+    "charges": ("ticket_id", "client_id", "staff_id", "amount_cents", "created_at"),
+    "abuse_cases": ("ticket_id", "client_id", "service_id", "staff_id", "kind", "description",
+                    "created_at"),
+}
 CLIENT_COLS = ("id", "email", "name", "registered_at", "internal_comment", "balance_cents",
                "incidents_left")
 SERVICE_COLS = ("id", "client_id", "name", "kind", "domain")
-# Priority 1 low .. 4 urgent, mostly normal.
-PRIORITY_WEIGHTS = (10, 75, 93, 100)
+PRIORITIES = (1,) * 10 + (2,) * 65 + (3,) * 18 + (4,) * 7  # low, normal, high, urgent
 
 
 @dataclass
@@ -55,10 +59,10 @@ class SeedReport:
     messages: int = 0
     holders: int = 0
     events: int = 0
-    clients: int = 0
-    services: int = 0
     charges: int = 0
     abuse_cases: int = 0
+    clients: int = 0
+    services: int = 0
     departments_created: int = 0
     staff_created: int = 0
     seconds: float = 0.0
@@ -68,12 +72,16 @@ class SeedReport:
         return self.tickets / self.seconds if self.seconds > 0 else 0.0
 
 
+_REPORTED = {"tickets": "tickets", "messages": "messages", "holders": "holders",
+             "ticket_events": "events", "charges": "charges", "abuse_cases": "abuse_cases"}
+
+
 @dataclass(frozen=True)
 class _Dept:
     id: int
-    name: str  # as stored (an existing department may differ in case)
+    name: str  # as stored: an existing department may differ in case
     per_incident: bool
-    topic: str  # its name in seed_text, which picks the subjects
+    topic: str  # its name in seed_text, which picks what its tickets are about
 
 
 @dataclass
@@ -89,7 +97,6 @@ class _Client:
 @dataclass
 class _World:
     depts: list[_Dept]
-    weights: list[float]
     members: dict[int, list[int]]  # department id -> staff ids
     admins: list[int]
     staff_names: dict[int, str]
@@ -98,19 +105,19 @@ class _World:
 
 @dataclass
 class _Batch:
-    tickets: list[tuple] = field(default_factory=list)
-    messages: list[tuple] = field(default_factory=list)
-    holders: list[tuple] = field(default_factory=list)
-    events: list[tuple] = field(default_factory=list)
-    charges: list[tuple] = field(default_factory=list)
-    abuse: list[tuple] = field(default_factory=list)
+    """Rows per table; column 0 holds the ticket's number in the batch until written."""
+
+    rows: dict[str, list[list]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
     charged: dict[int, int] = field(default_factory=dict)  # client id -> cents taken
 
 
 def seed(store: Store, tickets: int, messages: int = 4, *, rng_seed: int = 1,
          progress: Callable[[int], None] | None = None, batch_size: int = 10_000,
          now: datetime | None = None) -> SeedReport:
-    """Adds `tickets` tickets (about `messages` messages each) plus the people they need."""
+    """Adds `tickets` tickets (`messages` messages each on average) and the people they need.
+
+    `progress` gets the number of tickets written so far, after each committed batch.
+    """
     if tickets < 1:
         raise BadInput("The number of tickets to seed must be at least 1.")
     if messages < 1:
@@ -121,36 +128,33 @@ def seed(store: Store, tickets: int, messages: int = 4, *, rng_seed: int = 1,
     report = SeedReport()
     world = _setup_people(store, report)
     _add_clients(store, rng, world, max(5, math.ceil(tickets / 20)), now_ts, report)
-    gen = _Generator(world, rng, tickets, messages, now_ts)
-    done = 0
-    while done < tickets:
-        n = min(batch_size, tickets - done)
+    gen = _Generator(world, rng, tickets, messages, now_ts, _Stamper(store.dialect))
+    for start in range(0, tickets, batch_size):
+        batch = gen.batch(start, min(batch_size, tickets - start))
         with store.write() as s:
-            batch = gen.batch(_take_ids(s, "tickets", n), done)
             _write_batch(s, batch)
-        done += n
-        report.tickets += n
-        report.messages += len(batch.messages)
-        report.holders += len(batch.holders)
-        report.events += len(batch.events)
-        report.charges += len(batch.charges)
-        report.abuse_cases += len(batch.abuse)
+        for table, name in _REPORTED.items():
+            setattr(report, name, getattr(report, name) + len(batch.rows[table]))
         if progress is not None:
-            progress(done)
+            progress(report.tickets)
     if store.dialect == "postgresql":
-        # Fresh statistics, or the planner guesses on tables it believes are empty.
+        # Fresh statistics now, not whenever autovacuum gets to it: else the planner believes
+        # the tables are still nearly empty.
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE clients, services, tickets, holders, messages, "
-                                 "ticket_events")
+            conn.exec_driver_sql("ANALYZE " + ", ".join(["clients", "services", *COLUMNS]))
     report.seconds = time.perf_counter() - started
     return report
 
 
-# --- ids and bulk writes ---------------------------------------------------------------
+# --- ids and bulk writes ----------------------------------------------------------------
 def _take_ids(s: Session, table: str, n: int) -> list[int]:
     """n unused ids for `table`, inside the caller's write transaction."""
     if s.bind.dialect.name == "postgresql":
-        _catch_up_sequence(s, table)
+        # First move the sequence past rows someone inserted with explicit ids, if any.
+        s.execute(text(
+            f"SELECT setval(x.seq, x.top) FROM (SELECT pg_get_serial_sequence('{table}', 'id')"
+            f"::regclass AS seq, (SELECT max(id) FROM {table}) AS top) AS x WHERE x.top IS NOT "
+            "NULL AND x.top >= coalesce(pg_sequence_last_value(x.seq), 0)"))
         return list(s.scalars(text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
                                    "FROM generate_series(1, :n)"), {"n": n}))
     # SQLite: the write transaction began IMMEDIATE, so nobody else inserts until we commit.
@@ -158,63 +162,79 @@ def _take_ids(s: Session, table: str, n: int) -> list[int]:
     return list(range(first, first + n))
 
 
-def _catch_up_sequence(s: Session, table: str) -> None:
-    """Moves a PostgreSQL sequence past max(id) if rows were inserted with explicit ids."""
-    s.execute(text(
-        f"SELECT setval(x.seq, x.top) FROM (SELECT pg_get_serial_sequence('{table}', 'id')"
-        f"::regclass AS seq, (SELECT max(id) FROM {table}) AS top) AS x "
-        "WHERE x.top IS NOT NULL AND x.top >= coalesce(pg_sequence_last_value(x.seq), 0)"))
+def _bulk(s: Session, table: str, cols: tuple[str, ...], rows: list) -> None:
+    """Writes rows of final values (times stamped already) in the session's transaction.
 
-
-def _bulk(s: Session, table: Table, cols: Sequence[str], rows: list[tuple]) -> None:
+    Straight through the DBAPI: SQLAlchemy's per-value bind processing cost as much time as
+    making the data.
+    """
     if not rows:
         return
+    raw = s.connection().connection.driver_connection
+    names = ", ".join(cols)
     if s.bind.dialect.name == "postgresql":
-        # COPY: one stream per table and batch, several times faster than INSERT.
-        raw = s.connection().connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as cp:
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
-                cp.write_row(row)
-        return
-    s.execute(insert(table), [dict(zip(cols, row)) for row in rows])
+                copy.write_row(row)
+    else:
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(cols))})",
+                        rows)
 
 
-def _write_batch(s: Session, b: _Batch) -> None:
-    tables = Ticket.metadata.tables
-    _bulk(s, tables["tickets"], TICKET_COLS, b.tickets)
-    _bulk(s, tables["holders"], HOLDER_COLS, b.holders)
-    _bulk(s, tables["messages"], MESSAGE_COLS, b.messages)
-    _bulk(s, tables["ticket_events"], EVENT_COLS, b.events)
-    _bulk(s, tables["charges"], CHARGE_COLS, b.charges)
-    _bulk(s, tables["abuse_cases"], ABUSE_COLS, b.abuse)
-    # The charges' money leaves the balances in the same transaction: always consistent.
-    for client_id, cents in b.charged.items():
+def _write_batch(s: Session, batch: _Batch) -> None:
+    ids = _take_ids(s, "tickets", len(batch.rows["tickets"]))
+    for table, rows in batch.rows.items():
+        for row in rows:
+            row[0] = ids[row[0]]
+        _bulk(s, table, COLUMNS[table], rows)
+    # The charged money leaves the balances in the same transaction: always consistent.
+    for client_id, cents in batch.charged.items():
         s.execute(update(Client).where(Client.id == client_id)
                   .values(balance_cents=Client.balance_cents - cents))
 
 
-# --- departments, staff, clients, services ----------------------------------------------
+class _Stamper:
+    """Unix seconds -> the timestamp text the database stores, fast (a million tickets need
+    fourteen million): a cached date plus one of 86,400 precomputed times of day.
+
+    SQLite gets exactly the text store.types.UTCDateTime writes, so comparisons with values
+    bound by SQLAlchemy stay right; PostgreSQL parses "...+00" into timestamptz during COPY.
+    """
+
+    def __init__(self, dialect: str) -> None:
+        tail = ".000000" if dialect == "sqlite" else "+00"
+        self.times = [f"{h:02d}:{m:02d}:{sec:02d}{tail}"
+                      for h in range(24) for m in range(60) for sec in range(60)]
+        self.days: dict[int, str] = {}
+
+    def __call__(self, ts: int) -> str:
+        day, second = divmod(ts, 86400)
+        prefix = self.days.get(day)
+        if prefix is None:
+            prefix = self.days[day] = time.strftime("%Y-%m-%d ", time.gmtime(day * 86400))
+        return prefix + self.times[second]
+
+
+# --- departments, staff, clients, services -------------------------------------------------
 def _setup_people(store: Store, report: SeedReport) -> _World:
-    """Creates the seed departments and staff that are missing; keeps existing ones as they are."""
+    """Creates the seed departments and staff that are missing; leaves existing ones as they are."""
     with store.write() as s:
         by_name = {d.name.lower(): d for d in s.scalars(select(Department))}
         for name, per_incident, _ in st.DEPARTMENTS:
             if name.lower() not in by_name:
-                by_name[name.lower()] = dept = Department(name=name, per_incident=per_incident)
-                s.add(dept)
+                by_name[name.lower()] = Department(name=name, per_incident=per_incident)
+                s.add(by_name[name.lower()])
                 report.departments_created += 1
         s.flush()
         logins = set(s.scalars(select(Staff.login)))
         for login, name, is_admin, depts, heads in st.STAFF:
-            if login in logins:
-                continue
-            member = Staff(login=login, name=name, is_admin=is_admin)
-            s.add(member)
-            s.flush()
-            for d in depts:
-                s.add(Membership(staff_id=member.id, department_id=by_name[d.lower()].id,
-                                 is_head=d in heads))
-            report.staff_created += 1
+            if login not in logins:
+                member = Staff(login=login, name=name, is_admin=is_admin)
+                s.add(member)
+                s.flush()
+                s.add_all(Membership(staff_id=member.id, department_id=by_name[d.lower()].id,
+                                     is_head=d in heads) for d in depts)
+                report.staff_created += 1
         s.flush()
         depts = [_Dept(d.id, d.name, d.per_incident, n)
                  for n, d in ((n, by_name[n.lower()]) for n, _, _ in st.DEPARTMENTS)]
@@ -224,93 +244,79 @@ def _setup_people(store: Store, report: SeedReport) -> _World:
             members.setdefault(dept_id, []).append(staff_id)
         admins = list(s.scalars(select(Staff.id).where(Staff.is_admin).order_by(Staff.id)))
         names = {i: n for i, n in s.execute(select(Staff.id, Staff.name))}
-        for d in depts:  # a department nobody may answer would make unanswerable tickets
+        for d in depts:  # a department nobody may answer would make impossible tickets
             if not members[d.id] and not admins:
-                anyone = min(names)
-                s.add(Membership(staff_id=anyone, department_id=d.id))
-                members[d.id].append(anyone)
-    return _World(depts, [w for _, _, w in st.DEPARTMENTS], members, admins, names)
+                s.add(Membership(staff_id=min(names), department_id=d.id))
+                members[d.id].append(min(names))
+    return _World(depts, members, admins, names)
 
 
 def _add_clients(store: Store, rng: random.Random, world: _World, count: int, now_ts: int,
                  report: SeedReport) -> None:
+    stamp = _Stamper(store.dialect)
     for start in range(0, count, CLIENT_CHUNK):
-        n = min(CLIENT_CHUNK, count - start)
         with store.write() as s:
-            client_ids = _take_ids(s, "clients", n)
-            drafts = []
-            for cid in client_ids:
-                first, name, email, domain, comment = st.client_identity(rng, cid)
-                drafts.append((cid, first, name, email, domain, comment, st.services_for(rng, domain)))
-            service_ids = iter(_take_ids(s, "services", sum(len(d[-1]) for d in drafts)))
+            client_ids = _take_ids(s, "clients", min(CLIENT_CHUNK, count - start))
+            made = [(cid, st.client_identity(rng, cid)) for cid in client_ids]
+            offers = [st.services_for(rng, identity[3]) for _, identity in made]
+            service_ids = iter(_take_ids(s, "services", sum(map(len, offers))))
             clients, services = [], []
-            for cid, first, name, email, domain, comment, svcs in drafts:
-                registered = _dt(now_ts - SPAN - rng.randrange(86400, 4 * 365 * 86400))
-                balance = rng.randrange(20, 5000) * 100
-                clients.append((cid, email, name, registered, comment, balance, rng.randrange(0, 11)))
-                mine = []
-                for svc_name, kind, svc_domain in svcs:
-                    sid = next(service_ids)
-                    services.append((sid, cid, svc_name, kind, svc_domain))
-                    mine.append((sid, kind, svc_domain))
-                world.clients.append(_Client(cid, first, name, domain, mine, balance))
-            _bulk(s, Client.__table__, CLIENT_COLS, clients)
-            _bulk(s, Service.__table__, SERVICE_COLS, services)
+            for (cid, (first, name, email, domain, comment)), offer in zip(made, offers):
+                # Registered before the oldest ticket; a balance that charges can come out of.
+                registered = stamp(now_ts - SPAN - num(rng, 86400, 4 * 365 * 86400))
+                balance = num(rng, 20, 5000) * 100
+                clients.append([cid, email, name, registered, comment, balance, num(rng, 0, 11)])
+                owned = [(next(service_ids), kind, dom) for _, kind, dom in offer]
+                services += [[sid, cid, svc[0], kind, dom]
+                             for (sid, kind, dom), svc in zip(owned, offer)]
+                world.clients.append(_Client(cid, first, name, domain, owned, balance))
+            _bulk(s, "clients", CLIENT_COLS, clients)
+            _bulk(s, "services", SERVICE_COLS, services)
         report.clients += len(clients)
         report.services += len(services)
 
 
-def _dt(ts: int) -> datetime:
-    return datetime.fromtimestamp(ts, timezone.utc)
-
-
-# --- tickets ------------------------------------------------------------------------------
-def _settle(kinds: list[str], want: str) -> None:
-    """Makes the last public message (client or staff) be `want`'s."""
-    last = max(i for i, k in enumerate(kinds) if k in ("client", "staff"))
-    if kinds[last] == want:
-        return
-    if last > 0:
-        kinds[last] = want
-    elif len(kinds) > 1:  # only notes followed the opening message: the last one becomes a reply
-        kinds[-1] = want
-
-
+# --- tickets ----------------------------------------------------------------------------
 class _Generator:
-    """Makes tickets one at a time, every rule of domain.md holding for each."""
+    """Makes tickets one at a time, with every rule of domain.md holding for each."""
 
-    def __init__(self, world: _World, rng: random.Random, total: int, avg: int, now_ts: int):
+    def __init__(self, world: _World, rng: random.Random, total: int, avg: int, now_ts: int,
+                 stamp: _Stamper) -> None:
         self.w, self.rng, self.total, self.avg, self.now = world, rng, total, avg, now_ts
-        self.start = now_ts - SPAN
-        self.cum = [sum(world.weights[: i + 1]) for i in range(len(world.weights))]
+        self.stamp, self.start = stamp, now_ts - SPAN
+        shares = [share for _, _, share in st.DEPARTMENTS]
+        self.cum = [sum(shares[: i + 1]) for i in range(len(shares))]
         self.others = {d.id: [o for o in world.depts if o.id != d.id] for d in world.depts}
 
-    def batch(self, ids: list[int], offset: int) -> _Batch:
+    def batch(self, offset: int, n: int) -> _Batch:
+        """Tickets offset .. offset+n-1 of the run."""
         b = _Batch()
-        for i, tid in enumerate(ids):
-            self._ticket(b, tid, offset + i)
+        for i in range(n):
+            self._ticket(b, i, offset + i)
         return b
 
     def _staff_for(self, dept_id: int) -> int:
+        """Someone who may answer the department's tickets: a member, now and then an admin."""
         members = self.w.members.get(dept_id)
         if self.w.admins and (not members or self.rng.random() < 0.05):
-            return self.rng.choice(self.w.admins)
-        return self.rng.choice(members)
+            return pick(self.rng, self.w.admins)
+        return pick(self.rng, members)
 
     def _count(self) -> int:
         """Messages in one ticket: at least 1, `avg` on average, now and then a long thread."""
         rng, avg = self.rng, self.avg
         if avg < 1.9:  # only 1s and 2s can average this
             return 1 if rng.random() < 2 - avg else 2
-        if rng.random() < 0.1:  # unanswered or closed straight away
+        if rng.random() < 0.1:  # unanswered yet, or closed straight away
             return 1
-        mean = (avg - 0.1) / 0.9 - 2  # geometric tail on top of 2 messages
+        mean = (avg - 0.1) / 0.9 - 2  # a geometric tail on top of 2 messages
         if mean <= 0:
             return 2
-        extra = int(math.log(1.0 - rng.random()) / math.log(mean / (1 + mean)))
-        return min(2 + extra, 200)
+        return min(2 + int(math.log(1.0 - rng.random()) / math.log(mean / (1 + mean))), 200)
 
-    def _kinds(self, n: int) -> list[str]:
+    def _kinds(self, n: int, want_last: str | None) -> list[str]:
+        """Client first; then mostly alternating replies, some notes, at most one assignment.
+        The last public message (client or staff) is made `want_last`'s, if given."""
         rng = self.rng
         kinds, last, assigned = ["client"], "client", False
         for _ in range(n - 1):
@@ -321,15 +327,19 @@ class _Generator:
             elif r < 0.13:
                 kinds.append("internal")
             else:
-                if last == "client":
-                    last = "staff" if rng.random() < 0.88 else "client"
-                else:
-                    last = "client" if rng.random() < 0.85 else "staff"
+                flip = 0.88 if last == "client" else 0.85  # else a follow-up by the same side
+                last = ("staff" if last == "client" else "client") if rng.random() < flip else last
                 kinds.append(last)
+        if want_last and want_last != last:
+            final = max(i for i, k in enumerate(kinds) if k in ("client", "staff"))
+            if final > 0:
+                kinds[final] = want_last
+            elif n > 1:  # only notes followed the opening message: the last becomes a reply
+                kinds[-1] = want_last
         return kinds
 
     def _times(self, kinds: list[str], f: float) -> list[int]:
-        """Strictly increasing times: replies within hours, clients answer within a day."""
+        """Strictly increasing: staff answer within hours, clients within a day or so."""
         rng = self.rng
         t0 = self.start + int(f * (SPAN - 6 * 3600))
         gaps, prev = [], "client"
@@ -347,26 +357,26 @@ class _Generator:
         return times
 
     def _ticket(self, b: _Batch, tid: int, index: int) -> None:
-        rng, w, now = self.rng, self.w, self.now
-        f = min(0.999999, (index + rng.random()) / self.total)  # position in time: ids follow it
-        dept = rng.choices(w.depts, cum_weights=self.cum)[0]
-        topic = rng.choice(st.TOPICS_BY_DEPARTMENT[dept.topic])
+        """Ticket `index` of the run; `tid` is its number in the batch."""
+        rng, w, now, stamp, rows = self.rng, self.w, self.now, self.stamp, b.rows
+        f = min(0.999999, (index + rng.random()) / self.total)  # its place in time: ids follow
+        dept = w.depts[bisect(self.cum, rng.random() * self.cum[-1])]
+        topic = pick(rng, st.TOPICS_BY_DEPARTMENT[dept.topic])
         client = w.clients[int(len(w.clients) * rng.random() ** 1.7)]  # some clients write a lot
-        svc = None
-        if rng.random() < 0.75:
-            fitting = [x for x in client.services if not topic.kinds or x[1] in topic.kinds]
-            svc = rng.choice(fitting) if fitting else None
-        ctx = st.context(rng, client.first, client.name, svc[2] if svc and svc[2] else client.domain)
+        fitting = [x for x in client.services if not topic.kinds or x[1] in topic.kinds]
+        svc = pick(rng, fitting) if fitting and rng.random() < 0.75 else None
+        ctx = st.Context(rng, client.first, client.name, svc[2] if svc and svc[2] else client.domain)
 
-        # Old tickets are mostly archived, recent ones often open: ~10% open, 30% awaiting, 60% archived.
+        # Old tickets are mostly archived, recent ones often open: ~10% open, 30% awaiting the
+        # client, 60% archived. Open ones mostly wait for staff; closed ones mostly got a reply.
         r, p_open = rng.random(), 0.3 * f * f
         status = "open" if r < p_open else "archived" if r < p_open + 0.95 - 0.7 * f else "awaiting"
         is_open = status == "open"
-        kinds = self._kinds(self._count())
         if is_open:
-            _settle(kinds, "client" if rng.random() < 0.8 else "staff")
-        elif rng.random() < 0.85:  # closed after a reply; else closed after the client's thanks
-            _settle(kinds, "staff")
+            want = "client" if rng.random() < 0.8 else "staff"
+        else:
+            want = "staff" if rng.random() < 0.85 else None  # else closed after the client's thanks
+        kinds = self._kinds(self._count(), want)
         times = self._times(kinds, f)
         t0, last_t = times[0], times[-1]
 
@@ -374,124 +384,114 @@ class _Generator:
         handler = self._staff_for(dept.id)
         assigned, second, sys_t = None, None, 0
         authors: list[int | None] = []
+        signed: list[str] = []  # the department a staff reply is signed with
         seen: dict[int, list[int]] = {}  # staff id -> [first, last] time: they hold the ticket
         for k, t in zip(kinds, times):
             a = None
             if k == "system":
-                assigned, sys_t = rng.choice(self.others[dept.id]), t
+                assigned, sys_t = pick(rng, self.others[dept.id]), t
                 second = self._staff_for(assigned.id) if rng.random() < 0.7 else None
                 seen.setdefault(handler, [t, t])[1] = t  # the redirecting staff keeps it open
             elif k != "client":
                 a = second if second is not None else handler
                 seen.setdefault(a, [t, t])[1] = t
             authors.append(a)
+            signed.append(assigned.name if a is not None and a == second else dept.name)
         writers = [a for a in authors if a is not None]
         responsible = writers[-1] if writers else None
 
         locked_by = lock_token = locked_at = None
         if is_open and rng.random() < 0.06:
             locked_by = responsible or second or handler
-            if authors[-1] == locked_by and len(times) > 1:  # took the lock, then replied
+            if authors[-1] == locked_by and len(times) > 1:  # took the lock, then wrote
                 locked_at = (times[-2] + times[-1]) // 2
             else:
-                locked_at = min(now, last_t + rng.randrange(60, 3 * 3600))
+                locked_at = min(now, last_t + num(rng, 60, 3 * 3600))
             lock_token = f"{rng.getrandbits(128):032x}"
             seen.setdefault(locked_by, [locked_at, locked_at])
             responsible = locked_by
         closed_at = archived_at = None
         if not is_open:  # closing needs the lock: whoever closed it is responsible and a holder
             responsible = responsible or handler
-            closed_at = last_t if kinds[-1] == "staff" else min(now, last_t + rng.randrange(60, 7200))
+            closed_at = last_t if kinds[-1] == "staff" else min(now, last_t + num(rng, 60, 7200))
             seen.setdefault(responsible, [closed_at, closed_at])
             if status == "archived":
-                archived_at = min(now, closed_at + rng.randrange(3600, 10 * 86400))
+                archived_at = min(now, closed_at + num(rng, 3600, 10 * 86400))
 
-        # Holders: all closed on a closed ticket; on an open one the department (and the
-        # responsible staff) are open, others who wrote earlier may have pressed Ok already.
-        c = _dt(closed_at) if closed_at else None
-        b.holders.append((tid, dept.id, None, is_open, _dt(t0), c))
+        # Holders: all closed on a closed ticket. On an open one the departments and the
+        # responsible staff member are open; others who wrote may have pressed Ok already.
+        holders, closed = rows["holders"], stamp(closed_at) if closed_at else None
+        holders.append([tid, dept.id, None, is_open, stamp(t0), closed])
         if assigned is not None:
-            b.holders.append((tid, assigned.id, None, is_open, _dt(sys_t), c))
+            holders.append([tid, assigned.id, None, is_open, stamp(sys_t), closed])
         for sid, (first_t, last_seen) in seen.items():
             if is_open and sid != responsible and rng.random() < 0.5:
-                b.holders.append((tid, None, sid, False, _dt(first_t), _dt(last_seen)))
+                holders.append([tid, None, sid, False, stamp(first_t), stamp(last_seen)])
             else:
-                b.holders.append((tid, None, sid, is_open, _dt(first_t), c))
+                holders.append([tid, None, sid, is_open, stamp(first_t), closed])
 
-        names = w.staff_names
+        messages, names = rows["messages"], w.staff_names
         for i, (k, a, t) in enumerate(zip(kinds, authors, times)):
             if k == "client":
                 body = st.first_message(rng, topic, ctx) if i == 0 else st.client_reply(rng, topic, ctx)
-                b.messages.append((tid, "client", None, client.id, body, _dt(t)))
-            elif k == "system":
-                b.messages.append((tid, "system", None, None, st.assigned_message(assigned.name), _dt(t)))
+                messages.append([tid, k, None, client.id, body, stamp(t)])
             elif k == "staff":
-                where = assigned.name if a == second and assigned else dept.name
-                body = st.staff_reply(rng, topic, ctx, names[a], where)
-                b.messages.append((tid, "staff", a, None, body, _dt(t)))
+                body = st.staff_reply(rng, topic, ctx, names[a], signed[i])
+                messages.append([tid, k, a, None, body, stamp(t)])
+            elif k == "internal":
+                messages.append([tid, k, a, None, st.internal_note(rng, topic, ctx), stamp(t)])
             else:
-                b.messages.append((tid, "internal", a, None, st.internal_note(rng, topic, ctx), _dt(t)))
+                messages.append([tid, k, None, None, st.assigned_message(assigned.name), stamp(t)])
 
-        # The queue's fields, from the public messages (internal and system ones don't count).
+        # The queue's fields come from the public messages (internal and system ones don't count).
         public = [(k, t) for k, t in zip(kinds, times) if k in ("client", "staff")]
-        awaiting = is_open and public[-1][0] == "client"
-        trailing = 0
-        for k, _ in reversed(public):
-            if k != public[-1][0]:
-                break
-            trailing += 1
+        last_kind = public[-1][0]
+        trailing = len(public) - max((i + 1 for i, (k, _) in enumerate(public) if k != last_kind),
+                                     default=0)
+        awaiting = is_open and last_kind == "client"
         if awaiting:
             waiting = public[-trailing][1]  # the first of the unanswered client messages
         else:
             waiting = next((t for k, t in reversed(public) if k == "staff"), t0)
-        unread = 0
-        if status != "archived" and public[-1][0] == "staff" and rng.random() < 0.5:
-            unread = trailing
+        unread = trailing if status != "archived" and last_kind == "staff" and rng.random() < 0.5 else 0
         delayed = None
         if is_open and rng.random() < 0.05:  # a fifth of them: the date has passed already
-            delayed = (now + rng.randrange(3600, 14 * 86400) if rng.random() < 0.8
-                       else rng.randint(last_t, max(last_t, now - 60)))
+            delayed = (now + num(rng, 3600, 14 * 86400) if rng.random() < 0.8
+                       else num(rng, last_t, max(last_t + 1, now - 60)))
 
+        # The history: (time, staff, client, action, detail).
         events = [(t0, None, client.id, "opened", dept.name)]
         if assigned is not None:
             events.append((sys_t, handler, None, "assigned", assigned.name))
         if locked_at is not None:
             events.append((locked_at, locked_by, None, "locked", ""))
-        if dept.topic in ("Billing", "Server administration") and rng.random() < 0.05:
-            self._charge(b, tid, client, kinds, authors, times, events)
+        replies = [i for i, k in enumerate(kinds) if k == "staff"]
+        if dept.topic in ("Billing", "Server administration") and replies and rng.random() < 0.05:
+            i, cents = pick(rng, replies), pick(rng, (500, 1000, 1500, 2500, 4900, 9900, 14900))
+            if client.balance >= cents:  # "charge client" goes with a reply; never below zero
+                client.balance -= cents
+                b.charged[client.id] = b.charged.get(client.id, 0) + cents
+                rows["charges"].append([tid, client.id, authors[i], cents, stamp(times[i])])
+                events.append((times[i], authors[i], None, "charged", f"{cents / 100:.2f}"))
         if dept.topic == "Abuse desk" and responsible is not None and rng.random() < 0.4:
-            kind, when = rng.choice(st.ABUSE_KINDS), seen[responsible][0]
-            b.abuse.append((tid, client.id, svc[0] if svc else None, responsible, kind,
-                            st.abuse_description(rng, kind, ctx), _dt(when)))
+            kind, when = pick(rng, st.ABUSE_KINDS), seen[responsible][0]
+            rows["abuse_cases"].append([tid, client.id, svc[0] if svc else None, responsible, kind,
+                                        st.abuse_description(rng, kind, ctx), stamp(when)])
             events.append((when, responsible, None, "abuse_case", kind))
         if closed_at is not None:
             events.append((closed_at, responsible, None, "closed", ""))
         if archived_at is not None:
             events.append((archived_at, None, client.id, "archived", ""))
-        events.sort(key=lambda e: e[0])  # ids follow time within a ticket, as in real life
-        b.events.extend((tid, s_id, c_id, act, det, _dt(t)) for t, s_id, c_id, act, det in events)
+        events.sort(key=lambda e: e[0])  # ids follow time within a ticket
+        rows["ticket_events"].extend([tid, s_id, c_id, act, detail, stamp(t)]
+                                     for t, s_id, c_id, act, detail in events)
 
-        incidents = 0
-        if dept.per_incident:
-            incidents = rng.choices((1, 2, 0), cum_weights=(85, 90, 100))[0]
-        b.tickets.append((
+        incidents = pick(rng, (1,) * 17 + (2, 0, 0)) if dept.per_incident else 0
+        rows["tickets"].append([
             tid, client.id, st.subject(rng, topic, ctx),
             st.summary(rng) if rng.random() < 0.03 else "", svc[0] if svc else None, dept.id,
-            responsible, rng.choices((1, 2, 3, 4), cum_weights=PRIORITY_WEIGHTS)[0],
-            rng.random() < 0.005, _dt(delayed) if delayed else None, locked_by, lock_token,
-            _dt(locked_at) if locked_at else None, _dt(archived_at) if archived_at else None,
-            unread, incidents, is_open, awaiting, _dt(waiting), _dt(t0), _dt(last_t),
-        ))
-
-    def _charge(self, b: _Batch, tid: int, client: _Client, kinds: list[str],
-                authors: list[int | None], times: list[int], events: list[tuple]) -> None:
-        """"Charge client" goes with a staff reply; never below a zero balance."""
-        replies = [i for i, k in enumerate(kinds) if k == "staff"]
-        amount = self.rng.choice((500, 1000, 1500, 2500, 4900, 9900, 14900))
-        if not replies or client.balance < amount:
-            return
-        i = self.rng.choice(replies)
-        client.balance -= amount
-        b.charged[client.id] = b.charged.get(client.id, 0) + amount
-        b.charges.append((tid, client.id, authors[i], amount, _dt(times[i])))
-        events.append((times[i], authors[i], None, "charged", f"{amount / 100:.2f}"))
+            responsible, pick(rng, PRIORITIES), rng.random() < 0.005,
+            stamp(delayed) if delayed else None, locked_by, lock_token,
+            stamp(locked_at) if locked_at else None, stamp(archived_at) if archived_at else None,
+            unread, incidents, is_open, awaiting, stamp(waiting), stamp(t0), stamp(last_t),
+        ])

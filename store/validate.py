@@ -87,7 +87,7 @@ def moment(text: str, now: datetime) -> datetime:
     relative = _RELATIVE.match(raw.lower())
     if relative:
         amount, unit = int(relative.group(1)), _UNITS[relative.group(2)]
-        return now + timedelta(**{unit: amount})
+        return now + timedelta(**{unit: amount})  # at most 9999 weeks: no overflow
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
@@ -96,4 +96,14 @@ def moment(text: str, now: datetime) -> datetime:
         ) from None
     if len(raw) == 10:
         value = datetime.combine(value.date(), time(0, 0))
+    if not 1970 < value.year < 9000:
+        raise BadInput(f"'{raw}' is too far in the past or the future.")
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+MAX_ID = 2_147_483_647  # the largest id either database stores
+
+
+def is_id(value: int) -> bool:
+    """Ids beyond what the database stores can't exist: looking them up just finds nothing."""
+    return 1 <= value <= MAX_ID

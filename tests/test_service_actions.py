@@ -253,3 +253,21 @@ def test_predefined_replies_by_scope_with_placeholders(desk: Desk) -> None:
     bobs = sv.templates_for(desk.store, desk.bob)[0]
     with pytest.raises(NotFound):
         sv.render_template(desk.store, desk.alice, bobs.id, tid)
+
+
+def test_delay_limits_and_archived_tickets(desk: Desk) -> None:
+    tid, token = desk.taken()
+    with pytest.raises(BadInput, match="ten years"):
+        sv.delay(desk.store, desk.alice, tid, types.utcnow() + timedelta(days=4000))
+    sv.reply(desk.store, desk.alice, tid, "done", close=True, token=token)
+    sv.archive(desk.store, desk.john, tid)
+    with pytest.raises(NotAllowed, match="archive"):
+        sv.delay(desk.store, desk.alice, tid, types.utcnow() + timedelta(days=1))
+
+
+def test_ids_beyond_the_columns_are_simply_not_found(desk: Desk) -> None:
+    for big in (2**31, 10**20, 0, -1):
+        with pytest.raises(NotFound):
+            sv.peek(desk.store, desk.alice, big)
+        with pytest.raises(NotFound):
+            sv.attachment_data(desk.store, desk.alice, big)

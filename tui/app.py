@@ -8,7 +8,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from store.actors import StaffActor
+from store.actors import ClientActor, StaffActor
 from store.db import Store
 
 from .config import Config
@@ -24,7 +24,7 @@ class TicketApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
-    def __init__(self, store: Store, actor: StaffActor | None, config: Config | None = None,
+    def __init__(self, store: Store, actor: StaffActor | ClientActor | None, config: Config | None = None,
                  *, live_interval: float = 1.0) -> None:
         super().__init__()
         self.store = store
@@ -54,6 +54,12 @@ class TicketApp(App[None]):
         self._open_home()
 
     def _open_home(self) -> None:
+        if isinstance(self.actor, ClientActor):
+            from .client.home import ClientHomeScreen
+
+            self.sub_title = f"Client area — {self.actor.name} <{self.actor.email}>"
+            self.push_screen(ClientHomeScreen())
+            return
         from .list_screen import TicketListScreen
 
         self.sub_title = f"{self.actor.name} ({self.actor.login})"

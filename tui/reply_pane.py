@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static, TextArea
 
 from store.status import PRIORITIES
-from store.views import DraftView, TicketDetail
+from store.views import DraftView, NewAttachment, TicketDetail
+
+from .files import MissingFile, read_files
 
 
 @dataclass(frozen=True)
 class ReplyFields:
     body: str
     internal: str
-    attach: list[Path]
+    files: list[NewAttachment]
     charge: str | None
     incidents: int | None
     top: bool
@@ -68,11 +68,10 @@ class ReplyPane(Vertical):
 
     def fields(self) -> ReplyFields:
         """What the pane holds, with the checks only the pane can make (files exist)."""
-        paths = [Path(p.strip()).expanduser() for p in self.query_one("#attach", Input).value.split(";")
-                 if p.strip()]
-        for p in paths:
-            if not p.is_file():
-                raise FieldError(f"There is no file at {p}.")
+        try:
+            files = read_files(self.query_one("#attach", Input).value)
+        except MissingFile as error:
+            raise FieldError(str(error)) from None
         charge = self.query_one("#charge", Input).value.strip() or None
         incidents = None
         if self.detail.department_per_incident:
@@ -85,7 +84,7 @@ class ReplyPane(Vertical):
         return ReplyFields(
             body=self.query_one("#reply-body", TextArea).text,
             internal=self.query_one("#internal", TextArea).text,
-            attach=paths, charge=charge, incidents=incidents,
+            files=files, charge=charge, incidents=incidents,
             top=self.query_one("#top", Checkbox).value,
             priority=priority if isinstance(priority, int) else None,
         )

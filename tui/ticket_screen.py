@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +13,7 @@ from textual.widgets import Button, Collapsible, Footer, Header, Input, Select, 
 from store import service as sv
 from store import settings as global_settings
 from store.errors import LockedByOther, StoreError
-from store.views import ClientCard, DraftView, LockInfo, NewAttachment, TicketDetail
+from store.views import ClientCard, DraftView, LockInfo, TicketDetail
 
 from . import modals
 from .reply_pane import FieldError, ReplyPane
@@ -256,9 +254,7 @@ class TicketScreen(Screen[None]):
         pane = self.query_one(ReplyPane)
         try:
             fields = pane.fields()
-            files = [NewAttachment(p.name, p.read_bytes(), mimetypes.guess_type(p.name)[0] or
-                                   "application/octet-stream") for p in fields.attach]
-        except (FieldError, OSError) as error:
+        except FieldError as error:
             pane.show_error(str(error))
             return
         if self._draft_timer is not None:
@@ -267,7 +263,7 @@ class TicketScreen(Screen[None]):
         pane.show_error(None)
         run_store_call(
             self, sv.reply, self.ticket_id, fields.body, internal=fields.internal, close=close,
-            attachments=files, charge=fields.charge, incidents=fields.incidents,
+            attachments=fields.files, charge=fields.charge, incidents=fields.incidents,
             top=fields.top if fields.top != self.detail.placed_first else None,
             priority=fields.priority if fields.priority not in (None, self.detail.priority) else None,
             token=self.lock_token, done=self._sent, refused=lambda e: pane.show_error(str(e)),

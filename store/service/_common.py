@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from .. import types
 from ..actors import Actor, ClientActor, StaffActor
 from ..errors import LockedByOther, NotAllowed, NotFound, NotVisible
+from ..validate import is_id
 from ..models import Holder, Membership, SeenMark, Staff, Ticket, TicketEvent
 
 
@@ -27,6 +28,8 @@ def fmt_time(t: datetime) -> str:
 
 def load_ticket(s: Session, ticket_id: int, *, for_write: bool = True) -> Ticket:
     """The ticket, row-locked when writing (PostgreSQL; SQLite's IMMEDIATE write already is)."""
+    if not is_id(ticket_id):
+        raise NotFound(f"There is no ticket #{ticket_id}.")
     query = select(Ticket).where(Ticket.id == ticket_id)
     if for_write:
         query = query.with_for_update()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
@@ -10,7 +10,7 @@ from .. import validate
 from ..actors import Actor
 from ..admin import department_by_name, staff_by_login
 from ..db import Store
-from ..errors import BadInput, LockedByOther, NotFound
+from ..errors import BadInput, LockedByOther, NotAllowed, NotFound
 from ..models import AbuseCase, Client, Favorite, Service
 from ..views import ClientCard
 from ._common import (
@@ -60,11 +60,13 @@ def delay(store: Store, actor: Actor, ticket_id: int, until: datetime | None) ->
             raise BadInput("The date needs a time zone.")
         if until <= at:
             raise BadInput(f"The date {fmt_time(until)} has passed; choose a date in the future.")
+        if until > at + timedelta(days=3660):
+            raise BadInput("A ticket can be delayed by ten years at most.")
     with store.write() as s:
         ticket = load_ticket(s, ticket_id)
         check_visible(s, me, ticket)
         if ticket.archived_at is not None and until is not None:
-            raise BadInput(f"Ticket #{ticket.id} is in the archive; there is nothing to delay.")
+            raise NotAllowed(f"Ticket #{ticket.id} is in the archive; there is nothing to delay.")
         ticket.delayed_until = until
         record(s, me, ticket, "delay", fmt_time(until) if until else "ended", at=at)
 

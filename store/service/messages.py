@@ -10,6 +10,7 @@ from ..actors import Actor
 from ..db import Store
 from ..errors import BadInput, NotAllowed, NotFound
 from ..models import Holder, Message, MessageEdit, Ticket
+from ..validate import is_id
 from ._common import check_visible, load_ticket, now, record, require_lock, require_staff
 from ._posting import check_body, system_message
 
@@ -21,7 +22,7 @@ def edit_message(store: Store, actor: Actor, message_id: int, body: str, *,
     if not body.strip():
         raise BadInput("The message can't be empty.")
     with store.write() as s:
-        message = s.get(Message, message_id)
+        message = s.get(Message, message_id) if is_id(message_id) else None
         if message is None:
             raise NotFound(f"There is no message #{message_id}.")
         ticket = load_ticket(s, message.ticket_id)
@@ -43,7 +44,7 @@ def message_history(store: Store, actor: Actor, message_id: int) -> list[tuple[s
     """The earlier texts of a message, oldest first."""
     me = require_staff(actor, "read a message's history")
     with store.read() as s:
-        message = s.get(Message, message_id)
+        message = s.get(Message, message_id) if is_id(message_id) else None
         if message is None:
             raise NotFound(f"There is no message #{message_id}.")
         check_visible(s, me, load_ticket(s, message.ticket_id, for_write=False))
@@ -61,7 +62,7 @@ def split(store: Store, actor: Actor, ticket_id: int, from_message_id: int, *,
         ticket = load_ticket(s, ticket_id)
         check_visible(s, me, ticket)
         require_lock(s, me, ticket, token)
-        message = s.get(Message, from_message_id)
+        message = s.get(Message, from_message_id) if is_id(from_message_id) else None
         if message is None or message.ticket_id != ticket.id:
             raise NotFound(f"Ticket #{ticket.id} has no message #{from_message_id}.")
         first_id = s.scalar(select(Message.id).where(Message.ticket_id == ticket.id)

@@ -14,6 +14,7 @@ from ..models import (
     TicketEvent,
 )
 from ..status import admin_status, client_status
+from ..validate import is_id
 from ..views import (
     AttachmentView, ChargeView, EventView, HolderView, MessageView, ServiceView, TicketDetail,
 )
@@ -133,6 +134,8 @@ def attachment_data(store: Store, actor: Actor, attachment_id: int) -> tuple[Att
     """An attachment's bytes, if the actor may see the message it belongs to."""
     from ..errors import NotFound
 
+    if not is_id(attachment_id):
+        raise NotFound(f"There is no attachment #{attachment_id}.")
     with store.read() as s:
         row = s.execute(
             select(Attachment, Message.ticket_id, Message.kind)

@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('registered_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('internal_comment', sa.Text(), nullable=False),
-    sa.Column('balance_cents', sa.Integer(), nullable=False),
+    sa.Column('balance_cents', sa.BigInteger(), nullable=False),
     sa.Column('incidents_left', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_clients')),
     sa.UniqueConstraint('email', name=op.f('uq_clients_email'))
@@ -163,7 +163,7 @@ def upgrade() -> None:
     sa.Column('ticket_id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=False),
-    sa.Column('amount_cents', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
     sa.Column('created_at', store.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount_cents > 0', name=op.f('ck_charges_amount_positive')),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_charges_client_id_clients')),

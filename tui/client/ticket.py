@@ -1,0 +1,150 @@
+"""A client's ticket: the conversation with support, charges, a reply box, and Archive."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Static, TextArea
+
+from store import service as sv
+from store.errors import StoreError
+from store.views import TicketDetail
+
+from ..files import MissingFile, read_files
+from ..safe import text
+from ..thread import Thread, when
+from ..working import run_store_call
+
+DRAFT_DELAY = 0.4
+
+
+class ClientTicketScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", id="client.send"),
+        Binding("ctrl+a", "archive", "Archive", id="client.archive"),
+        Binding("escape", "back", "Back", id="client.back"),
+    ]
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.detail: TicketDetail | None = None
+        self._marker: int | None = None
+        self._draft_timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="info")
+        yield Thread(id="thread")
+        with Vertical(id="reply-pane"):
+            yield TextArea(id="reply-body", soft_wrap=True)
+            yield Input(placeholder="Attach file: a path (several: separate with ;)", id="attach")
+            yield Static(id="reply-error")
+            with Horizontal(id="reply-buttons"):
+                yield Button("Send ^S", id="send", variant="primary")
+                yield Button("Archive ^A", id="archive")
+                yield Button("Back Esc", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#reply-body", TextArea).focus()
+        self.load(restore_draft=True)
+        self.set_interval(self.app.live_interval, self._check_changes)
+
+    def load(self, restore_draft: bool = False) -> None:
+        def fetch(store, actor):
+            marker = sv.change_marker(store)
+            detail = sv.show(store, actor, self.ticket_id)  # reading marks staff replies read
+            draft = sv.get_draft(store, actor, self.ticket_id) if restore_draft else None
+            return marker, detail, draft
+
+        run_store_call(self, fetch, done=self._loaded, refused=self._unreadable)
+
+    def _unreadable(self, error: StoreError) -> None:
+        self.app.notify(str(error), severity="error", markup=False)
+        self.app.pop_screen()
+
+    def _loaded(self, result) -> None:
+        self._marker, self.detail, draft = result
+        d = self.detail
+        self.sub_title = f"Ticket #{d.id}"
+        info = Text.assemble(("#" + str(d.id) + "  ", "bold"), text(d.subject, "bold", one_line=True),
+                             f"\nStatus: {d.status}   Department: ", text(d.department, one_line=True))
+        if d.service:
+            info.append_text(Text.assemble("   Service: ", text(d.service.name, one_line=True)))
+        for c in d.charges:
+            info.append(f"\nCharged {c.amount_cents / 100:.2f} on {when(c.created_at)}", style="yellow")
+        self.query_one("#info", Static).update(info)
+        self.query_one(Thread).show(d.messages)
+        self.query_one("#archive", Button).disabled = d.archived_at is not None
+        if draft is not None:
+            self.query_one("#reply-body", TextArea).load_text(draft.body)
+
+    def _check_changes(self) -> None:
+        def compare(marker: int) -> None:
+            if self._marker is not None and marker != self._marker:
+                self.load()
+
+        run_store_call(self, lambda store, actor: sv.change_marker(store), done=compare, group="changes")
+
+    @on(TextArea.Changed, "#reply-body")
+    def _typed(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_timer = None
+        body = self.query_one("#reply-body", TextArea).text
+        run_store_call(self, sv.save_draft, self.ticket_id, body, "", group="draft")
+
+    def _error(self, message: str | None) -> None:
+        self.query_one("#reply-error", Static).update(text(message or "", "bold red"))
+
+    def action_send(self) -> None:
+        body = self.query_one("#reply-body", TextArea).text
+        try:
+            files = read_files(self.query_one("#attach", Input).value)
+        except MissingFile as error:
+            self._error(str(error))
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        self._error(None)
+        run_store_call(self, sv.client_reply, self.ticket_id, body, files, done=self._sent,
+                       refused=lambda e: self._error(str(e)))
+
+    def _sent(self, _message_id: int) -> None:
+        self.query_one("#reply-body", TextArea).load_text("")
+        self.query_one("#attach", Input).value = ""
+        run_store_call(self, sv.drop_draft, self.ticket_id, group="draft")
+        self.app.notify("Sent to support.")
+        self.load()
+
+    def action_archive(self) -> None:
+        run_store_call(self, sv.archive, self.ticket_id, done=self._archived,
+                       refused=lambda e: self._error(str(e)))
+
+    def _archived(self, _none) -> None:
+        self.app.notify(f"Ticket #{self.ticket_id} is in your Archive.")
+        self.app.pop_screen()
+
+    def action_back(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._save_draft()
+        self.app.pop_screen()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        getattr(self, f"action_{event.button.id}")()
+
+    def palette_commands(self):
+        yield "Send", "Send your message to support", self.action_send
+        yield "Archive", "Move this ticket to your Archive", self.action_archive
+        yield "Back", "Back to your tickets", self.action_back
