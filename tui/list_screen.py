@@ -61,6 +61,11 @@ class TicketListScreen(Screen[None]):
         self.table.reset()
         self._count()
         self.set_interval(self.app.live_interval, self._check_changes)
+        self.set_timer(0.5, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Imports the ticket form while the list is idle, so the first Enter opens it at once."""
+        from . import ticket_screen  # noqa: F401
 
     @property
     def table(self) -> TicketTable:

@@ -25,7 +25,7 @@ DRAFT_DELAY = 0.4
 class ClientTicketScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="client.send"),
-        Binding("ctrl+a", "archive", "Archive", id="client.archive"),
+        Binding("ctrl+r", "archive", "Archive", id="client.archive"),
         Binding("escape", "back", "Back", id="client.back"),
     ]
 
@@ -46,7 +46,7 @@ class ClientTicketScreen(Screen[None]):
             yield Static(id="reply-error")
             with Horizontal(id="reply-buttons"):
                 yield Button("Send ^S", id="send", variant="primary")
-                yield Button("Archive ^A", id="archive")
+                yield Button("Archive ^R", id="archive")
                 yield Button("Back Esc", id="back")
         yield Footer()
 
