@@ -44,7 +44,7 @@ def demo(app: AppContext, reset: bool) -> None:
 
     store, info = ensure_demo(app.db_url, reset)
     app.adopt(store)
-    run_staff_app(app, app.login or info.admin_login)
+    run_staff_app(app, app.login or info.admin)
 
 
 COMMANDS = [demo]

@@ -91,8 +91,8 @@ def ensure_demo(url: str | None = None, reset: bool = False) -> tuple[Store, Dem
         with store.read() as s:
             is_demo = s.scalar(select(Staff.is_admin).where(Staff.login == ADMIN))
         if not is_demo:
-            raise BadInput(f"{url} already holds a help desk that is not the demo; choose another "
-                           "database or reset the demo.")
+            raise BadInput("This database already holds a help desk that is not the demo; "
+                           "choose another database for the demo.")
         return store, info
     except BaseException:
         store.close()
@@ -294,6 +294,7 @@ class Desk:
         self.owner: dict[int, str] = {}  # ticket id -> client key
         self.tickets: dict[str, int] = {}  # labels the scripts share (split tickets...)
         self.spawned: list[tuple[timedelta, Script]] = []
+        self.locks: dict[int, str] = {}  # the locks the scripts took: ticket id -> login
 
     def spawn(self, script: Script, after: timedelta) -> None:
         """Starts another script (a follow-up by someone else) `after` from now."""
@@ -347,15 +348,20 @@ class Desk:
         self._tick(10, 60)
 
     def take(self, login: str, tid: int, *, force: bool = False) -> None:
+        if self.locks.get(tid) == login:
+            return  # already hers: taking again would change nothing
         sv.take(self.store, self._s(login), tid, force=force)
+        self.locks[tid] = login
         self._tick(5, 30)
 
     def reply(self, login: str, tid: int, body: str = "", *, internal: str = "",
               close: bool = False, files: tuple[NewAttachment, ...] = (), **kw) -> ReplyResult:
         """Send reply (or Ok with close=True), assigning the ticket to oneself first."""
-        sv.take(self.store, self._s(login), tid)  # the same lock again when already held
+        self.take(login, tid)
         result = sv.reply(self.store, self._s(login), tid, _t(body), internal=_t(internal),
                           close=close, attachments=files, **kw)
+        if close:
+            self.locks.pop(tid, None)
         self._tick(30, 120)
         return result
 
@@ -367,10 +373,12 @@ class Desk:
 
     def close(self, login: str, tid: int) -> None:
         sv.close(self.store, self._s(login), tid)
+        self.locks.pop(tid, None)
         self._tick(5, 30)
 
     def unlock(self, login: str, tid: int) -> None:
         sv.unlock(self.store, self._s(login), tid)
+        self.locks.pop(tid, None)
         self._tick(5, 20)
 
     def assign(self, login: str, tid: int, *, department: str | None = None,
@@ -400,7 +408,7 @@ class Desk:
         self._tick(10, 60)
 
     def split(self, login: str, tid: int, from_message: int) -> int:
-        sv.take(self.store, self._s(login), tid)
+        self.take(login, tid)
         new = sv.split(self.store, self._s(login), tid, from_message)
         self.owner[new] = self.owner[tid]
         self._tick(10, 40)

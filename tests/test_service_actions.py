@@ -271,3 +271,24 @@ def test_ids_beyond_the_columns_are_simply_not_found(desk: Desk) -> None:
             sv.peek(desk.store, desk.alice, big)
         with pytest.raises(NotFound):
             sv.attachment_data(desk.store, desk.alice, big)
+
+
+def test_split_keeps_the_new_ticket_visible_to_whoever_split_it(desk: Desk) -> None:
+    tid = desk.open(subject="Invoice and a broken site", body="Invoice question", department="Billing")
+    sv.client_reply(desk.store, desk.john, tid, "Also: my site is down.")
+    sv.assign(desk.store, desk.bob, tid, staff="alice")  # alice is not in Billing
+    lock = sv.take(desk.store, desk.alice, tid)
+    second = sv.show(desk.store, desk.alice, tid).messages[1]
+    assert second.body == "Also: my site is down."
+    new = sv.split(desk.store, desk.alice, tid, second.id, token=lock.token)
+    assert sv.show(desk.store, desk.alice, new).messages[0].body == "Also: my site is down."
+
+
+def test_split_keeps_read_replies_read(desk: Desk) -> None:
+    tid, token = desk.taken()
+    sv.reply(desk.store, desk.alice, tid, "R1", token=token)
+    sv.show(desk.store, desk.john, tid)  # the client reads R1
+    r2 = sv.reply(desk.store, desk.alice, tid, "R2", token=token).reply_id
+    new = sv.split(desk.store, desk.alice, tid, r2, token=token)
+    assert sv.peek(desk.store, desk.john, tid).status == "In progress"
+    assert sv.peek(desk.store, desk.john, new).status == "New messages"

@@ -137,3 +137,21 @@ async def test_changes_by_others_appear_without_a_keypress(desk: Desk) -> None:
         await until(pilot, lambda: len(table(app).rows) == 2, timeout=2.0)
         sv.take(desk.store, desk.carol, second)
         await until(pilot, lambda: table(app).rows[1].locked_by == "carol", timeout=2.0)
+
+
+async def test_a_takeover_by_a_colleague_removes_my_reply_pane_and_keeps_my_draft(desk: Desk) -> None:
+    tid, _ = desk.taken(staff=desk.alice)
+    app = TicketApp(desk.store, desk.alice, live_interval=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.query(ReplyPane))
+        app.screen.query_one("#reply-body").focus()
+        await pilot.press(*"My careful answer")
+        await until(pilot, lambda: sv.get_draft(desk.store, desk.alice, tid) is not None)
+        sv.take(desk.store, desk.carol, tid, force=True)  # from another terminal
+        await until(pilot, lambda: not app.screen.query(ReplyPane), timeout=3.0)
+        await pilot.press("ctrl+s")  # no longer mine: nothing is sent
+        await pilot.pause(0.3)
+    assert sv.get_draft(desk.store, desk.alice, tid).body == "My careful answer"
+    assert [m.kind for m in sv.peek(desk.store, desk.root, tid).messages] == ["client", "system"]

@@ -49,10 +49,10 @@ def _one_line(text: str) -> str:
 
 
 STAFF_COLUMNS = (
-    Column("Lock", lambda r, now: f"🔒{r.locked_by}" if r.locked_by else "", width=9),
+    Column("Lock", lambda r, now: f"🔒{r.locked_by}" if r.locked_by else "", width=12),
     Column("", lambda r, now: ("★" if r.favorite else " ") + ("●" if r.new_since_seen else " "), width=2),
     Column("#", lambda r, now: str(r.id), width=6, right=True),
-    Column("Prio", lambda r, now: ("⇧" if r.placed_first else "") + PRIORITIES[r.priority], width=6),
+    Column("Prio", lambda r, now: ("⇧" if r.placed_first else "") + PRIORITIES[r.priority], width=7),
     Column("Subject", lambda r, now: _one_line(r.subject), share=45),
     Column("Client", lambda r, now: _one_line(r.client_email), share=30),
     Column("Department", lambda r, now: _one_line(r.department), share=25),

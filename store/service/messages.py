@@ -80,12 +80,21 @@ def split(store: Store, actor: Actor, ticket_id: int, from_message_id: int, *,
         s.add(new)
         s.flush()
         s.add(Holder(ticket_id=new.id, department_id=ticket.department_id, is_open=True, opened_at=at))
+        # The one who split keeps the new ticket open too, as with Assign: they may not be in
+        # the department, and must not lose sight of the messages they just moved.
+        s.add(Holder(ticket_id=new.id, staff_id=me.id, is_open=True, opened_at=at))
+        # The client's unread replies are the latest staff messages; each ticket keeps its own.
+        staff_ids = s.scalars(select(Message.id).where(Message.ticket_id == ticket.id,
+                                                       Message.kind == "staff")
+                              .order_by(Message.id.desc()).limit(ticket.client_unread)).all()
+        unread = set(staff_ids)
         s.execute(update(Message).where(Message.ticket_id == ticket.id, Message.id >= message.id)
                   .values(ticket_id=new.id).execution_options(synchronize_session=False))
         s.expire_all()
-        unread = ticket.client_unread
-        _derive(s, ticket, unread)
-        _derive(s, new, unread)
+        ticket.client_unread = sum(1 for i in unread if i < message.id)
+        new.client_unread = sum(1 for i in unread if i >= message.id)
+        _derive(s, ticket)
+        _derive(s, new)
         system_message(s, ticket, f"Messages from #{message.id} on were split into ticket #{new.id}.", at)
         system_message(s, new, f"This ticket was split from ticket #{ticket.id}.", at)
         record(s, me, ticket, "split", f"into #{new.id} from message #{message.id}", at=at)
@@ -93,8 +102,8 @@ def split(store: Store, actor: Actor, ticket_id: int, from_message_id: int, *,
         return new.id
 
 
-def _derive(s, ticket: Ticket, unread_before: int) -> None:
-    """Re-derives waiting and unread state from the messages a ticket now has."""
+def _derive(s, ticket: Ticket) -> None:
+    """Re-derives the waiting state from the messages a ticket now has."""
     public = s.execute(
         select(Message.kind, Message.created_at).where(
             Message.ticket_id == ticket.id, Message.kind.in_(("client", "staff"))
@@ -105,14 +114,8 @@ def _derive(s, ticket: Ticket, unread_before: int) -> None:
         if kind != "client":
             break
         trailing_client.append(created)
-    staff_after_client = 0
-    for kind, _ in reversed(public):
-        if kind == "client":
-            break
-        staff_after_client += 1
     ticket.awaiting_staff = bool(trailing_client) and ticket.is_open
     if trailing_client:
         ticket.waiting_since = trailing_client[-1]
     elif public:
         ticket.waiting_since = public[-1][1]
-    ticket.client_unread = min(unread_before, staff_after_client)
