@@ -23,6 +23,7 @@ VIEWS = [("queue", "Support tickets"), ("all", "All tickets"), ("favorites", "Fa
 
 
 class TicketListScreen(Screen[None]):
+    AUTO_FOCUS = "#tickets"
     BINDINGS = [
         Binding("1", "view('queue')", "Queue", id="list.view_queue"),
         Binding("2", "view('all')", "All", id="list.view_all"),

@@ -45,7 +45,7 @@ class ReplyPane(Vertical):
             if self.use_priority:
                 yield Label("Priority", classes="field-label")
                 yield Select([(name, n) for n, name in PRIORITIES.items()], value=self.detail.priority,
-                             allow_blank=False, id="priority")
+                             allow_blank=False, id="priority", compact=True)
             yield Button("Quote… F3", id="quote", compact=True)
             yield Button("Predefined reply… F5", id="predefined", compact=True)
             yield Button("$EDITOR F4", id="editor", compact=True)
@@ -61,10 +61,10 @@ class ReplyPane(Vertical):
             yield Checkbox("Place at the beginning of the queue", value=self.detail.placed_first, id="top")
         yield Static(id="reply-error")
         with Horizontal(id="reply-buttons"):
-            yield Button("Ok ^O", id="ok", variant="success")
-            yield Button("Send reply ^S", id="send", variant="primary")
-            yield Button("Save parameters ^G", id="save")
-            yield Button("Cancel Esc", id="cancel")
+            yield Button("Ok ^O", id="ok", variant="success", compact=True)
+            yield Button("Send reply ^S", id="send", variant="primary", compact=True)
+            yield Button("Save parameters ^G", id="save_parameters", compact=True)
+            yield Button("Cancel Esc", id="cancel", compact=True)
 
     def fields(self) -> ReplyFields:
         """What the pane holds, with the checks only the pane can make (files exist)."""

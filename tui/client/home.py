@@ -20,6 +20,7 @@ VIEWS = [("queue", "My tickets"), ("archive", "Archive")]
 
 
 class ClientHomeScreen(Screen[None]):
+    AUTO_FOCUS = "#tickets"
     BINDINGS = [
         Binding("1", "view('queue')", "My tickets", id="client.view_active"),
         Binding("2", "view('archive')", "Archive", id="client.view_archive"),
