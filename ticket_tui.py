@@ -7,6 +7,7 @@ import os
 import click
 
 from cli import admin as admin_commands
+from cli import seed as seed_commands
 from cli import tickets as ticket_commands
 from cli import tui_launch
 from cli.common import AppContext, TicketTuiGroup
@@ -34,7 +35,8 @@ def main(ctx: click.Context, db_url: str | None, login: str | None, client_email
         open_default(app)
 
 
-for command in admin_commands.COMMANDS + ticket_commands.COMMANDS + tui_launch.COMMANDS:
+for command in (admin_commands.COMMANDS + ticket_commands.COMMANDS + seed_commands.COMMANDS
+                + tui_launch.COMMANDS):
     main.add_command(command)
 
 

@@ -89,7 +89,10 @@ class Client(Base):
 
 class Service(Base):
     __tablename__ = "services"
-    __table_args__ = (CheckConstraint(f"kind IN {SERVICE_KINDS}", name="kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {SERVICE_KINDS}", name="kind"),
+        CheckConstraint("kind <> 'domain' OR domain IS NOT NULL", name="domain_has_name"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -103,7 +106,9 @@ class Ticket(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     subject: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
-    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="SET NULL"))
+    service_id: Mapped[int | None] = mapped_column(
+        ForeignKey("services.id", ondelete="SET NULL"), index=True
+    )
     # The responsible department and staff member: a client message reopens their holders.
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     responsible_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -124,11 +129,17 @@ class Ticket(Base):
     waiting_since: Mapped[datetime] = _now()
     created_at: Mapped[datetime] = _now()
     updated_at: Mapped[datetime] = _now()
-    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    split_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
 
     __table_args__ = (
         CheckConstraint("client_unread >= 0", name="client_unread"),
         CheckConstraint("incidents >= 0", name="incidents"),
+        CheckConstraint("priority BETWEEN 1 AND 4", name="priority"),
+        # The lock is whole or absent: holder, token and time together.
+        CheckConstraint(
+            "(locked_by_id IS NULL) = (lock_token IS NULL) AND (locked_by_id IS NULL) = (locked_at IS NULL)",
+            name="lock_whole",
+        ),
         # The queue, in its two orders (with and without priorities); only open tickets.
         Index(
             "ix_tickets_queue_priority",
@@ -172,6 +183,7 @@ class Holder(Base):
         CheckConstraint(
             "(department_id IS NULL) <> (staff_id IS NULL)", name="department_or_staff"
         ),
+        CheckConstraint("is_open = (closed_at IS NULL)", name="closed_when_not_open"),
         Index(
             "uq_holders_ticket_department", ticket_id, department_id, unique=True,
             sqlite_where=text("department_id IS NOT NULL"),
@@ -183,8 +195,14 @@ class Holder(Base):
             postgresql_where=text("staff_id IS NOT NULL"),
         ),
         # Visibility: "which tickets does department D / staff S hold".
-        Index("ix_holders_department", department_id, ticket_id, is_open),
-        Index("ix_holders_staff", staff_id, ticket_id, is_open),
+        Index("ix_holders_department", department_id, ticket_id, is_open,
+              sqlite_where=text("department_id IS NOT NULL"),
+              postgresql_where=text("department_id IS NOT NULL")),
+        Index("ix_holders_staff", staff_id, ticket_id, is_open,
+              sqlite_where=text("staff_id IS NOT NULL"),
+              postgresql_where=text("staff_id IS NOT NULL")),
+        # "Is any holder of ticket T open?" after every Close.
+        Index("ix_holders_ticket", ticket_id, is_open),
     )
 
 
@@ -247,7 +265,9 @@ class AbuseCase(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
-    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="SET NULL"))
+    service_id: Mapped[int | None] = mapped_column(
+        ForeignKey("services.id", ondelete="SET NULL"), index=True
+    )
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     kind: Mapped[str] = mapped_column(String(50))
     description: Mapped[str] = mapped_column(Text)

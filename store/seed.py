@@ -462,9 +462,9 @@ class _Generator:
         # The history: (time, staff, client, action, detail).
         events = [(t0, None, client.id, "opened", dept.name)]
         if assigned is not None:
-            events.append((sys_t, handler, None, "assigned", assigned.name))
+            events.append((sys_t, handler, None, "assign", assigned.name))
         if locked_at is not None:
-            events.append((locked_at, locked_by, None, "locked", ""))
+            events.append((locked_at, locked_by, None, "take", ""))
         replies = [i for i, k in enumerate(kinds) if k == "staff"]
         if dept.topic in ("Billing", "Server administration") and replies and rng.random() < 0.05:
             i, cents = pick(rng, replies), pick(rng, (500, 1000, 1500, 2500, 4900, 9900, 14900))
@@ -472,14 +472,14 @@ class _Generator:
                 client.balance -= cents
                 b.charged[client.id] = b.charged.get(client.id, 0) + cents
                 rows["charges"].append([tid, client.id, authors[i], cents, stamp(times[i])])
-                events.append((times[i], authors[i], None, "charged", f"{cents / 100:.2f}"))
+                events.append((times[i], authors[i], None, "charge", f"{cents / 100:.2f}"))
         if dept.topic == "Abuse desk" and responsible is not None and rng.random() < 0.4:
             kind, when = pick(rng, st.ABUSE_KINDS), seen[responsible][0]
             rows["abuse_cases"].append([tid, client.id, svc[0] if svc else None, responsible, kind,
                                         st.abuse_description(rng, kind, ctx), stamp(when)])
-            events.append((when, responsible, None, "abuse_case", kind))
+            events.append((when, responsible, None, "abuse", kind))
         if closed_at is not None:
-            events.append((closed_at, responsible, None, "closed", ""))
+            events.append((closed_at, responsible, None, "close", ""))
         if archived_at is not None:
             events.append((archived_at, None, client.id, "archived", ""))
         events.sort(key=lambda e: e[0])  # ids follow time within a ticket

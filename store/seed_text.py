@@ -10,6 +10,7 @@ Domains use reserved names only (RFC 2606: .example, .test, example.com), so not
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -126,8 +127,9 @@ TOPICS: tuple[Topic, ...] = (
     _topic("site_down", _T, "hosting",
            "{domain} is down|Website not loading|Site {domain} shows {error}|Our website is offline"
            "|{domain} unreachable since this morning|Homepage gives {error}",
-           "Our website {domain} has stopped working. Visitors get \"{error}\".|Since about {hour}:00 "
-           "{domain} does not load at all.|Our site on the {plan} plan returns \"{error}\" on every page.",
+           "Our website {domain} has stopped working. Visitors get \"{error}\".|Since about "
+           "{hour}:00 {domain} does not load at all.|Our site on the {plan} plan returns "
+           "\"{error}\" on every page.",
            "We did not change anything on our side.|It happens from several networks and phones.|"
            "The admin area of {cms} is also unreachable.|We are losing orders every hour it is down.",
            "The web server on {node} was overloaded by a runaway process; we restarted it and your "
@@ -378,7 +380,7 @@ _HOLDING = _alts(
     "send us the full error message and the steps to reproduce it.|Done, please check."
 )
 _PREFIX = ("", "", "", "", "", "", "Urgent: ", "Re: ", "Question: ", "URGENT - ", "Help: ")
-_SUFFIX = ("", "", "", "", "", "", " - please help", " (again)", "!", " ?", " asap")
+_SUFFIX = ("", "", "", "", "", "", " - please help", " (again)", "!", " asap", " (urgent)")
 
 
 def pick(rng: random.Random, seq: Sequence[T]) -> T:
@@ -396,11 +398,10 @@ def person(rng: random.Random) -> tuple[str, str]:
     return pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES)
 
 
-_ASCII = str.maketrans("áàâäãçéèêëíïñóôöõúüùýćčěłńňřśšťůźžåøæß", "aaaaaceeeeiinoooouuuyccelnnrsstuzzaoas")
-
-
 def _slug(text: str) -> str:
-    kept = "".join(ch if ch.isalnum() else "-" for ch in text.lower().translate(_ASCII))
+    """'Müller & O'Brien' -> 'muller-o-brien': accents dropped, fit for domains and emails."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    kept = "".join(ch if ch.isalnum() else "-" for ch in plain)
     return "-".join(filter(None, kept.split("-")))
 
 
