@@ -132,4 +132,17 @@ def settings_set(app: AppContext, key: str, value: str) -> None:
     click.echo(f"{key} = {json.dumps(stored)}")
 
 
-COMMANDS = [init, department, staff, client, service, reply_template, settings]
+@click.group()
+def config() -> None:
+    """The config file (TOML): database, identity, keymap, theme."""
+
+
+@config.command("path")
+def config_path_command() -> None:
+    """Print where the config file is (it may not exist yet)."""
+    from tui.config import config_path
+
+    click.echo(str(config_path()))
+
+
+COMMANDS = [init, department, staff, client, service, reply_template, settings, config]

@@ -11,7 +11,13 @@ from textual.screen import Screen
 from store.actors import ClientActor, StaffActor
 from store.db import Store
 
+from store.service import my_settings
+from store.service.staff_settings import DENSITIES, STAFF_DEFAULTS
+
+from . import display
 from .config import Config
+from .themes import BUNDLED_DIR, DEFAULT_THEME, load_themes, mark_colours, user_theme_dir
+from .working import run_store_call
 
 
 class TicketApp(App[None]):
@@ -31,14 +37,17 @@ class TicketApp(App[None]):
         self.actor = actor
         self.config = config or Config()
         self.live_interval = live_interval
+        self.staff_settings: dict = dict(STAFF_DEFAULTS)
 
     def on_mount(self) -> None:
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        if self.config.theme and self.config.theme in self.available_themes:
-            self.theme = self.config.theme
-        if self.config.problem:
-            self.notify(self.config.problem, severity="warning", timeout=10)
+        loaded = load_themes(BUNDLED_DIR, user_theme_dir())
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        self.use_theme(self.config.theme or DEFAULT_THEME)
+        for problem in filter(None, [self.config.problem, *loaded.problems]):
+            self.notify(problem, severity="warning", timeout=10, markup=False)
         if self.actor is None:
             from .staff_picker import StaffPicker
 
@@ -53,7 +62,43 @@ class TicketApp(App[None]):
         self.actor = actor
         self._open_home()
 
+    def use_theme(self, name: str) -> None:
+        """Switches theme; an unknown name falls back to the default, with a word why."""
+        if name not in self.available_themes:
+            self.notify(f"There is no theme named '{name}'; using {DEFAULT_THEME}.",
+                        severity="warning", markup=False)
+            name = DEFAULT_THEME
+        self.theme = name
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Every theme gets readable internal-comment and system-message colours, unless its
+        file chose its own."""
+        variables = super().get_css_variables()
+        theme = self.get_theme(self.theme) if self.theme else None
+        background = variables.get("background", "#000000")
+        return {**mark_colours(background, theme.dark if theme else True), **variables}
+
+    def apply_staff_settings(self, values: dict) -> None:
+        """A staff member's own display settings, from the store: theme, density, reading
+        width, system messages, time format."""
+        self.staff_settings = values
+        if values["theme"]:
+            self.use_theme(values["theme"])
+        for density in DENSITIES:
+            self.set_class(values["density"] == density, f"-density-{density}")
+        display.configure(values["time_format"], values["reading_width"])
+
     def _open_home(self) -> None:
+        if isinstance(self.actor, StaffActor):
+            run_store_call(self, my_settings, done=self._settings_loaded)
+            return
+        self._push_home()
+
+    def _settings_loaded(self, values: dict) -> None:
+        self.apply_staff_settings(values)
+        self._push_home()
+
+    def _push_home(self) -> None:
         if isinstance(self.actor, ClientActor):
             from .client.home import ClientHomeScreen
 

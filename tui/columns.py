@@ -12,6 +12,8 @@ from store.safe_text import printable
 from store.status import PRIORITIES
 from store.views import TicketRow
 
+from .display import when
+
 
 def fit(text: str, width: int) -> str:
     """Exactly width cells: padded, or cut with an ellipsis (wide characters counted as two)."""
@@ -66,7 +68,7 @@ CLIENT_COLUMNS = (
     Column("Subject", lambda r, now: _one_line(r.subject), share=65),
     Column("Department", lambda r, now: _one_line(r.department), share=35),
     Column("Status", lambda r, now: r.status, width=12),
-    Column("Updated", lambda r, now: r.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"), width=16),
+    Column("Updated", lambda r, now: when(r.updated_at), width=19),
 )
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENV_CONFIG = "TICKET_TUI_CONFIG"
+ENV_AS = "TICKET_TUI_AS"
+ENV_THEME = "TICKET_TUI_THEME"
 
 
 def config_path() -> Path:
@@ -32,7 +34,15 @@ class Config:
 
 
 def load_config(path: Path | None = None) -> Config:
-    path = path or config_path()
+    """The config file, with $TICKET_TUI_AS and $TICKET_TUI_THEME over it (and $TICKET_TUI_DB,
+    read where the database URL is resolved)."""
+    config = _read_file(path or config_path())
+    config.login = os.environ.get(ENV_AS) or config.login
+    config.theme = os.environ.get(ENV_THEME) or config.theme
+    return config
+
+
+def _read_file(path: Path) -> Config:
     if not path.exists():
         return Config()
     try:

@@ -35,6 +35,7 @@ class TicketListScreen(Screen[None]):
         Binding("c", "filter_client", "Filter by client", id="list.filter_client"),
         Binding("C", "clear_filter", "Clear filter", show=False, id="list.clear_filter"),
         Binding("r", "refresh", "Refresh", show=False, id="list.refresh"),
+        Binding("o", "settings", "Settings", show=False, id="list.settings"),
         Binding("q", "app.quit", "Quit", show=False, id="list.quit"),
     ]
 
@@ -152,6 +153,11 @@ class TicketListScreen(Screen[None]):
     def action_clear_filter(self) -> None:
         self.set_client_filter(None)
 
+    def action_settings(self) -> None:
+        from .modals import SettingsModal
+
+        self.app.push_screen(SettingsModal(), lambda _: self.table.refresh())
+
     def action_refresh(self) -> None:
         self.table.reload()
         self._count()
@@ -201,6 +207,7 @@ class TicketListScreen(Screen[None]):
         for i, (key, title) in enumerate(VIEWS, 1):
             yield title, f"Show the {title} view", lambda k=key: self.action_view(k)
         yield "Search", "Search subjects and messages", self.action_search
+        yield "Settings", "Theme, density, reading width, time format", self.action_settings
         if self.table.current:
             yield ("Filter by client", f"Only {for_markup(self.table.current.client_email)}'s tickets",
                    self.action_filter_client)

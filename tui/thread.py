@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from store.views import MessageView
 
+from . import display
+from .display import when
 from .safe import text
 
 LABELS = {"client": "Client", "staff": "Staff", "internal": "Internal comment", "system": "System"}
-
-
-def when(t: datetime | None) -> str:
-    return "" if t is None else t.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def size(n: int) -> str:
@@ -33,6 +29,8 @@ class MessageBox(Static):
     def __init__(self, message: MessageView) -> None:
         super().__init__(self._content(message), classes=f"message message--{message.kind}")
         self.message_id = message.id
+        if display.reading_width:
+            self.styles.max_width = display.reading_width + 4  # the border and padding
 
     @staticmethod
     def _content(m: MessageView) -> Text:

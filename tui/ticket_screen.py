@@ -84,6 +84,8 @@ class TicketScreen(Screen[None]):
         return bool(self.detail and self.detail.locked_by == self.app.actor.login)
 
     def on_mount(self) -> None:
+        if self.app.staff_settings.get("hide_system_messages"):
+            self.action_toggle_system()
         self.query_one(Thread).focus()
         self.load()
         self.set_interval(self.app.live_interval, self._check_changes)
@@ -360,7 +362,16 @@ class TicketScreen(Screen[None]):
         self.app.push_screen(modals.AbuseModal(self.ticket_id), lambda _: self.load())
 
     def action_settings(self) -> None:
-        self.app.push_screen(modals.SettingsModal(), lambda _: self.load())
+        self.app.push_screen(modals.SettingsModal(), self._settings_saved)
+
+    def _settings_saved(self, values: dict | None) -> None:
+        if values is None:
+            return
+        thread = self.query_one(Thread)
+        if thread.has_class("hide-system") != bool(values["hide_system_messages"]):
+            self.action_toggle_system()
+        thread.remove_children()  # drawn again in the new time format and width
+        self.load()
 
     def action_messages(self) -> None:
         self.app.push_screen(modals.MessagesModal(self.ticket_id, self.detail.messages, self.lock_token,

@@ -95,6 +95,7 @@ class TicketTable(Widget, can_focus=True):
         self.at_end = True
         self.first_index: int | None = 0  # absolute index of rows[0], when known
         self.total: int | None = None
+        self.loaded = False  # the first page has arrived
         self._pending: Callable[[], None] | None = None
         self._fetching = False
 
@@ -150,6 +151,7 @@ class TicketTable(Widget, can_focus=True):
     def _arrived(self, rows: list[TicketRow], apply: Callable[[list[TicketRow]], None]) -> None:
         self._fetching = False
         self.fetching = False
+        self.loaded = True
         apply(rows)
         self.refresh()
         self._announce()

@@ -14,13 +14,15 @@ from ..models import StaffSetting
 from ._common import require_staff, upsert
 
 STAFF_DEFAULTS: dict[str, Any] = {
-    "theme": "textual-dark",
+    "theme": "",  # none chosen: the config file's theme, or the default
     "density": "normal",
     "reading_width": 0,  # 0: the whole width
     "hide_system_messages": False,
     "time_format": "%Y-%m-%d %H:%M",
 }
 DENSITIES = ("compact", "normal", "relaxed")
+TIME_FORMATS = ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y %I:%M %p",
+                "%d %b %Y, %H:%M")
 
 
 def _check(key: str, value: Any) -> Any:
@@ -35,6 +37,10 @@ def _check(key: str, value: Any) -> Any:
         raise BadInput(f"{key} must be a short text.")
     if key == "density" and value not in DENSITIES:
         raise BadInput(f"density must be one of: {', '.join(DENSITIES)}.")
+    if key == "time_format" and value not in TIME_FORMATS:
+        raise BadInput("time_format must be one of the offered formats.")
+    if key == "reading_width" and value and value < 40:
+        raise BadInput("The reading width is 0 (the whole width) or at least 40 columns.")
     return value
 
 

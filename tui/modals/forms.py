@@ -11,11 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
 
 from store import admin, validate
+from store.service.staff_settings import DENSITIES, TIME_FORMATS
 from store import service as sv
 from store.types import utcnow
 from store.views import ClientCard
 
 from ..safe import text
+from ..display import SAMPLE
 from ..thread import when
 from .base import Modal, error_line
 
@@ -205,30 +207,57 @@ class SettingsModal(FormModal):
     """This staff member's display settings, saved in the store so they follow them."""
 
     def compose(self) -> ComposeResult:
+        current = self.app.staff_settings
         with Vertical(classes="modal-box"):
             yield Static("Settings", classes="modal-title")
             yield Static("Saved for you in the help desk: they follow you to any machine.", classes="hint")
             yield Label("Theme", classes="field-label")
             yield Select([(name, name) for name in sorted(self.app.available_themes)],
                          value=self.app.theme, allow_blank=False, id="theme")
+            yield Label("Density", classes="field-label")
+            yield Select([(d, d) for d in DENSITIES], value=current["density"], allow_blank=False,
+                         id="density")
+            yield Static("The terminal owns the font and its size; density changes the spacing "
+                         "between messages and around the form instead.", classes="hint")
+            yield Label("Reading width (columns; 0 uses the whole width)", classes="field-label")
+            yield Input(str(current["reading_width"]), id="reading-width", type="integer")
+            yield Label("Time format", classes="field-label")
+            yield Select([(SAMPLE.strftime(f), f) for f in TIME_FORMATS], value=current["time_format"],
+                         allow_blank=False, id="time-format")
             with Horizontal(classes="switch-row"):
-                yield Switch(id="hide-system")
+                yield Switch(value=bool(current["hide_system_messages"]), id="hide-system")
                 yield Label("Hide system messages")
             yield error_line()
             yield buttons("Save")
-
-    def on_mount(self) -> None:
-        self.call(sv.my_settings, done=self._show)
-
-    def _show(self, values: dict) -> None:
-        self.query_one("#hide-system", Switch).value = bool(values["hide_system_messages"])
 
     @on(Select.Changed, "#theme")
     def _preview(self, event: Select.Changed) -> None:
         if isinstance(event.value, str):
             self.app.theme = event.value
 
+    def on_mount(self) -> None:
+        self._theme_before = self.app.theme
+
+    def action_dismiss_none(self) -> None:
+        self.app.theme = self._theme_before  # undo the preview
+        self.dismiss(None)
+
     def submit(self) -> None:
-        changes = {"theme": str(self.query_one("#theme", Select).value),
-                   "hide_system_messages": self.query_one("#hide-system", Switch).value}
-        self.call(sv.save_my_settings, changes, done=self.dismiss)
+        raw_width = self.query_one("#reading-width", Input).value.strip() or "0"
+        try:
+            width = int(raw_width)
+        except ValueError:
+            self.show_error("The reading width is a whole number of columns.")
+            return
+        changes = {
+            "theme": str(self.query_one("#theme", Select).value),
+            "density": str(self.query_one("#density", Select).value),
+            "reading_width": width,
+            "time_format": str(self.query_one("#time-format", Select).value),
+            "hide_system_messages": self.query_one("#hide-system", Switch).value,
+        }
+        self.call(sv.save_my_settings, changes, done=self._saved)
+
+    def _saved(self, values: dict) -> None:
+        self.app.apply_staff_settings(values)
+        self.dismiss(values)
