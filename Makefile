@@ -15,6 +15,7 @@ demo: $(STAMP)
 	$(VENV)/bin/ticket-tui demo
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
