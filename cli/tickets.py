@@ -238,6 +238,19 @@ def ticket_abuse(app: AppContext, ticket_id, kind, description):
     click.echo(f"Abuse case #{case} registered.")
 
 
+@ticket.command("attachment")
+@click.argument("attachment_id", type=int)
+@click.option("--to", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="The folder to save it in.")
+@pass_app
+def ticket_attachment(app: AppContext, attachment_id, folder):
+    """Save an attachment of a ticket you can see into a folder; prints where it went."""
+    from store.files import save_into
+
+    view, data = service.attachment_data(app.store(), actor_of(app), attachment_id)
+    click.echo(str(save_into(folder, view.name, data)))
+
+
 @ticket.command("archive")
 @click.argument("ticket_id", type=int)
 @pass_app

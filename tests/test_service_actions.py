@@ -292,3 +292,21 @@ def test_split_keeps_read_replies_read(desk: Desk) -> None:
     new = sv.split(desk.store, desk.alice, tid, r2, token=token)
     assert sv.peek(desk.store, desk.john, tid).status == "In progress"
     assert sv.peek(desk.store, desk.john, new).status == "New messages"
+
+
+def test_saving_an_attachment_stays_in_the_chosen_folder(desk: Desk, tmp_path) -> None:
+    from store.files import save_into
+
+    data = b"\x00binary\xffdata"
+    tid = sv.open_ticket(desk.store, desk.john, "Billing", "s", "b",
+                         attachments=[NewAttachment("../../../../tmp/evil\x1b]0;x\x07.sh", data)])
+    att = sv.peek(desk.store, desk.john, tid).messages[0].attachments[0]
+    view, stored = sv.attachment_data(desk.store, desk.john, att.id)
+    first = save_into(tmp_path, view.name, stored)
+    second = save_into(tmp_path, view.name, stored)
+    assert first.parent == tmp_path and second.parent == tmp_path
+    assert first.read_bytes() == data and second.name.endswith("(2).sh")
+    for hostile in ("..", "../x", "/etc/passwd", "a/../../b", "\x00"):
+        assert save_into(tmp_path, hostile, b"x").parent == tmp_path
+    with pytest.raises(BadInput, match="no folder"):
+        save_into(tmp_path / "missing", "a.txt", b"x")

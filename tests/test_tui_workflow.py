@@ -163,3 +163,23 @@ async def test_a_takeover_by_a_colleague_removes_my_reply_pane_and_keeps_my_draf
         await pilot.pause(0.3)
     assert sv.get_draft(desk.store, desk.alice, tid).body == "My careful answer"
     assert [m.kind for m in sv.peek(desk.store, desk.root, tid).messages] == ["client", "system"]
+
+
+async def test_saving_an_attachment_from_the_form(desk: Desk, tmp_path) -> None:
+    from store.views import NewAttachment
+
+    tid = sv.open_ticket(desk.store, desk.john, "Technical support", "Logs", "see attached",
+                         attachments=[NewAttachment("error.log", b"line 1\nline 2\n")])
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        await pilot.press("f7")
+        await until(pilot, lambda: type(app.screen).__name__ == "AttachmentsModal")
+        app.screen.query_one("#folder").value = str(tmp_path)
+        app.screen.query_one("#attachment-list").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: (tmp_path / "error.log").exists())
+    assert (tmp_path / "error.log").read_bytes() == b"line 1\nline 2\n"
+    assert tid

@@ -51,6 +51,7 @@ class TicketScreen(Screen[None]):
         Binding("f4", "editor", "Write in $EDITOR", show=False, id="ticket.editor"),
         Binding("f5", "predefined", "Predefined reply", show=False, id="ticket.predefined"),
         Binding("f8", "additional", "Additional fields", show=False, id="ticket.additional"),
+        Binding("f7", "attachments", "Save attachments", show=False, id="ticket.attachments"),
         Binding("U", "unlock", "Unlock", show=False, id="ticket.unlock"),
     ]
 
@@ -381,6 +382,9 @@ class TicketScreen(Screen[None]):
         if new_ticket:
             self.app.notify(f"Split into ticket #{new_ticket}.")
         self.load()
+
+    def action_attachments(self) -> None:
+        self.app.push_screen(modals.AttachmentsModal(self.detail.messages))
 
     def action_favorite(self) -> None:
         run_store_call(self, sv.set_favorite, self.ticket_id, not self.detail.favorite,

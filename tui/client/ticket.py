@@ -27,6 +27,7 @@ class ClientTicketScreen(Screen[None]):
         Binding("ctrl+s", "send", "Send", id="client.send"),
         Binding("ctrl+r", "archive", "Archive", id="client.archive"),
         Binding("escape", "back", "Back", id="client.back"),
+        Binding("f7", "attachments", "Save attachments", id="client.attachments"),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -134,6 +135,12 @@ class ClientTicketScreen(Screen[None]):
         self.app.notify(f"Ticket #{self.ticket_id} is in your Archive.")
         self.app.pop_screen()
 
+    def action_attachments(self) -> None:
+        from ..modals import AttachmentsModal
+
+        if self.detail is not None:
+            self.app.push_screen(AttachmentsModal(self.detail.messages))
+
     def action_back(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -148,3 +155,4 @@ class ClientTicketScreen(Screen[None]):
         yield "Send", "Send your message to support", self.action_send
         yield "Archive", "Move this ticket to your Archive", self.action_archive
         yield "Back", "Back to your tickets", self.action_back
+        yield "Save attachments", "Save a file of this ticket", self.action_attachments

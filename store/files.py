@@ -1,0 +1,37 @@
+"""Saving an attachment to a folder the user chose: never outside it, never over another file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import BadInput
+from .service._posting import safe_file_name
+
+
+def save_into(folder: str | Path, name: str, data: bytes) -> Path:
+    """Writes data as a new file in folder, named after the attachment (made safe: no path
+    separators, no '..', no control characters); "name (2).ext" if the name is taken."""
+    target_dir = Path(folder).expanduser()
+    if not target_dir.is_dir():
+        raise BadInput(f"There is no folder at {target_dir}.")
+    target_dir = target_dir.resolve()
+    base = safe_file_name(name)
+    stem, dot, ext = base.rpartition(".")
+    if not stem:
+        stem, dot, ext = base, "", ""
+    for n in range(1, 1000):
+        candidate = base if n == 1 else f"{stem} ({n}){dot}{ext}"
+        path = target_dir / candidate
+        if path.resolve().parent != target_dir:  # belt and braces: the name can't climb out
+            raise BadInput(f"The file name '{name}' can't be used.")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise BadInput(f"Can't write into {target_dir}: {exc.strerror}.") from None
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return path
+    raise BadInput(f"Too many files named like '{base}' in {target_dir}.")
