@@ -122,6 +122,7 @@ def add_staff(
 def add_client(store: Store, email: str, name: str, comment: str = "") -> ClientInfo:
     email = validate.email(email)
     name = validate.text_field(name, "client name", 200)
+    validate.storable(comment, "internal comment")
     if len(comment) > 10_000:
         raise BadInput("The internal comment is longer than 10000 characters.")
     with store.write() as s:
@@ -161,6 +162,7 @@ def add_reply_template(
     title = validate.text_field(title, "title", 200)
     if not body or not body.strip():
         raise BadInput("The reply's body can't be empty.")
+    validate.storable(body, "reply's body")
     if department and staff:
         raise BadInput("A predefined reply is for a department or for one staff member, not both.")
     with store.write() as s:

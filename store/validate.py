@@ -14,9 +14,19 @@ _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]*$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
+def storable(value: str, what: str) -> str:
+    """Text both databases can store: valid Unicode (no lone surrogates, which arrive from
+    undecodable bytes on a command line or in a file)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(f"The {what} contains bytes that are not valid text (UTF-8).") from None
+    return value
+
+
 def text_field(value: str, what: str, max_len: int, *, allow_empty: bool = False) -> str:
     """A one-line text: surrounding spaces trimmed, not empty (unless allowed), bounded."""
-    value = (value or "").strip()
+    value = storable((value or "").strip(), what)
     if not value and not allow_empty:
         raise BadInput(f"The {what} can't be empty.")
     if len(value) > max_len:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from .. import settings
+from .. import settings, validate
 from ..errors import BadInput
 from ..models import Attachment, Message, Ticket
 from ..views import NewAttachment
@@ -24,6 +24,7 @@ def check_body(s: Session, body: str, what: str = "message") -> str:
         raise BadInput(f"The {what} is {len(body)} characters long; the limit is {limit}.")
     if "\x00" in body:
         raise BadInput(f"The {what} contains a NUL character, which can't be stored.")
+    validate.storable(body, what)
     return body
 
 

@@ -73,7 +73,7 @@ def delay(store: Store, actor: Actor, ticket_id: int, until: datetime | None) ->
 
 def set_summary(store: Store, actor: Actor, ticket_id: int, text: str) -> None:
     me = require_staff(actor, "write a summary")
-    text = text.strip()
+    text = validate.storable(text.strip(), "summary")
     if len(text) > 2000:
         raise BadInput(f"The summary is {len(text)} characters long; the limit is 2000.")
     with store.write() as s:
@@ -100,7 +100,7 @@ def register_abuse(store: Store, actor: Actor, ticket_id: int, kind: str, descri
     """Registers an abuse case linked to the ticket, its client and its service."""
     me = require_staff(actor, "register an abuse case")
     kind = validate.text_field(kind, "abuse kind", 50)
-    description = description.strip()
+    description = validate.storable(description.strip(), "abuse description")
     if not description:
         raise BadInput("The abuse description can't be empty.")
     if len(description) > 20_000:
@@ -135,6 +135,7 @@ def _card(s, client_id: int) -> ClientCard:
 def set_client_comment(store: Store, actor: Actor, ticket_id: int, comment: str) -> ClientCard:
     """Edits the client's internal comment from one of their tickets (staff only)."""
     me = require_staff(actor, "edit a client's internal comment")
+    validate.storable(comment, "internal comment")
     if len(comment) > 10_000:
         raise BadInput("The internal comment is longer than 10000 characters.")
     with store.write() as s:
