@@ -7,6 +7,7 @@ import os
 import click
 
 from cli import admin as admin_commands
+from cli import diag as diag_commands
 from cli import seed as seed_commands
 from cli import tickets as ticket_commands
 from cli import tui_launch
@@ -36,7 +37,7 @@ def main(ctx: click.Context, db_url: str | None, login: str | None, client_email
 
 
 for command in (admin_commands.COMMANDS + ticket_commands.COMMANDS + seed_commands.COMMANDS
-                + tui_launch.COMMANDS):
+                + tui_launch.COMMANDS + diag_commands.COMMANDS):
     main.add_command(command)
 
 

@@ -17,6 +17,8 @@ _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 def storable(value: str, what: str) -> str:
     """Text both databases can store: valid Unicode (no lone surrogates, which arrive from
     undecodable bytes on a command line or in a file)."""
+    if "\x00" in value:
+        raise BadInput(f"The {what} contains a NUL character, which can't be stored.")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -9,6 +9,7 @@ server is a stranger's program and its bytes are data, never trusted.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import socket
 import time
@@ -68,8 +69,8 @@ def whois(domain: str, server: str | None = None, port: int = 43, timeout: float
     name = domain_name(domain)
     port, timeout = port_number(port), timeout_seconds(timeout)
     if server is not None and server.strip():
-        hop = ask(name, server.strip(), (server.strip(), port), timeout, max_bytes)
-        return _finish(name, [hop], [], root_only=False)
+        host = _host(server)
+        return _finish(name, [ask(name, host, (host, port), timeout, max_bytes)], [], root_only=False)
 
     hops: list[Hop] = []
     notes: list[str] = []
@@ -91,6 +92,15 @@ def whois(domain: str, server: str | None = None, port: int = 43, timeout: float
     if next_server and len(hops) >= MAX_HOPS:
         notes.append(f"The referral to {next_server} was not followed ({MAX_HOPS} servers at most).")
     return _finish(name, hops, notes, root_only=len(hops) == 1)
+
+
+def _host(server: str) -> str:
+    """An IP address or a host name; anything else (spaces, a URL) is refused as bad input."""
+    server = server.strip()
+    try:
+        return str(ipaddress.ip_address(server))
+    except ValueError:
+        return domain_name(server)
 
 
 def _address(resolve: Resolve, server: str) -> tuple[str, int]:
@@ -169,7 +179,8 @@ _LINE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9 /._-]{0,60}?)\s*:\s*(.*?)\s*$")
 _REFER_KEYS = ("refer", "whois", "registrar whois server", "whois server")
 _NO_MATCH = re.compile(
     r"^\s*(no match( for)?\b|not found\b|no data found|no entries found|domain not found|"
-    r"no matching record|status:\s*(free|available)\b|the queried object does not exist)",
+    r"no matching record|status:\s*(free|available)\b|the queried object does not exist|"
+    r"%\s*this query returned 0 objects)",
     re.IGNORECASE | re.MULTILINE)
 _KEYS = {
     "registrar": ("registrar", "sponsoring registrar", "registrar name"),
@@ -250,7 +261,7 @@ def _unique(values) -> list[str]:
 
 def _binary(text: str) -> bool:
     """Not text: NUL bytes, or more than a tenth undecodable bytes and control characters."""
-    if "\x00" in text:
-        return True
-    bad = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
-    return bad > len(text) / 10
+    return "\x00" in text or len(_NOT_TEXT.findall(text)) > len(text) / 10
+
+
+_NOT_TEXT = re.compile(r"[\ufffd\x01-\x08\x0b\x0e-\x1f\x7f]")
