@@ -3,6 +3,7 @@
 from alembic import context
 
 from store.models import Base
+from store.search import include_name
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -10,6 +11,8 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
     compare_type=True,
+    # The search index (FTS5 tables, tsvector columns) is made by migration 0002, not the models.
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

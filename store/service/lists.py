@@ -1,22 +1,26 @@
 """Ticket lists: the views, their orders, filters, search, and keyset pagination.
 
 A page is fetched after (or before) the sort key of a row already shown, never with OFFSET, so
-any page costs the same on a million tickets as on ten.
+any page costs the same on a million tickets as on ten. The "after the key" condition is split
+into a few index range scans (see _arms) because a mixed-direction order written as one OR of
+comparisons can't seek in an index: the database would read every row before the key.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import and_, exists, func, literal, not_, or_, select
+from sqlalchemy import and_, exists, func, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from .. import settings
+from .. import search, settings
 from ..actors import Actor, ClientActor, StaffActor
 from ..admin import client_by_email
 from ..db import Store
-from ..errors import BadInput
-from ..models import AbuseCase, Client, Department, Favorite, Holder, Message, SeenMark, Staff, Ticket
+from ..errors import BadInput, NotFound
+from ..models import AbuseCase, Client, Department, Favorite, Holder, SeenMark, Staff, Ticket
+from ..safe_text import printable
 from ..status import admin_status, client_status
 from ..views import TicketRow
 from ._common import now, staff_visible
@@ -24,7 +28,6 @@ from ._common import now, staff_visible
 STAFF_VIEWS = ("queue", "all", "favorites", "delayed", "abuse", "archive")
 CLIENT_VIEWS = ("queue", "all", "archive")  # queue and all both mean the active tickets
 MAX_PAGE = 500
-
 
 @dataclass(frozen=True)
 class ListSpec:
@@ -47,7 +50,14 @@ def _order(s: Session, actor: Actor, view: str) -> list[tuple]:
     return [(Ticket.updated_at, True), (Ticket.id, True)]
 
 
-def _filters(s: Session, actor: Actor, spec: ListSpec) -> list:
+# The queue's partial indexes are declared WHERE is_open; SQLite only uses them when the query
+# says exactly that (SQLAlchemy's own rendering, "is_open = 1", doesn't count).
+_IS_OPEN = text("tickets.is_open")
+
+
+def _filters(s: Session, actor: Actor, spec: ListSpec, *, walk: bool = True) -> list:
+    """The view's conditions. walk=False: the rows come from a short list of ids (a rare
+    search), so nothing may tempt the database into walking a whole index instead."""
     at = now()
     view = spec.view
     conds: list = []
@@ -60,7 +70,7 @@ def _filters(s: Session, actor: Actor, spec: ListSpec) -> list:
         if view not in STAFF_VIEWS:
             raise BadInput(f"'{view}' is not a view; use one of: {', '.join(STAFF_VIEWS)}.")
         if view == "queue":
-            conds += [Ticket.is_open,
+            conds += [_IS_OPEN if walk else Ticket.is_open,
                       or_(Ticket.delayed_until.is_(None), Ticket.delayed_until <= at)]
             if not actor.is_admin:
                 mine = [Holder.staff_id == actor.id]
@@ -70,7 +80,8 @@ def _filters(s: Session, actor: Actor, spec: ListSpec) -> list:
         else:
             conds.append(staff_visible(actor))
         if view == "favorites":
-            conds.append(exists().where(Favorite.ticket_id == Ticket.id, Favorite.staff_id == actor.id))
+            # Driven from the few favorites, not by testing every visible ticket.
+            conds.append(Ticket.id.in_(select(Favorite.ticket_id).where(Favorite.staff_id == actor.id)))
         elif view == "delayed":
             conds.append(Ticket.delayed_until > at)
         elif view == "abuse":
@@ -78,30 +89,51 @@ def _filters(s: Session, actor: Actor, spec: ListSpec) -> list:
         elif view == "archive":
             conds.append(Ticket.archived_at.is_not(None))
     if spec.client_email:
+        if not spec.client_email.isprintable():  # PostgreSQL can't even compare a NUL
+            shown = printable(spec.client_email.strip(), one_line=True)
+            raise NotFound(f"There is no client with the email '{shown}'.")
         conds.append(Ticket.client_id == client_by_email(s, spec.client_email).id)
-    if spec.search and spec.search.strip():
-        pattern = "%" + _escape_like(spec.search.strip().lower()) + "%"
-        body_match = exists().where(Message.ticket_id == Ticket.id,
-                                    func.lower(Message.body).like(pattern, escape="\\"))
-        if isinstance(actor, ClientActor):
-            body_match = body_match.where(Message.kind.in_(("client", "staff")))
-        conds.append(or_(func.lower(Ticket.subject).like(pattern, escape="\\"), body_match))
     return conds
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+# --- keyset pagination ----------------------------------------------------------------------
+def _beyond(cols: list[tuple], key: list, backwards: bool, inclusive: bool = False):
+    """Rows after key over a run of columns that share one direction: a row-value comparison,
+    which an index can seek to."""
+    desc = cols[0][1]
+    later = desc != backwards  # the run is read in descending order: "after" means smaller
+    left = tuple_(*[c for c, _ in cols]) if len(cols) > 1 else cols[0][0]
+    values = [literal(v, c.type) for (c, _), v in zip(cols, key)]
+    right = tuple_(*values) if len(cols) > 1 else values[0]
+    if later:
+        return left <= right if inclusive else left < right
+    return left >= right if inclusive else left > right
 
 
-def _after(order: list[tuple], key: tuple, backwards: bool):
-    """Rows strictly after key in the order (or before it, when going backwards)."""
-    alternatives = []
-    values = [literal(v, col.type) for v, (col, _) in zip(key, order)]
-    for i, (col, desc) in enumerate(order):
-        later = (col < values[i]) if (desc != backwards) else (col > values[i])
-        equal_before = [c == values[j] for j, (c, _) in enumerate(order[:i])]
-        alternatives.append(and_(*equal_before, later))
-    return or_(*alternatives)
+def _arms(order: list[tuple], key: tuple, backwards: bool, inclusive: bool) -> list:
+    """The rows after key (at or after, if inclusive) as conditions in reading order, each
+    one index range: the same leading columns and a later trailing run, then an earlier
+    leading column changed, and so on."""
+    runs: list[list[int]] = []
+    for i, (_, desc) in enumerate(order):
+        if runs and order[runs[-1][0]][1] == desc:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    arms = []
+    for r in range(len(runs) - 1, -1, -1):
+        same = [order[i][0] == literal(key[i], order[i][0].type)
+                for run in runs[:r] for i in run]
+        run = runs[r]
+        last = r == len(runs) - 1
+        arms.append(and_(*same, _beyond([order[i] for i in run], [key[i] for i in run],
+                                        backwards, inclusive and last)))
+    return arms
+
+
+def _after(order: list[tuple], key: tuple, backwards: bool, inclusive: bool = False):
+    """The same rows as _arms, as one condition (for lists not read in index order)."""
+    return or_(*_arms(order, key, backwards, inclusive))
 
 
 def list_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *, limit: int = 50,
@@ -113,41 +145,84 @@ def list_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *, lim
         raise BadInput(f"A page holds 1 to {MAX_PAGE} tickets.")
     with store.read() as s:
         order = _order(s, actor, spec.view)
-        query = _select_rows(actor).where(*_filters(s, actor, spec))
+        found = search.plan(s, spec.search, public_only=isinstance(actor, ClientActor))
+        conds = _filters(s, actor, spec, walk=found is None or found.ordered_scan)
+        if found is not None:
+            conds.append(found.condition)
         backwards = before is not None or last
-        if after is not None:
-            query = query.where(_after(order, tuple(after), False))
-        if before is not None:
-            query = query.where(_after(order, tuple(before), True))
-        if start is not None:
-            query = query.where(not_(_after(order, tuple(start), True)))
-        query = query.order_by(*[
-            (c.desc() if d != backwards else c.asc()) for c, d in order
-        ]).limit(limit)
-        rows = s.execute(query).all()
+        key, inclusive = (after, False) if after is not None else (
+            (before, False) if before is not None else (start, True))
+        sort = [(c.desc() if d != backwards else c.asc()) for c, d in order]
+
+        def page(extra: list, n: int) -> list:
+            # The walk reads ids only (from the view's index where it can), then the page's
+            # rows are read whole: thousands of rows passed over cost no table reads.
+            ids = select(Ticket.id).where(*conds, *extra).order_by(*sort).limit(n)
+            query = _select_rows(actor).where(Ticket.id.in_(ids.scalar_subquery())).order_by(*sort)
+            return s.connection().execute(query).all()  # Core rows: no ORM loading
+
+        if key is None:
+            rows = page([], limit)
+        elif found is not None and not found.ordered_scan:
+            rows = page([_after(order, tuple(key), backwards, inclusive)], limit)
+        else:
+            rows = []
+            for arm in _arms(order, tuple(key), backwards, inclusive):
+                rows += page([arm], limit - len(rows))
+                if len(rows) >= limit:
+                    break
         if backwards:
             rows.reverse()
         return [_row(actor, r, order) for r in rows]
 
 
-def count_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec()) -> int:
+def count_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *,
+                  at_most: int | None = None) -> int:
+    """How many tickets the list holds; with at_most, counting stops at at_most + 1 (a
+    "more than" answer in bounded time, whatever the size of the view)."""
     with store.read() as s:
-        return s.scalar(select(func.count()).select_from(Ticket).where(*_filters(s, actor, spec)))
+        found = search.plan(s, spec.search, public_only=isinstance(actor, ClientActor))
+        by_ids = found is not None and (not found.ordered_scan or found.counting is not None)
+        conds = _filters(s, actor, spec, walk=not by_ids)
+        if found is not None:
+            conds.append(found.counting if found.counting is not None else found.condition)
+        if at_most is None:
+            return s.scalar(select(func.count()).select_from(Ticket).where(*conds))
+        capped = select(Ticket.id).where(*conds).limit(at_most + 1)
+        if found is not None and found.ordered_scan and found.counting is None:
+            # Walk the view in its order, as its pages do: the search was planned for that,
+            # and any other order may check every ticket of the database one by one.
+            capped = capped.order_by(*[c.desc() if d else c.asc()
+                                       for c, d in _order(s, actor, spec.view)])
+        return s.scalar(select(func.count()).select_from(capped.subquery()))
+
+
+# Plain columns, not Ticket objects: building ORM objects cost ten times the query itself.
+_ROW_COLUMNS = (Ticket.id, Ticket.subject, Ticket.priority, Ticket.placed_first,
+                Ticket.delayed_until, Ticket.locked_at, Ticket.archived_at, Ticket.client_unread,
+                Ticket.is_open, Ticket.awaiting_staff, Ticket.waiting_since, Ticket.updated_at)
 
 
 def _select_rows(actor: Actor):
+    return _rows_statement(actor.id if isinstance(actor, StaffActor) else None)
+
+
+@lru_cache(maxsize=64)
+def _rows_statement(staff_id: int | None):
+    """Built once per reader: making the statement cost more than running it."""
     locker = aliased(Staff)
-    if isinstance(actor, StaffActor):
-        favorite = exists().where(Favorite.ticket_id == Ticket.id, Favorite.staff_id == actor.id)
+    if staff_id is not None:
+        favorite = exists().where(Favorite.ticket_id == Ticket.id, Favorite.staff_id == staff_id)
         seen = (select(SeenMark.seen_at)
-                .where(SeenMark.ticket_id == Ticket.id, SeenMark.staff_id == actor.id)
+                .where(SeenMark.ticket_id == Ticket.id, SeenMark.staff_id == staff_id)
                 .scalar_subquery())
         new = or_(seen.is_(None), Ticket.updated_at > seen)
     else:
         favorite = literal(False)  # clients keep no favorites
         new = Ticket.client_unread > 0
     return (
-        select(Ticket, Client.email, Client.name, Department.name, locker.login,
+        select(*_ROW_COLUMNS, Client.email.label("client_email"), Client.name.label("client_name"),
+               Department.name.label("department"), locker.login.label("locked_by"),
                favorite.label("favorite"), new.label("new"))
         .join(Client, Client.id == Ticket.client_id)
         .join(Department, Department.id == Ticket.department_id)
@@ -155,18 +230,23 @@ def _select_rows(actor: Actor):
     )
 
 
+_KEY_INDEX = {col.key: i for i, col in enumerate(_ROW_COLUMNS)}
+
+
 def _row(actor: Actor, r, order) -> TicketRow:
-    t: Ticket = r[0]
-    archived = t.archived_at is not None
-    status = (client_status(archived, t.is_open, t.client_unread) if isinstance(actor, ClientActor)
-              else admin_status(archived, t.is_open))
+    (id_, subject, priority, placed_first, delayed_until, locked_at, archived_at, client_unread,
+     is_open, awaiting_staff, waiting_since, updated_at, client_email, client_name, department,
+     locked_by, favorite, new) = r
+    archived = archived_at is not None
+    status = (client_status(archived, is_open, client_unread) if isinstance(actor, ClientActor)
+              else admin_status(archived, is_open))
     return TicketRow(
-        id=t.id, subject=t.subject, client_email=r[1], client_name=r[2], department=r[3],
-        status=status, priority=t.priority, placed_first=t.placed_first, locked_by=r[4],
-        locked_at=t.locked_at, delayed_until=t.delayed_until, favorite=bool(r[5]),
-        new_since_seen=bool(r[6]), awaiting_staff=t.awaiting_staff, waiting_since=t.waiting_since,
-        updated_at=t.updated_at, archived=archived,
-        sort_key=tuple(getattr(t, col.key) for col, _ in order),
+        id=id_, subject=subject, client_email=client_email, client_name=client_name,
+        department=department, status=status, priority=priority, placed_first=placed_first,
+        locked_by=locked_by, locked_at=locked_at, delayed_until=delayed_until,
+        favorite=bool(favorite), new_since_seen=bool(new), awaiting_staff=awaiting_staff,
+        waiting_since=waiting_since, updated_at=updated_at, archived=archived,
+        sort_key=tuple(r[_KEY_INDEX[col.key]] for col, _ in order),
     )
 
 

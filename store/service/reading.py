@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
+from ..errors import BadInput
 from ..models import (
     Attachment, Charge, Client, Department, Favorite, Holder, Message, Service, Staff, Ticket,
     TicketEvent,
@@ -21,10 +23,24 @@ from ..views import (
 from ._common import check_visible, load_ticket, mark_seen, now, require_staff
 
 CLIENT_KINDS = ("client", "staff")
+MAX_MESSAGE_PAGE = 500
 
 
-def show(store: Store, actor: Actor, ticket_id: int) -> TicketDetail:
-    """The ticket as the actor may see it. Staff: marks it seen. Client: marks replies read."""
+@dataclass(frozen=True)
+class MessagePage:
+    """Some consecutive messages of a thread, oldest first, and how many come before them."""
+
+    messages: tuple[MessageView, ...]
+    earlier: int
+
+
+def show(store: Store, actor: Actor, ticket_id: int, *, last: int | None = None) -> TicketDetail:
+    """The ticket as the actor may see it. Staff: marks it seen. Client: marks replies read.
+
+    With `last`, only the thread's last `last` messages are read (a long thread opens as fast
+    as a short one); messages_page() fetches the earlier ones when the reader gets there.
+    """
+    _check_last(last)
     with store.write() as s:
         ticket = load_ticket(s, ticket_id, for_write=False)
         check_visible(s, actor, ticket)
@@ -32,22 +48,55 @@ def show(store: Store, actor: Actor, ticket_id: int) -> TicketDetail:
             mark_seen(s, actor, ticket.id, max(now(), ticket.updated_at))
         elif ticket.client_unread:
             ticket.client_unread = 0
-        return ticket_detail(s, actor, ticket)
+        return ticket_detail(s, actor, ticket, last=last)
 
 
-def peek(store: Store, actor: Actor, ticket_id: int) -> TicketDetail:
+def peek(store: Store, actor: Actor, ticket_id: int, *, last: int | None = None) -> TicketDetail:
     """The same view without marking anything (for refreshes and scripts)."""
+    _check_last(last)
     with store.read() as s:
         ticket = load_ticket(s, ticket_id, for_write=False)
         check_visible(s, actor, ticket)
-        return ticket_detail(s, actor, ticket)
+        return ticket_detail(s, actor, ticket, last=last)
+
+
+def messages_page(store: Store, actor: Actor, ticket_id: int, *, before_id: int | None = None,
+                  limit: int = 50) -> MessagePage:
+    """Up to `limit` messages just before message `before_id` (the latest ones without it),
+    oldest first, as the actor may see them; read by the thread's index, never the whole
+    thread. `earlier` counts the visible messages before the first one returned."""
+    if not 1 <= limit <= MAX_MESSAGE_PAGE:
+        raise BadInput(f"A page holds 1 to {MAX_MESSAGE_PAGE} messages.")
+    with store.read() as s:
+        ticket = load_ticket(s, ticket_id, for_write=False)
+        check_visible(s, actor, ticket)
+        kinds = CLIENT_KINDS if isinstance(actor, ClientActor) else None
+        messages = _messages(s, ticket.id, kinds, last=limit, before_id=before_id)
+        first = messages[0].id if messages else before_id
+        return MessagePage(messages, _count_before(s, ticket.id, kinds, first))
+
+
+def _check_last(last: int | None) -> None:
+    if last is not None and not 1 <= last <= MAX_MESSAGE_PAGE:
+        raise BadInput(f"A page holds 1 to {MAX_MESSAGE_PAGE} messages.")
+
+
+def _count_before(s: Session, ticket_id: int, kinds: tuple[str, ...] | None,
+                  before_id: int | None) -> int:
+    if before_id is None:
+        return 0
+    query = select(func.count()).select_from(Message).where(Message.ticket_id == ticket_id,
+                                                            Message.id < before_id)
+    if kinds:
+        query = query.where(Message.kind.in_(kinds))
+    return s.scalar(query)
 
 
 def service_view(svc: Service | None) -> ServiceView | None:
     return None if svc is None else ServiceView(svc.id, svc.name, svc.kind, svc.domain)
 
 
-def ticket_detail(s: Session, actor: Actor, ticket: Ticket) -> TicketDetail:
+def ticket_detail(s: Session, actor: Actor, ticket: Ticket, *, last: int | None = None) -> TicketDetail:
     is_client = isinstance(actor, ClientActor)
     client = s.get(Client, ticket.client_id)
     department = s.get(Department, ticket.department_id)
@@ -77,7 +126,7 @@ def ticket_detail(s: Session, actor: Actor, ticket: Ticket) -> TicketDetail:
         incidents=ticket.incidents, created_at=ticket.created_at, updated_at=ticket.updated_at,
         split_from=ticket.split_from_id,
         holders=() if is_client else _holders(s, ticket.id),
-        messages=_messages(s, ticket.id, CLIENT_KINDS if is_client else None),
+        messages=_messages(s, ticket.id, CLIENT_KINDS if is_client else None, last=last),
         charges=tuple(
             ChargeView(c.id, c.amount_cents, c.created_at)
             for c in s.scalars(select(Charge).where(Charge.ticket_id == ticket.id).order_by(Charge.id))
@@ -98,16 +147,23 @@ def _holders(s: Session, ticket_id: int) -> tuple[HolderView, ...]:
     )
 
 
-def _messages(s: Session, ticket_id: int, kinds: tuple[str, ...] | None) -> tuple[MessageView, ...]:
+def _messages(s: Session, ticket_id: int, kinds: tuple[str, ...] | None, *,
+              last: int | None = None, before_id: int | None = None) -> tuple[MessageView, ...]:
+    """The thread oldest first; with `last`, only its last messages (before `before_id`)."""
     query = (
         select(Message, Staff.login, Staff.name, Client.email, Client.name)
         .outerjoin(Staff, Staff.id == Message.author_staff_id)
         .outerjoin(Client, Client.id == Message.author_client_id)
-        .where(Message.ticket_id == ticket_id).order_by(Message.id)
+        .where(Message.ticket_id == ticket_id)
     )
     if kinds:
         query = query.where(Message.kind.in_(kinds))
-    rows = s.execute(query).all()
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
+    if last is None:
+        rows = s.execute(query.order_by(Message.id)).all()
+    else:  # newest first by the (ticket_id, id) index, then turned around
+        rows = s.execute(query.order_by(Message.id.desc()).limit(last)).all()[::-1]
     files: dict[int, list[AttachmentView]] = defaultdict(list)
     ids = [r[0].id for r in rows]
     if ids:

@@ -1,0 +1,308 @@
+"""Full-text search: what the user typed, made into a query the database can't choke on.
+
+The words of subjects and messages are indexed on both databases, with the same idea of a word:
+a run of letters and digits; everything else (spaces, punctuation, @, _, -) separates words, and
+case does not matter. A search finds the tickets where one document (the subject or one message)
+holds every word the user typed. A chunk typed without spaces ("gmail.com", "502-error") must
+appear as those words in a row; a word ending in `*` (at least three letters before it) also
+finds longer words that begin with it. Nothing the user types is query syntax: quotes,
+operators and brackets are just separators, so no query-syntax error can ever reach the user.
+
+SQLite: one contentless FTS5 table, `ticket_search`, kept in sync by triggers on tickets and
+messages. Its documents are the subjects (rowid = ticket id << 32) and the messages (rowid =
+ticket id << 32 | message id), so the ticket a match belongs to is the rowid's upper half,
+without a lookup. Client-visible text and staff-only text (internal and system messages) are
+in separate columns, so a client's search never looks at what they may not read.
+
+PostgreSQL: a stored, generated `search_vector` tsvector on tickets (the subject) and on messages
+(the body), each with a GIN index. The text is normalised the way FTS5's tokenizer splits words
+(punctuation becomes a space) before the 'simple' configuration lowercases it, so both databases
+agree on what a word is. Known difference: SQLite also folds accents ("muller" finds "Müller");
+PostgreSQL compares them as typed.
+
+plan() turns a search into a condition on tickets for the lists (store/service/lists.py), in
+one of three ways chosen by how common the words are, so that the first page costs tens of
+milliseconds on a million tickets whether a word is in ten tickets or in half of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ARRAY, Integer, Text, and_, any_, case, cast, column, exists, false, func, literal,
+    literal_column, or_, select, table, text,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from .errors import BadInput
+from .models import Ticket
+
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_WORDS = 12
+MIN_PREFIX = 3  # a shorter prefix would read a large part of the index
+PUBLIC_KINDS = ("client", "staff")  # the messages a client reads, and searches
+
+FTS_TABLE = "ticket_search"
+# The FTS rowid of a document: the ticket id in the upper 32 bits, the message id (0 for the
+# subject) in the lower ones. Holds while message ids stay below 2**32.
+ROWID_SHIFT = 32
+
+# PostgreSQL: the configuration and punctuation rule of the generated columns (migration 0002,
+# PG_VECTOR); a query must make its lexemes the same way, or it stops matching the index.
+PG_CONFIG = "simple"
+PG_SEPARATORS = "[[:punct:][:space:]]+"
+
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One whitespace-separated piece of the search: words that must appear in a row."""
+
+    text: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    chunks: tuple[Chunk, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.chunks
+
+
+def parse(raw: str | None) -> SearchQuery:
+    """The user's search text as chunks; punctuation-only pieces are dropped.
+
+    Too long a search is refused with one sentence; anything else is accepted as typed.
+    """
+    if raw is None:
+        return SearchQuery(())
+    # Control characters, unpaired surrogates and the like can't be bound as text parameters
+    # (PostgreSQL refuses NUL); they are never part of a word, so they become separators.
+    raw = "".join(ch if ch.isprintable() else " " for ch in raw).strip()
+    if len(raw) > MAX_SEARCH_CHARS:
+        raise BadInput(f"A search holds at most {MAX_SEARCH_CHARS} characters.")
+    chunks: list[Chunk] = []
+    for piece in raw.split():
+        prefix = False
+        if piece.endswith("*"):
+            stem = piece.rstrip("*")
+            last_word = re.split(r"[\W_]+", stem)[-1] if stem else ""
+            prefix = len(last_word) >= MIN_PREFIX
+            piece = stem
+        if _WORD.search(piece):
+            chunks.append(Chunk(piece, prefix))
+    if len(chunks) > MAX_SEARCH_WORDS:
+        raise BadInput(f"A search holds at most {MAX_SEARCH_WORDS} words.")
+    return SearchQuery(tuple(chunks))
+
+
+# --- SQLite FTS5 ------------------------------------------------------------------------
+def fts5_match(query: SearchQuery, *, public_only: bool) -> str:
+    """The MATCH text: every chunk a quoted phrase (FTS5 splits it into words itself), all of
+    them required. Quoting makes every character inert: `"` is the only special one inside
+    a phrase, and it is doubled."""
+    phrases = []
+    for chunk in query.chunks:
+        phrase = '"' + chunk.text.replace('"', '""') + '"'
+        phrases.append(phrase + ("*" if chunk.prefix else ""))
+    expr = " AND ".join(phrases)
+    if public_only:
+        return "{subject public} : (" + expr + ")"
+    return expr
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+def pg_tsquery(query: SearchQuery) -> ColumnElement:
+    """A tsquery made by PostgreSQL's own parser from each chunk (phraseto_tsquery never
+    raises on any text), so lexemes are normalised exactly like the indexed ones."""
+    parts = []
+    for chunk in query.chunks:
+        normalised = func.regexp_replace(literal(chunk.text), PG_SEPARATORS, " ", "g")
+        phrase = func.phraseto_tsquery(literal_column(f"'{PG_CONFIG}'::regconfig"), normalised)
+        if chunk.prefix:
+            # The last lexeme also matches as a prefix: 'a' <-> 'b':*. The text form of a
+            # tsquery quotes every lexeme, so appending to it is safe; an empty one stays empty.
+            as_prefix = cast(cast(phrase, Text).concat(":*"), TSQUERY)
+            phrase = case((func.numnode(phrase) == 0, phrase), else_=as_prefix)
+        parts.append(phrase)
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined.op("&&")(part)
+    return combined
+
+
+# --- plans ---------------------------------------------------------------------------------
+# Search on SQLite: the matching tickets, newest first, are collected into a temporary table:
+# HITS_PROBE matching documents first, and all of them (up to HITS_CAP) unless the words are so
+# common that the newest hits alone fill the first pages. Few hits and all of them: fetch those
+# tickets and sort them. Otherwise walk the view in its order, keeping the tickets in the table;
+# a ticket older than the oldest collected one (only when not all were collected) is checked
+# in the index itself. Measured on a million tickets (bench/).
+RARE_TICKETS = 3_000
+HITS_PROBE = 5_000
+HITS_CAP = 60_000
+HITS_CAP_PREFIX = 200_000
+# On PostgreSQL the planner's estimate of matching messages picks among the same three ways:
+# few: fetch and sort; else hash the matching tickets once (a read of every matching message,
+# ~4 us each) or check ticket after ticket while walking (~10 us a ticket, 105 / density of
+# them), whichever costs less: checking wins once docs**2 > PG_WALK_FACTOR * tickets.
+RARE_DOCS_PG = 5_000
+PG_WALK_FACTOR = 250
+DENSE_DOCS_PG: int | None = None  # a fixed threshold instead (tests)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A search as SQL: the condition, and whether it keeps the view's index order usable."""
+
+    condition: object
+    ordered_scan: bool  # False: matches are fetched first, then sorted (few of them)
+    counting: object = None  # the condition for counting, when another one counts faster
+
+
+# --- plans: how a search is run ------------------------------------------------------------
+_FTS = table(FTS_TABLE, column("rowid", Integer), column(FTS_TABLE))
+_PG_MESSAGES = table("messages", column("ticket_id", Integer), column("kind"), column("search_vector"))
+_PG_TICKETS = table("tickets", column("id", Integer), column("search_vector")).alias("matched")
+_HITS = table("search_hits", column("ticket_id", Integer), schema="temp")
+
+
+def plan(s: Session, text_typed: str | None, *, public_only: bool) -> Plan | None:
+    """The search condition on tickets, in the way that suits how common the words are; None
+    when the list is not searched. A search with no words at all finds nothing."""
+    if text_typed is None or not text_typed.strip():
+        return None
+    query = parse(text_typed)
+    if query.empty:
+        return Plan(false(), ordered_scan=False)
+    if s.bind.dialect.name == "sqlite":
+        return _search_sqlite(s, query, public_only)
+    return _search_postgresql(s, query, public_only)
+
+
+def _search_sqlite(s: Session, query: SearchQuery, public_only: bool) -> Plan:
+    match = fts5_match(query, public_only=public_only)
+    conn = s.connection()
+    # A temporary table is private to this connection and needs no lock on the database.
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_hits (ticket_id INTEGER PRIMARY KEY)")
+    conn.exec_driver_sql("DELETE FROM temp.search_hits")
+    shift = 1 << ROWID_SHIFT
+
+    def collect(below: int | None, limit: int) -> tuple[int, int | None, bool]:
+        """Adds the newest matching documents (older than ticket `below`) to the hits;
+        returns how many tickets are hit, the oldest of them, and whether that was all."""
+        older = "" if below is None else f"AND rowid < {below * shift} "
+        conn.exec_driver_sql(
+            f"INSERT OR IGNORE INTO temp.search_hits SELECT rowid >> {ROWID_SHIFT} FROM "
+            f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? {older}"
+            "ORDER BY rowid DESC LIMIT ?)", (match, limit))
+        hits, oldest = conn.exec_driver_sql(
+            "SELECT count(*), min(ticket_id) FROM temp.search_hits").one()
+        if not hits:
+            return 0, None, True
+        rest = conn.exec_driver_sql(
+            f"SELECT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
+            "AND rowid < ?)", (match, oldest * shift)).scalar()
+        return hits, oldest, not rest
+
+    hits, oldest, complete = collect(None, HITS_PROBE)
+    if not hits:
+        return Plan(false(), ordered_scan=False)
+    if not complete:
+        # How common are the words? The newest hits span some of the tickets' ids: as many
+        # again in each such span. A beginning (word*) is expanded into every word it starts
+        # again for each ticket checked one by one, so such a search always collects more.
+        prefix = any(chunk.prefix for chunk in query.chunks)
+        newest = conn.exec_driver_sql("SELECT max(ticket_id) FROM temp.search_hits").scalar()
+        first_ticket = conn.exec_driver_sql("SELECT min(id) FROM tickets").scalar() or 1
+        expected = hits * (newest - first_ticket + 1) / max(1, newest - oldest + 1)
+        if prefix or expected <= HITS_CAP:
+            hits, oldest, complete = collect(oldest, HITS_CAP_PREFIX if prefix else HITS_CAP)
+    hit_ids = select(_HITS.c.ticket_id)
+    if complete and hits < RARE_TICKETS:
+        return Plan(Ticket.id.in_(hit_ids), ordered_scan=False)
+    # The unary plus keeps SQLite from driving the query by the hits: it walks the view's
+    # index and looks each ticket up in the hits instead.
+    in_hits = literal_column("+tickets.id", Integer).in_(hit_ids)
+    if complete:  # counting goes by the hits themselves: at most HITS_CAP of them
+        return Plan(in_hits, ordered_scan=True, counting=Ticket.id.in_(hit_ids))
+    matches = _FTS.c[FTS_TABLE].match(match)
+    in_index = exists().where(matches, _FTS.c.rowid >= Ticket.id * shift,
+                              _FTS.c.rowid < (Ticket.id + 1) * shift)
+    older = literal_column("+tickets.id", Integer) < oldest
+    return Plan(or_(in_hits, and_(older, in_index)), ordered_scan=True)
+
+
+def _search_postgresql(s: Session, query: SearchQuery, public_only: bool) -> Plan:
+    tsquery = pg_tsquery(query)
+    in_message = _PG_MESSAGES.c.search_vector.op("@@")(tsquery)
+    kinds = [_PG_MESSAGES.c.kind.in_(PUBLIC_KINDS)] if public_only else []
+    in_subject = literal_column("tickets.search_vector").op("@@")(tsquery)
+    matching = select(_PG_MESSAGES.c.ticket_id).where(in_message, *kinds)
+    in_subjects = _PG_TICKETS.c.search_vector.op("@@")(tsquery)
+    docs = (_pg_estimate(s, select(literal(1)).select_from(_PG_MESSAGES).where(in_message, *kinds))
+            + _pg_estimate(s, select(literal(1)).select_from(_PG_TICKETS).where(in_subjects)))
+    if docs < RARE_DOCS_PG:
+        subjects = select(_PG_TICKETS.c.id).where(in_subjects)
+        found = matching.union(subjects).subquery()
+        # As one array: the tickets are then read by their ids, never by scanning all of them
+        # to join (which the planner prefers on small desks and pays for on big ones).
+        ids = select(func.array_agg(found.c.ticket_id)).scalar_subquery()
+        return Plan(Ticket.id == any_(cast(ids, ARRAY(Integer))), ordered_scan=False)
+    if DENSE_DOCS_PG is not None:
+        walk = docs >= DENSE_DOCS_PG
+    else:
+        tickets = s.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'tickets'::regclass"))
+        if tickets is None or tickets < 0:  # never analysed yet
+            tickets = _pg_estimate(s, select(literal(1)).select_from(Ticket))
+        walk = docs * docs > PG_WALK_FACTOR * tickets
+    if not walk:
+        # The matching tickets hashed once ("hashed SubPlan"), probed while walking the view.
+        return Plan(or_(in_subject, Ticket.id.in_(matching)), ordered_scan=True)
+    # OFFSET 0 keeps PostgreSQL from turning this into the hashed set above: checking ticket
+    # after ticket is the point here.
+    in_thread = (select(literal(1)).where(_PG_MESSAGES.c.ticket_id == Ticket.id, in_message, *kinds)
+                 .offset(0).exists())
+    return Plan(or_(in_subject, in_thread), ordered_scan=True)
+
+
+def _pg_estimate(s: Session, statement) -> float:
+    """PostgreSQL's own estimate of the rows a statement returns (from the tsvector column's
+    statistics): a millisecond, where counting could read every matching message."""
+    conn = s.connection()
+    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+# --- schema objects Alembic's comparison must not see ---------------------------------------
+SEARCH_COLUMNS = {"search_vector"}
+SEARCH_INDEXES = {"ix_messages_search", "ix_tickets_search"}
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """An Alembic include_name hook: the search index lives outside the models (an FTS5
+    virtual table and its shadow tables; generated tsvector columns and their GIN indexes),
+    so schema comparisons skip it."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
+    if type_ == "column":
+        return name not in SEARCH_COLUMNS
+    if type_ == "index":
+        return name not in SEARCH_INDEXES
+    return True
+
+
+def optimize_sqlite(connection) -> None:
+    """Merges the FTS5 index into one segment: each lookup then reads one b-tree, not dozens.
+    Worth it after a bulk load; small writes later add small segments that merge on their own."""
+    connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
