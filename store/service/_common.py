@@ -3,7 +3,7 @@ holders, events and seen marks. Actions call these inside one write transaction.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import exists, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -23,6 +23,9 @@ def now() -> datetime:
 
 
 def fmt_time(t: datetime) -> str:
+    """A moment as UTC, whatever zone it was given in (naive means UTC already)."""
+    if t.tzinfo is not None:
+        t = t.astimezone(timezone.utc)
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 

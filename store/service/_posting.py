@@ -63,7 +63,7 @@ def add_message(
     for f in attachments:
         s.add(Attachment(
             message_id=message.id, name=safe_file_name(f.name),
-            content_type=(f.content_type or "application/octet-stream")[:127],
+            content_type=_content_type(f.content_type),
             size=len(f.data), sha256=hashlib.sha256(f.data).hexdigest(), data=f.data,
         ))
     return message
@@ -71,3 +71,10 @@ def add_message(
 
 def system_message(s: Session, ticket: Ticket, body: str, at: datetime) -> Message:
     return add_message(s, ticket, "system", body, at)
+
+
+def _content_type(given: str | None) -> str:
+    """The type a client's program claimed: kept as a hint only (never used to open the file),
+    so anything unprintable in it (PostgreSQL refuses even to store a NUL) is dropped."""
+    cleaned = "".join(ch for ch in (given or "") if ch.isprintable()).strip()[:127]
+    return cleaned or "application/octet-stream"

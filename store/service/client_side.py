@@ -32,13 +32,13 @@ def open_ticket(
         check_body(s, body)
         files = check_attachments(s, attachments)
         if isinstance(department, int):
-            dept = s.get(Department, department)
+            dept = s.get(Department, department) if validate.is_id(department) else None
             if dept is None:
                 raise BadInput(f"There is no department #{department}.")
         else:
             dept = department_by_name(s, department)
         if service_id is not None:
-            svc = s.get(Service, service_id)
+            svc = s.get(Service, service_id) if validate.is_id(service_id) else None
             if svc is None or svc.client_id != client.id:
                 raise BadInput(f"Service #{service_id} is not one of your services.")
         level = DEFAULT_PRIORITY

@@ -148,7 +148,7 @@ def save_parameters(
             changed.append("subject")
         if service_id is not False and service_id != ticket.service_id:
             if service_id is not None:
-                svc = s.get(Service, service_id)
+                svc = s.get(Service, service_id) if validate.is_id(service_id) else None
                 if svc is None or svc.client_id != ticket.client_id:
                     raise BadInput(f"Service #{service_id} does not belong to this ticket's client.")
             ticket.service_id = service_id
