@@ -456,3 +456,44 @@ async def test_ctrl_n_returns_the_answer_for_the_internal_comment(chain) -> None
         await until(pilot, lambda: pilot.app.results)
     (inserted,) = pilot.app.results
     assert inserted.startswith("Whois example.test") and "Creation Date: 1995-08-14" in inserted
+
+
+# --- the ticket form's Whois and Dig ---------------------------------------------------------------
+
+async def test_the_ticket_form_digs_the_tickets_domain_into_the_internal_comment(sqlite_url, dns_port) -> None:
+    from store import admin
+    from store import service as sv
+    from store.db import Store
+    from tests.desk import make_desk
+    from tui.app import TicketApp
+    from tui.config import Config
+    from tui.reply_pane import ReplyPane
+    from tui.ticket_screen import TicketScreen
+
+    store = Store.open(sqlite_url)
+    desk = make_desk(store)
+    domain = admin.add_service(store, "john@example.com", "example.test", "domain", "example.test")
+    plain = sv.open_ticket(store, desk.john, "Technical support", "No domain", "hello")
+    tid = sv.open_ticket(store, desk.john, "Technical support", "DNS?", "where is it", service_id=domain.id)
+    config = Config(dns_server="127.0.0.1", dns_port=dns_port)
+    app = TicketApp(store, desk.alice, config, live_interval=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "TicketListScreen")
+        app.push_screen(TicketScreen(plain))
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        assert not app.screen.query_one("#tb-dig").display  # no domain: no Whois, no Dig
+        assert app.screen.check_action("dig", ()) is False
+        app.pop_screen()
+        app.push_screen(TicketScreen(tid))
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        form = app.screen
+        assert form.query_one("#tb-dig").display and form.query_one("#tb-whois").display
+        await pilot.press("t")
+        await until(pilot, lambda: form.query(ReplyPane))
+        form.query_one("#thread").focus()  # letters typed in the reply are text, not keys
+        await pilot.press("D")
+        await until(pilot, lambda: isinstance(app.screen, DiagModal) and app.screen.answer is not None)
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: app.screen is form and "192.0.2.10" in form.query_one("#internal").text)
+        assert "example.test" in form.query_one("#internal").text
+    store.close()

@@ -111,3 +111,34 @@ async def test_the_tui_shows_hostile_text_literally_and_markup_does_nothing(sqli
         await pilot.pause(0.2)
         assert app.is_running
     store.close()
+
+
+async def test_the_ticket_forms_fields_show_names_and_subjects_as_plain_text(sqlite_url) -> None:
+    """The subject Input and the service Select hold client text too: no escape sequence
+    reaches the terminal, no markup is parsed, and saving the other parameters leaves the
+    stored subject exactly as the client wrote it."""
+    from textual.widgets import Input, Select
+
+    from store import admin
+
+    store = Store.open(sqlite_url)
+    desk = make_desk(store)
+    svc = admin.add_service(store, "john@example.com", "[bold]vps[/] \x1b[31mred", "vps")
+    subject = "Down \x1b]0;pwned\x07[red]now[/]"
+    tid = sv.open_ticket(store, desk.john, "Technical support", subject, "help", service_id=svc.id)
+    app = TicketApp(store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        await pilot.press("t")
+        await until(pilot, lambda: app.screen.mine)
+        shown = app.screen.query_one("#subject", Input).value
+        assert shown == "Down [red]now[/]" and not CONTROL.search(shown)
+        service = app.screen.query_one("#service", Select)
+        labels = {value: str(prompt) for prompt, value in service._options}
+        assert labels[svc.id] == "[bold]vps[/] red"
+        app.screen.action_save_parameters()
+        await pilot.pause(0.3)
+    assert sv.peek(store, desk.alice, tid).subject == subject
+    store.close()

@@ -30,6 +30,11 @@ class Config:
     login: str | None = None
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
+    # Where Dig and Whois ask (None: the system resolver; whois.iana.org and its referrals).
+    dns_server: str | None = None
+    dns_port: int | None = None
+    whois_server: str | None = None
+    whois_port: int | None = None
     problem: str | None = None  # why the file was ignored, if it was
 
 
@@ -52,5 +57,12 @@ def _read_file(path: Path) -> Config:
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
         return Config(problem=f"The [keymap] of {path} was ignored: each entry must be id = \"keys\".")
+    for key in ("dns_port", "whois_port"):
+        port = data.get(key)
+        if port is not None and (type(port) is not int or not 1 <= port <= 65535):
+            return Config(problem=f"The config file {path} was ignored: {key} must be a port "
+                                  "number from 1 to 65535.")
     text = lambda key: data.get(key) if isinstance(data.get(key), str) else None  # noqa: E731
-    return Config(db=text("db"), login=text("as"), theme=text("theme"), keymap=dict(keymap))
+    return Config(db=text("db"), login=text("as"), theme=text("theme"), keymap=dict(keymap),
+                  dns_server=text("dns_server"), dns_port=data.get("dns_port"),
+                  whois_server=text("whois_server"), whois_port=data.get("whois_port"))

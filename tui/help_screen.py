@@ -21,7 +21,7 @@ class KeysScreen(ModalScreen[None]):
         with VerticalScroll(id="keys-box", classes="modal-box"):
             yield Static("Keys", classes="modal-title")
             yield Static(self._table(), id="keys-table")
-            yield Static("Keys can be changed in the config file's [keymap] (see README).",
+            yield Static(Text("Keys can be changed in the config file's [keymap] (see README)."),
                          classes="hint")
 
     def _table(self) -> Text:

@@ -18,6 +18,10 @@ from store.views import TicketRow
 from .safe import for_markup
 from .ticket_table import Page, TicketTable
 
+# Counting stops here: a million tickets read "10,000+" at once instead of after seconds.
+COUNT_AT_MOST = 10_000
+SEARCH_COUNT_AT_MOST = 500  # a search's count walks the view, checking ticket after ticket
+
 VIEWS = [("queue", "Support tickets"), ("all", "All tickets"), ("favorites", "Favorites"),
          ("delayed", "Delayed"), ("abuse", "Abuse"), ("archive", "Archive")]
 
@@ -44,6 +48,7 @@ class TicketListScreen(Screen[None]):
         self.spec = sv.ListSpec("queue")
         self._marker: int | None = None
         self._position = ""
+        self._count_due = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,7 +66,7 @@ class TicketListScreen(Screen[None]):
         self._show_bar()
         self.table.focus()
         self.table.reset()
-        self._count()
+        self._recount()
         self.set_interval(self.app.live_interval, self._check_changes)
         self.set_timer(0.5, self._warm_up)
 
@@ -74,9 +79,9 @@ class TicketListScreen(Screen[None]):
         return self.query_one(TicketTable)
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        if self.is_mounted and self.table.loaded:  # (also sent when first shown: loading)
             self.table.reload()
-            self._count()
+            self._recount()
 
     # --- data (worker threads) ----------------------------------------------------------
     def _fetch(self, page: Page) -> list[TicketRow]:
@@ -92,14 +97,18 @@ class TicketListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="count")
     def _count(self) -> None:
+        spec = self.spec
+        at_most = SEARCH_COUNT_AT_MOST if spec.search else COUNT_AT_MOST
         try:
-            total = sv.count_tickets(self.app.store, self.app.actor, self.spec)
+            total = sv.count_tickets(self.app.store, self.app.actor, spec, at_most=at_most)
         except StoreError:
             return
-        self.app.call_from_thread(self._set_total, total)
+        self.app.call_from_thread(self._set_total, spec, min(total, at_most), total <= at_most)
 
-    def _set_total(self, total: int) -> None:
-        self.table.total = total
+    def _set_total(self, spec: sv.ListSpec, total: int, exact: bool) -> None:
+        if spec != self.spec:  # counted for a list no longer shown
+            return
+        self.table.total, self.table.total_exact = total, exact
         self._show_status()
 
     @work(thread=True, exclusive=True, group="changes")
@@ -112,7 +121,7 @@ class TicketListScreen(Screen[None]):
 
     def _others_changed(self) -> None:
         self.table.reload()
-        self._count()
+        self._recount()
 
     # --- actions ------------------------------------------------------------------------
     def action_view(self, view: str) -> None:
@@ -160,13 +169,18 @@ class TicketListScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.table.reload()
-        self._count()
+        self._recount()
 
     def _apply(self) -> None:
         self._show_bar()
         self.table.total = None
         self.table.reset()
-        self._count()
+        self._recount()
+
+    def _recount(self) -> None:
+        """Counts once the rows are on screen: run beside the first page, the count (a
+        longer walk) would slow the page down, and the page is what the reader waits for."""
+        self._count_due = True
 
     @on(TicketTable.Opened)
     def _open(self, event: TicketTable.Opened) -> None:
@@ -178,6 +192,9 @@ class TicketListScreen(Screen[None]):
     def _moved(self, event: TicketTable.Moved) -> None:
         self._position = event.position
         self._show_status()
+        if self._count_due and not self.table.fetching:
+            self._count_due = False
+            self._count()
 
     # --- painting -----------------------------------------------------------------------
     def _show_bar(self) -> None:
@@ -198,10 +215,15 @@ class TicketListScreen(Screen[None]):
 
     def _show_status(self) -> None:
         total = self.table.total
-        counted = f"{total} tickets" if total is not None else "counting…"
+        if total is None:
+            counted = "counting…"
+        else:
+            counted = f"{total:,}{'' if self.table.total_exact else '+'} tickets"
         title = dict(VIEWS)[self.spec.view]
+        # One line of fixed size: repainting it needs no new layout of the screen (which would
+        # repaint everything, on every cursor move).
         self.query_one("#list-status", Static).update(
-            Text(f" {title} · {counted} · row {self._position} · live", style="dim"))
+            Text(f" {title} · {counted} · row {self._position} · live", style="dim"), layout=False)
 
     def palette_commands(self):
         for i, (key, title) in enumerate(VIEWS, 1):

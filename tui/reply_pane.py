@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static, TextArea
 
 from store.status import PRIORITIES
@@ -41,24 +41,27 @@ class ReplyPane(Vertical):
             self.restore(self.draft.body, self.draft.internal_comment)
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="reply-tools"):
-            if self.use_priority:
-                yield Label("Priority", classes="field-label")
-                yield Select([(name, n) for n, name in PRIORITIES.items()], value=self.detail.priority,
-                             allow_blank=False, id="priority", compact=True)
-            yield Button("Quote… F3", id="quote", compact=True)
-            yield Button("Predefined reply… F5", id="predefined", compact=True)
-            yield Button("$EDITOR F4", id="editor", compact=True)
-        yield TextArea(id="reply-body", soft_wrap=True, show_line_numbers=False)
-        with Collapsible(title="Additional fields (F8)", collapsed=True, id="extra"):
-            yield Label("Internal comment (staff only)", classes="field-label internal-label")
-            yield TextArea(id="internal", soft_wrap=True)
-            with Horizontal(classes="extra-row"):
-                yield Input(placeholder="Attach file: a path (several: separate with ;)", id="attach")
-                yield Input(placeholder="Charge client: amount, e.g. 12.50", id="charge")
-                if self.detail.department_per_incident:
-                    yield Input("1", placeholder="Support incidents", id="incidents", type="integer")
-            yield Checkbox("Place at the beginning of the queue", value=self.detail.placed_first, id="top")
+        # The fields scroll when the additional ones make them taller than the room left;
+        # the error line and the buttons below them stay in sight.
+        with VerticalScroll(id="reply-fields", can_focus=False):
+            with Horizontal(id="reply-tools"):
+                if self.use_priority:
+                    yield Label("Priority", classes="field-label")
+                    yield Select([(name, n) for n, name in PRIORITIES.items()], value=self.detail.priority,
+                                 allow_blank=False, id="priority", compact=True)
+                yield Button("Quote… F3", id="quote", compact=True)
+                yield Button("Predefined reply… F5", id="predefined", compact=True)
+                yield Button("$EDITOR F4", id="editor", compact=True)
+            yield TextArea(id="reply-body", soft_wrap=True, show_line_numbers=False)
+            with Collapsible(title="Additional fields (F8)", collapsed=True, id="extra"):
+                yield Label("Internal comment (staff only)", classes="field-label internal-label")
+                yield TextArea(id="internal", soft_wrap=True)
+                with Horizontal(classes="extra-row"):
+                    yield Input(placeholder="Attach file: a path (several: separate with ;)", id="attach")
+                    yield Input(placeholder="Charge client: amount, e.g. 12.50", id="charge")
+                    if self.detail.department_per_incident:
+                        yield Input("1", placeholder="Support incidents", id="incidents", type="integer")
+                yield Checkbox("Place at the beginning of the queue", value=self.detail.placed_first, id="top")
         yield Static(id="reply-error")
         with Horizontal(id="reply-buttons"):
             yield Button("Ok ^O", id="ok", variant="success", compact=True)
@@ -104,6 +107,14 @@ class ReplyPane(Vertical):
         for field in ("#attach", "#charge"):
             self.query_one(field, Input).value = ""
         self.show_error(None)
+
+    def add_internal(self, text: str) -> None:
+        """Appends to the internal comment (a diagnosis, say), shown and focused."""
+        self.query_one("#extra", Collapsible).collapsed = False
+        internal = self.query_one("#internal", TextArea)
+        before = internal.text.rstrip("\n")
+        internal.load_text(f"{before}\n\n{text}" if before else text)
+        internal.focus()
 
     def insert(self, text: str) -> None:
         body = self.query_one("#reply-body", TextArea)

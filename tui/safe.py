@@ -19,3 +19,11 @@ def text(value: str, style: str = "", *, one_line: bool = False) -> Text:
 def for_markup(value: str) -> str:
     """The value made safe to place inside a markup string."""
     return escape(printable(value, one_line=True))
+
+
+def service_label(name: str, domain: str | None) -> Text:
+    """A service as a one-line option: its name, and its domain when the name doesn't say it."""
+    label = name if not domain or domain in name else f"{name} ({domain})"
+    shown = text(label, one_line=True)
+    shown.no_wrap, shown.overflow = True, "ellipsis"
+    return shown

@@ -1,4 +1,10 @@
-"""The message thread of a ticket: client, staff, internal (yellow) and system (dim) messages."""
+"""The message thread of a ticket: client, staff, internal (yellow) and system (dim) messages.
+
+A thread of thousands of messages opens as fast as a short one: only its last messages become
+widgets; earlier ones are mounted a batch at a time as the reader scrolls towards the top, and,
+when the screen gave only the thread's tail (show(..., ticket_id=...)), fetched from the store
+page by page first.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,19 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from store.errors import StoreError
+from store.service.reading import MessagePage, messages_page
 from store.views import MessageView
 
 from . import display
 from .display import when
 from .safe import text
+from .working import run_store_call
 
 LABELS = {"client": "Client", "staff": "Staff", "internal": "Internal comment", "system": "System"}
+WINDOW = 40  # messages made into widgets when a thread opens
+BATCH = 30  # more of them each time the reader nears the top
+FETCH = 100  # messages asked from the store at a time
 
 
 def size(n: int) -> str:
@@ -49,20 +61,145 @@ class MessageBox(Static):
         return body
 
 
+class EarlierNote(Static):
+    """The line above the first message shown while earlier ones exist."""
+
+
 class Thread(VerticalScroll, can_focus=True):
     """Shows a ticket's messages; keeps the reader's place when new ones arrive."""
 
-    def show(self, messages: tuple[MessageView, ...]) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.messages: list[MessageView] = []  # known so far, oldest first
+        self._first_shown = 0  # index in self.messages of the first mounted message
+        self._ticket_id: int | None = None  # set: earlier messages may still be in the store
+        self._unfetched: int | None = 0  # how many (None: not known yet)
+        self._busy = False  # mounting or fetching earlier messages
+        self._settled = False  # opened and scrolled to the end: scrolling up now means reading
+
+    # --- what the screens call -----------------------------------------------------------
+    def show(self, messages: tuple[MessageView, ...], *, ticket_id: int | None = None,
+             earlier: int | None = None) -> None:
+        """The whole thread; or, with ticket_id, its last messages (earlier: how many come
+        before them, if known), the rest being fetched from the store when scrolled to."""
+        messages = list(messages)
+        if ticket_id is None:
+            self._ticket_id, self._unfetched = None, 0
+        else:
+            if ticket_id != self._ticket_id:
+                self.messages, self._unfetched = [], earlier
+            elif earlier is not None:
+                self._unfetched = earlier
+            self._ticket_id = ticket_id
+            if messages:  # keep what was fetched earlier than the new tail
+                messages = [m for m in self.messages if m.id < messages[0].id] + messages
         at_bottom = self.scroll_y >= self.max_scroll_y - 1
-        shown = [w.message_id for w in self.query(MessageBox)]
-        if shown == [m.id for m in messages[: len(shown)]] and shown:
-            for widget, m in zip(self.query(MessageBox), messages):
-                widget.update(MessageBox._content(m))
-            new = [MessageBox(m) for m in messages[len(shown):]]
+        boxes = list(self.query(MessageBox))
+        shown = [b.message_id for b in boxes]
+        ids = [m.id for m in messages]
+        start = ids.index(shown[0]) if shown and shown[0] in ids else -1
+        self.messages = messages
+        if start >= 0 and ids[start:start + len(shown)] == shown:
+            for box, m in zip(boxes, messages[start:]):
+                box.update(MessageBox._content(m))
+            self._first_shown = start
+            new = [MessageBox(m) for m in messages[start + len(shown):]]
+            if new:
+                self.mount_all(new)
         else:
             self.remove_children()
-            new = [MessageBox(m) for m in messages]
-        if new:
-            self.mount_all(new)
+            self._first_shown = max(0, len(messages) - WINDOW)
+            self._settled = False
+            self.mount(EarlierNote(classes="thread-earlier"))
+            self.mount_all([MessageBox(m) for m in messages[self._first_shown:]])
+        self._note()
         if at_bottom or not shown:
-            self.call_after_refresh(self.scroll_end, animate=False)
+            self.call_after_refresh(self._to_end)
+
+    @property
+    def hidden_earlier(self) -> int | None:
+        """Messages above the first one shown (None: more in the store, not counted yet)."""
+        if self._unfetched is None:
+            return None
+        return self._first_shown + self._unfetched
+
+    # --- revealing earlier messages --------------------------------------------------------
+    def _to_end(self) -> None:
+        self.scroll_end(animate=False)
+        self.call_after_refresh(self._settle)
+
+    def _settle(self) -> None:
+        self._settled = True
+        if self.max_scroll_y == 0:  # everything fits: nothing to scroll, so reveal now
+            self._reveal_earlier()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._settled and new_value < old_value and new_value <= self.size.height:
+            self._reveal_earlier()
+
+    def _more_in_store(self) -> bool:
+        return self._ticket_id is not None and self._unfetched != 0 and bool(self.messages)
+
+    def _reveal_earlier(self) -> None:
+        if self._busy:
+            return
+        if self._first_shown > 0:
+            self._mount_earlier()
+        elif self._more_in_store():
+            self._busy = True
+            run_store_call(self, messages_page, self._ticket_id, before_id=self.messages[0].id,
+                           limit=FETCH, done=self._fetched, refused=self._not_fetched,
+                           group="thread-earlier")
+
+    def _fetched(self, page: MessagePage) -> None:
+        self._busy = False
+        first = self.messages[0].id if self.messages else None
+        older = [m for m in page.messages if first is None or m.id < first]
+        self.messages[:0] = older
+        self._first_shown += len(older)
+        self._unfetched = page.earlier if older else 0
+        self._mount_earlier()
+
+    def _not_fetched(self, error: StoreError) -> None:
+        self._busy = False
+        self._unfetched = 0
+        self.app.notify(str(error), severity="error", markup=False)
+
+    def _mount_earlier(self) -> None:
+        if self._first_shown == 0:
+            self._note()
+            return
+        start = max(0, self._first_shown - BATCH)
+        batch = [MessageBox(m) for m in self.messages[start:self._first_shown]]
+        self._first_shown = start
+        self._busy = True
+        anchor = self.query(MessageBox).first()
+        place = anchor.virtual_region.y, self.scroll_y  # before the layout changes
+        self.mount_all(batch, before=anchor)
+        self._note()
+        self.call_after_refresh(self._keep_place, anchor, *place, 5)
+
+    def _keep_place(self, anchor: MessageBox, anchor_y: int, old_y: float, tries: int) -> None:
+        """The messages added above push the text down: scroll by as much, so the reader
+        keeps looking at the same lines (once the new messages have been laid out)."""
+        moved = anchor.virtual_region.y - anchor_y
+        if moved <= 0 and tries:
+            self.call_after_refresh(self._keep_place, anchor, anchor_y, old_y, tries - 1)
+            return
+        self.scroll_to(y=old_y + moved, animate=False, immediate=True)
+        self._busy = False
+
+    def _note(self) -> None:
+        notes = self.query(EarlierNote)
+        if not notes:
+            return
+        note = notes.first()
+        hidden = self.hidden_earlier
+        note.display = hidden != 0
+        if hidden is None:
+            note.update(Text("↑ earlier messages: scroll up to read them", style="dim italic"))
+        elif hidden:
+            word = "message" if hidden == 1 else "messages"
+            note.update(Text(f"↑ {hidden:,} earlier {word}: scroll up to read them",
+                             style="dim italic"))

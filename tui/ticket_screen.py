@@ -6,27 +6,31 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, Input, Select, Static, TextArea
 
 from store import service as sv
 from store import settings as global_settings
 from store.errors import LockedByOther, StoreError
+from store.safe_text import printable
 from store.views import ClientCard, DraftView, LockInfo, TicketDetail
 
 from . import modals
 from .reply_pane import FieldError, ReplyPane
-from .safe import for_markup, text
+from .safe import for_markup, service_label, text
 from .thread import Thread, when
 from .working import run_store_call
 
 DRAFT_DELAY = 0.4  # seconds of quiet typing before the draft is saved
 
-TOOLBAR = [("information", "Information", "i"), ("summary", "Summary", "s"), ("assign", "Assign", "a"),
-           ("delay", "Delay", "d"), ("abuse", "Abuse", "b"), ("settings", "Settings", "o"),
-           ("messages", "Messages", "m"), ("favorite", "Favorite", "f"),
-           ("filter_client", "Filter by client", "l"), ("toggle_system", "Hide system messages", "h")]
+# Two rows of buttons, as wide as their words.
+TOOLBAR = [[("information", "Information", "i"), ("summary", "Summary", "s"), ("assign", "Assign", "a"),
+            ("delay", "Delay", "d"), ("abuse", "Abuse", "b"), ("settings", "Settings", "o")],
+           [("messages", "Messages", "m"), ("favorite", "Favorite", "f"),
+            ("filter_client", "Filter by client", "l"), ("whois", "Whois", "W"), ("dig", "Dig", "D"),
+            ("toggle_system", "Hide system messages", "h")]]
+DOMAIN_ACTIONS = {"whois", "dig"}  # only for a ticket about a domain service
 NEEDS_LOCK = {"ok", "send", "save_parameters", "quote", "editor", "predefined", "additional"}
 
 
@@ -53,6 +57,8 @@ class TicketScreen(Screen[None]):
         Binding("f8", "additional", "Additional fields", show=False, id="ticket.additional"),
         Binding("f7", "attachments", "Save attachments", show=False, id="ticket.attachments"),
         Binding("U", "unlock", "Unlock", show=False, id="ticket.unlock"),
+        Binding("W", "whois", "Whois", show=False, id="ticket.whois"),
+        Binding("D", "dig", "Dig", show=False, id="ticket.dig"),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -64,6 +70,7 @@ class TicketScreen(Screen[None]):
         self.services: list = []
         self._marker: int | None = None
         self._draft_timer = None
+        self._shown_subject = ""
 
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -74,9 +81,11 @@ class TicketScreen(Screen[None]):
         with Horizontal(id="info-row"):
             yield Static(id="info")
             yield Button("Assign ticket to me  t", id="tb-take", variant="warning")
-        with Horizontal(id="toolbar"):
-            for action, title, key in TOOLBAR:
-                yield Button(f"{title} {key}", id=f"tb-{action}", compact=True)
+        with Vertical(id="toolbar"):
+            for row in TOOLBAR:
+                with Horizontal(classes="toolbar-row"):
+                    for action, title, key in row:
+                        yield Button(f"{title} {key}", id=f"tb-{action}", compact=True)
         yield Thread(id="thread")
         yield Footer()
 
@@ -127,15 +136,19 @@ class TicketScreen(Screen[None]):
         self.sub_title = f"Ticket #{d.id}"
         subject = self.query_one("#subject", Input)
         if not self.mine or not subject.has_focus:
-            subject.value = d.subject
+            # Shown without control sequences; saved only if the agent edits it (so a subject
+            # holding escapes is not rewritten just by saving the other parameters).
+            self._shown_subject = printable(d.subject, one_line=True)
+            subject.value = self._shown_subject
         subject.disabled = not self.mine
         service = self.query_one("#service", Select)
-        service.set_options([(f"{s.name}" + (f" ({s.domain})" if s.domain else ""), s.id)
-                             for s in self.services])
+        service.set_options([(service_label(s.name, s.domain), s.id) for s in self.services])
         service.value = d.service.id if d.service else Select.NULL
         service.disabled = not self.mine
         self.query_one("#info", Static).update(self._info_text(d))
         self.query_one("#tb-take", Button).display = not self.mine
+        for action in DOMAIN_ACTIONS:
+            self.query_one(f"#tb-{action}", Button).display = self._domain is not None
         self.query_one("#tb-favorite", Button).label = ("Unfavorite f" if d.favorite else "Favorite f")
         self.query_one(Thread).show(d.messages)
         self._show_pane(draft)
@@ -184,7 +197,14 @@ class TicketScreen(Screen[None]):
             return not self.mine
         if action == "unlock":
             return self.detail.locked_by is not None and (self.app.actor.is_admin or self.mine)
+        if action in DOMAIN_ACTIONS:
+            return self._domain is not None
         return True
+
+    @property
+    def _domain(self) -> str | None:
+        service = self.detail.service if self.detail else None
+        return service.domain if service else None
 
     def palette_commands(self):
         titles = {b.action: b.description for b in self.BINDINGS}
@@ -285,7 +305,9 @@ class TicketScreen(Screen[None]):
         self.load()
 
     def action_save_parameters(self) -> None:
-        subject = self.query_one("#subject", Input).value
+        subject: str | None = self.query_one("#subject", Input).value
+        if subject == self._shown_subject:
+            subject = None  # untouched
         service = self.query_one("#service", Select).value
         service_id = None if service is Select.NULL else service
         pane = self.query_one(ReplyPane)
@@ -399,6 +421,27 @@ class TicketScreen(Screen[None]):
         if isinstance(self.app.screen, TicketListScreen):
             self.app.screen.set_client_filter(email)
             self.app.notify(f"Showing only {for_markup(email)}'s tickets.")
+
+    def action_whois(self) -> None:
+        self._diagnose("whois")
+
+    def action_dig(self) -> None:
+        self._diagnose("dig")
+
+    def _diagnose(self, kind: str) -> None:
+        """Dig or Whois for the ticket's domain; once the ticket is mine, the answer can go into
+        the internal comment (ctrl+n in the modal)."""
+        config = self.app.config
+        server, port = ((config.dns_server, config.dns_port) if kind == "dig"
+                        else (config.whois_server, config.whois_port))
+        self.app.push_screen(modals.DiagModal(self._domain, kind, server=server, port=port,
+                                              can_insert=self.mine), self._diagnosed)
+
+    def _diagnosed(self, answer: str | None) -> None:
+        if answer is None or not self.query(ReplyPane):
+            return
+        self.query_one(ReplyPane).add_internal(answer)
+        self._schedule_draft()
 
     def action_toggle_system(self) -> None:
         thread = self.query_one(Thread)

@@ -81,7 +81,13 @@ class TicketTable(Widget, can_focus=True):
             self.row = row
             self.position = position
 
-    fetching: reactive[bool] = reactive(False)
+    # Only the "Loading…" line shows it: no repaint of the whole table each time rows are
+    # fetched ahead of the reader (watch_fetching repaints when the table is empty).
+    fetching: reactive[bool] = reactive(False, repaint=False)
+
+    def watch_fetching(self) -> None:
+        if not self.rows:
+            self.refresh()
 
     def __init__(self, fetcher: Fetcher, columns: tuple[Column, ...] = STAFF_COLUMNS, *,
                  id: str | None = None) -> None:
@@ -95,9 +101,14 @@ class TicketTable(Widget, can_focus=True):
         self.at_end = True
         self.first_index: int | None = 0  # absolute index of rows[0], when known
         self.total: int | None = None
+        self.total_exact = True  # False: total is a lower bound ("10,000+")
         self.loaded = False  # the first page has arrived
         self._pending: Callable[[], None] | None = None
         self._fetching = False
+        self._generation = 0  # bumped by each new or refreshed list
+        self._styles: dict[str, Style] | None = None  # resolved once per style change
+        self._widths_for: tuple[int, list[int]] = (-1, [])
+        self._cell_cache: dict[tuple, tuple] = {}
 
     # --- geometry -----------------------------------------------------------------------
     @property
@@ -117,7 +128,7 @@ class TicketTable(Widget, can_focus=True):
         """Starts again at the first page (a new view, filter or search)."""
         self.rows, self.top, self.cursor = [], 0, 0
         self.at_start, self.at_end, self.first_index = True, False, 0
-        self._request(Page(limit=self.chunk, whole=True), self._replace_all)
+        self._request(Page(limit=self.chunk, whole=True), self._replace_all, force=True)
 
     def reload(self) -> None:
         """Refreshes the window in place (others changed something): same start, same ticket."""
@@ -137,27 +148,66 @@ class TicketTable(Widget, can_focus=True):
         self._request(page, apply, force=True)
 
     def _request(self, page: Page, apply: Callable[[list[TicketRow]], None], force: bool = False) -> None:
+        """Fetches a page in a worker thread. A forced request (a new or refreshed list)
+        supersedes any fetch still running: what that one brings back is dropped."""
         if self._fetching and not force:
             return
+        if force:
+            self._generation += 1
+            self._pending = None
+        generation = self._generation
         self._fetching = True
         self.fetching = True
 
         def work() -> None:
-            rows = self.fetcher(page)
-            self.app.call_from_thread(self._arrived, rows, apply)
+            try:
+                rows = self.fetcher(page)
+            except Exception as error:  # noqa: BLE001 - the list must not wait for it forever
+                self.app.call_from_thread(self._failed, generation, error)
+                return
+            self.app.call_from_thread(self._arrived, rows, apply, generation)
 
-        self.run_worker(work, thread=True, group="ticket-table", exclusive=True, exit_on_error=False)
+        self.run_worker(work, thread=True, group="ticket-table", exit_on_error=False)
 
-    def _arrived(self, rows: list[TicketRow], apply: Callable[[list[TicketRow]], None]) -> None:
+    def _failed(self, generation: int, error: Exception) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = self.fetching = False
+        self._pending = None
+        self.app.notify(f"The list could not be read: {error}", severity="error", markup=False)
+
+    def _arrived(self, rows: list[TicketRow], apply: Callable[[list[TicketRow]], None],
+                 generation: int | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return  # superseded by a newer list
         self._fetching = False
         self.fetching = False
         self.loaded = True
+        before = self._on_screen()
         apply(rows)
-        self.refresh()
+        if self._on_screen() != before:  # rows fetched ahead change nothing on screen
+            self.refresh()
         self._announce()
         pending, self._pending = self._pending, None
         if pending:
             pending()
+        else:
+            self.call_after_refresh(self._prefetch)  # once these rows are on screen
+
+    def _on_screen(self) -> tuple:
+        """What the visible lines show: to skip repainting when that did not change."""
+        return (tuple(self.rows[self.top:self.top + self.page_height]), self.current, len(self.rows) == 0)
+
+    def _prefetch(self) -> None:
+        """Keeps a few pages beyond the screen in the window, both ways, so moving never waits
+        for the store: the next page is asked for while the reader is still on this one."""
+        if self._fetching or not self.rows:
+            return
+        margin = 3 * self.page_height
+        if not self.at_end and len(self.rows) - 1 - self.cursor <= margin:
+            self._extend_forward()
+        elif not self.at_start and self.cursor <= margin:
+            self._extend_backward()
 
     def _replace_all(self, rows: list[TicketRow]) -> None:
         self.rows = rows
@@ -214,6 +264,9 @@ class TicketTable(Widget, can_focus=True):
         self._clamp_top()
         self.refresh()
         self._announce()
+        # Fetching ahead starts once this move is on screen: its work in the worker thread
+        # would otherwise compete with the repaint for the interpreter.
+        self.call_after_refresh(self._prefetch)
 
     def _clamp_top(self) -> None:
         h = self.page_height
@@ -251,7 +304,8 @@ class TicketTable(Widget, can_focus=True):
         def apply(rows: list[TicketRow]) -> None:
             self.rows, self.at_end = rows, True
             self.at_start = len(rows) < self.chunk
-            self.first_index = 0 if self.at_start else (None if self.total is None else self.total - len(rows))
+            known = self.total is not None and self.total_exact
+            self.first_index = 0 if self.at_start else (self.total - len(rows) if known else None)
             self.cursor = len(rows) - 1
             self._clamp_top()
 
@@ -288,14 +342,35 @@ class TicketTable(Widget, can_focus=True):
         if not self.rows:
             position = "no tickets"
         elif self.first_index is not None:
-            total = f" of {self.total}" if self.total is not None else ""
-            position = f"{self.first_index + self.cursor + 1}{total}"
+            total = ""
+            if self.total is not None:
+                total = f" of {self.total:,}" if self.total_exact else f" of {self.total:,}+"
+            position = f"{self.first_index + self.cursor + 1:,}{total}"
         else:
-            position = f"{self.cursor + 1} in window"
+            position = f"{self.cursor + 1:,} in window"
         self.post_message(self.Moved(self.current, position))
 
     # --- painting -----------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _paint_styles(self) -> dict[str, Style]:
+        """The styles of a line, worked out once (rich_style walks every ancestor, and a
+        page of lines asked for it hundreds of times) until the CSS or theme changes."""
+        if self._styles is None:
+            self._styles = {"base": self.rich_style, **{
+                name: self.get_component_rich_style(f"ticket-table--{name}")
+                for name in ("header", "cursor", "new", "locked", "dim")}}
+        return self._styles
+
     def _widths(self, width: int) -> list[int]:
+        if self._widths_for[0] == width:
+            return self._widths_for[1]
+        self._widths_for = (width, self._column_widths(width))
+        return self._widths_for[1]
+
+    def _column_widths(self, width: int) -> list[int]:
         fixed = sum(c.width for c in self.columns)
         rest = max(12, width - fixed - (len(self.columns) - 1))
         shares = [c.share for c in self.columns]
@@ -309,43 +384,74 @@ class TicketTable(Widget, can_focus=True):
         width = self.size.width
         widths = self._widths(width)
         n = len(self.columns)
+        paint = self._paint_styles()
         if y == 0:
-            style = self.get_component_rich_style("ticket-table--header")
-            return self._strip([fit(c.title, w) for c, w in zip(self.columns, widths)], [style] * n,
+            style = paint["header"]
+            return self._strip([fit(c.title.rjust(w) if c.right else c.title, w)
+                               for c, w in zip(self.columns, widths)], [style] * n,
                                style, width)
         index = self.top + y - 1
-        base = self.rich_style
+        base = paint["base"]
         if index >= len(self.rows):
             if not self.rows and y == 1:
                 note = "Loading…" if self.fetching else "No tickets here."
                 return Strip([Segment(fit(" " + note, width), base)], width)
             return Strip.blank(width, base)
         row = self.rows[index]
-        now = utcnow()
-        cells = [fit(c.value(row, now).rjust(w) if c.right else c.value(row, now), w)
-                 for c, w in zip(self.columns, widths)]
+        cells = self._cells(row, widths)
         styles = [base] * n
         if row.new_since_seen:
-            styles = [base + self.get_component_rich_style("ticket-table--new")] * n
+            styles = [base + paint["new"]] * n
         if row.locked_by and self.columns[0].title == "Lock":
-            styles[0] = styles[0] + self.get_component_rich_style("ticket-table--locked")
+            styles[0] = styles[0] + paint["locked"]
         if row.archived:
-            styles = [s + self.get_component_rich_style("ticket-table--dim") for s in styles]
+            styles = [s + paint["dim"] for s in styles]
         line_style = base
         if index == self.cursor:
-            cursor = self.get_component_rich_style("ticket-table--cursor")
+            cursor = paint["cursor"]
             styles = [s + cursor for s in styles]
             line_style = base + cursor
-        return self._strip(cells, styles, line_style, width)
+        return self._strip(cells, styles, line_style, width, widths)
+
+    def _cells(self, row: TicketRow, widths: list[int]) -> list[str]:
+        """The row's cell texts at these widths; kept while the row and the minute (the Wait
+        column) stay the same, so moving the cursor repaints without formatting again."""
+        now = utcnow()
+        key = (id(row), now.replace(second=0, microsecond=0))
+        hit = self._cell_cache.get(key)
+        if hit is not None and hit[0] is row and hit[1] is widths:
+            return hit[2]
+        cells = [fit(c.value(row, now).rjust(w) if c.right else c.value(row, now), w)
+                 for c, w in zip(self.columns, widths)]
+        if len(self._cell_cache) > 4 * WINDOW_MAX:
+            self._cell_cache.clear()
+        self._cell_cache[key] = (row, widths, cells)
+        return cells
 
     @staticmethod
-    def _strip(cells: list[str], styles: list[Style], gap: Style, width: int) -> Strip:
-        segments: list[Segment] = []
+    def _strip(cells: list[str], styles: list[Style], gap: Style, width: int,
+               widths: list[int] | None = None) -> Strip:
+        """One line of cells already fitted to their widths. Neighbouring cells of the same
+        style make one segment (most lines are one segment): fewer segments for Textual to
+        crop, filter and style is most of what a page of lines costs to paint."""
+        used = (sum(widths) if widths is not None else sum(map(cell_len, cells))) + len(cells) - 1
+        parts: list[tuple[str, Style]] = []
         for i, (text, style) in enumerate(zip(cells, styles)):
             if i:
-                segments.append(Segment(" ", gap))
-            segments.append(Segment(text, style))
-        used = sum(cell_len(s.text) for s in segments)
+                parts.append((" ", gap))
+            parts.append((text, style))
         if used < width:
-            segments.append(Segment(" " * (width - used), gap))
-        return Strip(segments).crop(0, width)
+            parts.append((" " * (width - used), gap))
+        segments: list[Segment] = []
+        texts: list[str] = []
+        current: Style | None = None
+        for text, style in parts:
+            if style is not current and texts:
+                segments.append(Segment("".join(texts), current))
+                texts = []
+            current = style
+            texts.append(text)
+        if texts:
+            segments.append(Segment("".join(texts), current))
+        strip = Strip(segments)
+        return strip.crop(0, width) if used > width else strip

@@ -14,7 +14,7 @@ from store import settings as global_settings
 from store.status import PRIORITIES
 
 from ..files import MissingFile, read_files
-from ..safe import text
+from ..safe import service_label, text
 from ..working import run_store_call
 
 
@@ -52,9 +52,9 @@ class NewTicketScreen(ModalScreen[int | None]):
 
     def _fill(self, result) -> None:
         departments, services, opts = result
-        self.query_one("#department", Select).set_options([(d, d) for d in departments])
+        self.query_one("#department", Select).set_options([(text(d, one_line=True), d) for d in departments])
         self.query_one("#service", Select).set_options(
-            [(name + (f" ({domain})" if domain else ""), sid) for sid, name, _kind, domain in services])
+            [(service_label(name, domain), sid) for sid, name, _kind, domain in services])
         may_prioritise = opts["use_priority"] and not opts["staff_sets_priority"]
         self.query_one("#priority", Select).display = may_prioritise
         self.query_one("#priority-label", Label).display = may_prioritise

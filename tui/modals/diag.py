@@ -47,8 +47,10 @@ class DiagModal(Modal):
     """
 
     def __init__(self, domain: str, kind: Kind, *, server: str | None = None,
-                 port: int | None = None, timeout: float | None = None, rtype: str = "A") -> None:
+                 port: int | None = None, timeout: float | None = None, rtype: str = "A",
+                 can_insert: bool = True) -> None:
         super().__init__()
+        self.can_insert = can_insert  # False: the ticket isn't mine, there is no comment to fill
         if kind not in ("dig", "whois"):
             raise ValueError(f"kind must be 'dig' or 'whois', not {kind!r}")
         self.domain, self.kind = domain, kind
@@ -74,7 +76,8 @@ class DiagModal(Modal):
             yield Log(id="diag-output", auto_scroll=False)
             yield error_line()
             with Horizontal(classes="modal-buttons"):
-                yield Button("Insert into comment ^N", id="insert", variant="primary", disabled=True)
+                if self.can_insert:
+                    yield Button("Insert into comment ^N", id="insert", variant="primary", disabled=True)
                 yield Button("Run again ^R", id="run")
                 yield Button("Close Esc", id="cancel")
 
@@ -107,7 +110,7 @@ class DiagModal(Modal):
         self.answer = None
         self.show_error(None)
         self.query_one("#diag-output", Log).clear()
-        self.query_one("#insert", Button).disabled = True
+        self._enable_insert(False)
         self.query_one("#diag-progress", LoadingIndicator).display = True
 
         def work() -> tuple[int, str | DiagError]:
@@ -134,7 +137,11 @@ class DiagModal(Modal):
         self.answer = outcome
         # Log renders lines as plain text (no markup), and the text is already printable.
         self.query_one("#diag-output", Log).write_lines(outcome.splitlines())
-        self.query_one("#insert", Button).disabled = False
+        self._enable_insert(True)
+
+    def _enable_insert(self, enabled: bool) -> None:
+        for button in self.query("#insert").results(Button):
+            button.disabled = not enabled
 
     @property
     def running(self) -> bool:
@@ -154,6 +161,9 @@ class DiagModal(Modal):
 
     @on(Button.Pressed, "#insert")
     def action_insert(self) -> None:
+        if not self.can_insert:
+            self.show_error("Take the ticket first: the answer goes into your internal comment.")
+            return
         if self.answer is None:
             self.show_error("The answer isn't there yet." if self.running
                             else "There is no answer to insert.")

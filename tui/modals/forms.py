@@ -7,8 +7,8 @@ from datetime import datetime
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
 
 from store import admin, validate
 from store.service.staff_settings import DENSITIES, TIME_FORMATS
@@ -123,9 +123,9 @@ class AssignModal(FormModal):
 
     def _fill(self, lists) -> None:
         departments, staff = lists
-        self.query_one("#department", Select).set_options([(d.name, d.name) for d in departments])
+        self.query_one("#department", Select).set_options([(text(d.name, one_line=True), d.name) for d in departments])
         self.query_one("#staff", Select).set_options(
-            [(f"{s.name} ({s.login})", s.login) for s in staff])
+            [(text(f"{s.name} ({s.login})", one_line=True), s.login) for s in staff])
 
     @on(RadioSet.Changed)
     def _kind(self, event: RadioSet.Changed) -> None:
@@ -211,22 +211,26 @@ class SettingsModal(FormModal):
         with Vertical(classes="modal-box"):
             yield Static("Settings", classes="modal-title")
             yield Static("Saved for you in the help desk: they follow you to any machine.", classes="hint")
-            yield Label("Theme", classes="field-label")
-            yield Select([(name, name) for name in sorted(self.app.available_themes)],
-                         value=self.app.theme, allow_blank=False, id="theme")
-            yield Label("Density", classes="field-label")
-            yield Select([(d, d) for d in DENSITIES], value=current["density"], allow_blank=False,
-                         id="density")
-            yield Static("The terminal owns the font and its size; density changes the spacing "
-                         "between messages and around the form instead.", classes="hint")
-            yield Label("Reading width (columns; 0 uses the whole width)", classes="field-label")
-            yield Input(str(current["reading_width"]), id="reading-width", type="integer")
-            yield Label("Time format", classes="field-label")
-            yield Select([(SAMPLE.strftime(f), f) for f in TIME_FORMATS], value=current["time_format"],
-                         allow_blank=False, id="time-format")
-            with Horizontal(classes="switch-row"):
-                yield Switch(value=bool(current["hide_system_messages"]), id="hide-system")
+            # One line per setting, label beside field: the whole form fits a 24-line terminal.
+            with Grid(id="settings-grid"):
+                yield Label("Theme")
+                yield Select([(name, name) for name in sorted(self.app.available_themes)],
+                             value=self.app.theme, allow_blank=False, id="theme", compact=True)
+                yield Label("Density")
+                yield Select([(d, d) for d in DENSITIES], value=current["density"], allow_blank=False,
+                             id="density", compact=True)
+                yield Label("Reading width")
+                yield Input(str(current["reading_width"]), id="reading-width", type="integer",
+                            compact=True, placeholder="columns; 0 uses the whole width")
+                yield Label("Time format")
+                yield Select([(SAMPLE.strftime(f), f) for f in TIME_FORMATS], value=current["time_format"],
+                             allow_blank=False, id="time-format", compact=True)
                 yield Label("Hide system messages")
+                yield Checkbox("hide them", value=bool(current["hide_system_messages"]), id="hide-system",
+                               compact=True)
+            yield Static("Reading width is in columns (0: the whole width). The terminal owns the font "
+                         "and its size; density changes the spacing between messages instead.",
+                         classes="hint")
             yield error_line()
             yield buttons("Save")
 
@@ -254,7 +258,7 @@ class SettingsModal(FormModal):
             "density": str(self.query_one("#density", Select).value),
             "reading_width": width,
             "time_format": str(self.query_one("#time-format", Select).value),
-            "hide_system_messages": self.query_one("#hide-system", Switch).value,
+            "hide_system_messages": self.query_one("#hide-system", Checkbox).value,
         }
         self.call(sv.save_my_settings, changes, done=self._saved)
 
