@@ -18,6 +18,8 @@ from .common import AppContext, pass_app
 from .render import detail_json, detail_text, row_json, row_line
 
 FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+BODY_FILE = click.option("--body-file", type=click.File("rb"), metavar="FILE",
+                         help="Read the text from FILE ('-' for standard input), for long texts.")
 
 
 def actor_of(app: AppContext) -> Actor:
@@ -28,6 +30,20 @@ def actor_of(app: AppContext) -> Actor:
     if app.login:
         return staff_actor(app.store(), app.login)
     raise BadInput("Say who you are: --as LOGIN for staff, or --client EMAIL for a client.")
+
+
+def body_text(body: str | None, body_file, *, required: bool = True) -> str:
+    """The text of --body or of --body-file (one of them), as given: a file must be UTF-8."""
+    if body is not None and body_file is not None:
+        raise BadInput("Give the text with --body or with --body-file, not both.")
+    if body_file is None:
+        if body is None and required:
+            raise BadInput("Give the text with --body TEXT or --body-file FILE.")
+        return body or ""
+    try:
+        return body_file.read().decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"The file {body_file.name} is not valid text (UTF-8).") from None
 
 
 def read_attachments(paths: tuple[Path, ...]) -> list[NewAttachment]:
@@ -50,14 +66,17 @@ def ticket() -> None:
 @ticket.command("new")
 @click.option("--department", required=True)
 @click.option("--subject", required=True)
-@click.option("--body", required=True)
+@click.option("--body")
+@BODY_FILE
 @click.option("--service", "service_id", type=int)
 @click.option("--priority")
 @click.option("--attach", "attach", type=FILE, multiple=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
-def ticket_new(app: AppContext, department, subject, body, service_id, priority, attach, as_json):
+def ticket_new(app: AppContext, department, subject, body, body_file, service_id, priority, attach,
+               as_json):
     """A client opens a ticket (needs --client EMAIL); prints its id."""
+    body = body_text(body, body_file)
     actor = actor_of(app)
     new_id = service.open_ticket(app.store(), actor, department, subject, body, service_id=service_id,
                                  priority=priority, attachments=read_attachments(attach))
@@ -117,7 +136,8 @@ def ticket_take(app: AppContext, ticket_id, force):
 
 @ticket.command("reply")
 @click.argument("ticket_id", type=int)
-@click.option("--body", default="")
+@click.option("--body")
+@BODY_FILE
 @click.option("--internal", default="", help="Internal comment, seen by staff only.")
 @click.option("--close", is_flag=True, help="Ok: reply, then close for you and release the lock.")
 @click.option("--attach", "attach", type=FILE, multiple=True)
@@ -126,9 +146,10 @@ def ticket_take(app: AppContext, ticket_id, force):
 @click.option("--top", is_flag=True, help="Place at the beginning of the queue.")
 @click.option("--priority")
 @pass_app
-def ticket_reply(app: AppContext, ticket_id, body, internal, close, attach, charge, incidents, top,
-                 priority):
+def ticket_reply(app: AppContext, ticket_id, body, body_file, internal, close, attach, charge,
+                 incidents, top, priority):
     """Staff: Send reply (Ok with --close). Client: a message to support."""
+    body = body_text(body, body_file, required=False)
     actor = actor_of(app)
     files = read_attachments(attach)
     if isinstance(actor, ClientActor):
@@ -219,10 +240,12 @@ def ticket_split(app: AppContext, ticket_id, message_id):
 
 @ticket.command("edit-message")
 @click.argument("message_id", type=int)
-@click.option("--body", required=True)
+@click.option("--body")
+@BODY_FILE
 @pass_app
-def ticket_edit_message(app: AppContext, message_id, body):
+def ticket_edit_message(app: AppContext, message_id, body, body_file):
     """Edit a message; the earlier text is kept as its history."""
+    body = body_text(body, body_file)
     service.edit_message(app.store(), actor_of(app), message_id, body)
     click.echo(f"Message #{message_id} edited.")
 
