@@ -17,7 +17,8 @@ from store.views import NewAttachment
 from .common import AppContext, pass_app
 from .render import detail_json, detail_text, row_json, row_line
 
-FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+# Not checked by click: a missing file is refused by read_attachments, in one sentence.
+FILE = click.Path(path_type=Path)
 BODY_FILE = click.option("--body-file", type=click.File("rb"), metavar="FILE",
                          help="Read the text from FILE ('-' for standard input), for long texts.")
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from .errors import BadInput
 from .service._posting import safe_file_name
 
+NAME_MAX = 255  # bytes in one file name, on every common file system
+
 
 def save_into(folder: str | Path, name: str, data: bytes) -> Path:
     """Writes data as a new file in folder, named after the attachment (made safe: no path
@@ -18,10 +20,10 @@ def save_into(folder: str | Path, name: str, data: bytes) -> Path:
     target_dir = target_dir.resolve()
     base = safe_file_name(name)
     stem, dot, ext = base.rpartition(".")
-    if not stem:
+    if not stem or len(ext.encode()) > 32:
         stem, dot, ext = base, "", ""
     for n in range(1, 1000):
-        candidate = base if n == 1 else f"{stem} ({n}){dot}{ext}"
+        candidate = _fitted(stem, (f" ({n})" if n > 1 else "") + dot + ext)
         path = target_dir / candidate
         if path.resolve().parent != target_dir:  # belt and braces: the name can't climb out
             raise BadInput(f"The file name '{name}' can't be used.")
@@ -35,3 +37,10 @@ def save_into(folder: str | Path, name: str, data: bytes) -> Path:
             f.write(data)
         return path
     raise BadInput(f"Too many files named like '{base}' in {target_dir}.")
+
+
+def _fitted(stem: str, tail: str) -> str:
+    """stem + tail, the stem cut short so the name fits NAME_MAX bytes (a long name, or one of
+    many-byte characters, is still saved; its extension and number are kept)."""
+    room = NAME_MAX - len(tail.encode())
+    return stem.encode()[:room].decode("utf-8", "ignore") + tail

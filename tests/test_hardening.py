@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from store import service as sv
 from store.db import Store
 from store.errors import BadInput
 from store.models import Base
+from store.views import NewAttachment
 from tests.desk import Desk, make_desk
 from ticket_tui import main
 
@@ -169,3 +171,116 @@ def test_a_1_mb_single_line_round_trips_and_ticket_show_prints_it(desk: Desk, tm
     out = ok(url, "alice", "ticket", "show", str(tid))
     assert "Ünïcødé ✓ 日本語" in out
     assert max(len(x) for x in out.splitlines()) >= DEFAULT_MAX - 100  # printed, as one line
+
+
+# --- attachments: names, empty files, the cap, files that vanish -----------------------------
+HOSTILE_NAMES = [
+    "../../etc/passwd", "..\\..\\windows\\win.ini", "..", ".", "/", "", "a/../../b.txt",
+    "a\x00b\x1b[31m\x07\x9b\r\n.txt", "report\u202egpj.exe", "\u2067evil\u2069.sh",
+    os.fsdecode(b"\xff\xfe-undecodable.txt"), "x" * 1000 + ".pdf", "é" * 1000,
+    "日本語のファイル名" * 120 + ".tar.gz", "name." + "e" * 300,
+]
+
+
+def test_hostile_attachment_names_are_stored_safely_and_saved_inside_the_folder(
+    desk: Desk, tmp_path: Path,
+) -> None:
+    from store.files import save_into
+    from store.safe_text import printable
+
+    files = [NewAttachment(name, f"file {k}".encode() * k) for k, name in enumerate(HOSTILE_NAMES)]
+    tid = sv.open_ticket(desk.store, desk.john, "Billing", "Files", "see the files", attachments=files)
+    stored = sv.peek(desk.store, desk.john, tid).messages[0].attachments
+    assert len(stored) == len(files)
+    folder = tmp_path / "out" / "chosen"
+    folder.mkdir(parents=True)
+    for att, f in zip(stored, files):
+        name = att.name
+        assert name and len(name) <= 255 and printable(name, one_line=True) == name, repr(name)
+        assert not {"/", "\\"} & set(name) and name not in (".", "..")
+        assert not any("\ud800" <= ch <= "\udfff" or ch in "\u202e\u2067\u2069" for ch in name)
+        view, data = sv.attachment_data(desk.store, desk.john, att.id)
+        assert data == f.data and view.sha256 == hashlib.sha256(f.data).hexdigest()
+        for _ in range(2):  # the second is "name (2).ext": it too must fit in a file name
+            path = save_into(folder, name, data)
+            assert path.parent == folder.resolve() and path.read_bytes() == data
+            assert len(path.name.encode()) <= 255
+    assert len(list(folder.iterdir())) == 2 * len(files)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["chosen"]  # nothing climbed out
+    long_pdf = next(a.name for a in stored if a.name.startswith("xxx"))
+    assert long_pdf.endswith(".pdf")
+
+
+def test_an_empty_file_is_stored_and_saved_empty(desk: Desk, tmp_path: Path) -> None:
+    from store.files import save_into
+
+    tid = sv.open_ticket(desk.store, desk.john, "Billing", "Empty", "an empty file",
+                         attachments=[NewAttachment("empty.log", b"")])
+    [att] = sv.peek(desk.store, desk.bob, tid).messages[0].attachments
+    assert att.size == 0 and att.sha256 == hashlib.sha256(b"").hexdigest()
+    view, data = sv.attachment_data(desk.store, desk.bob, att.id)
+    assert data == b"" and save_into(tmp_path, view.name, data).read_bytes() == b""
+
+
+def test_a_file_over_the_cap_is_refused_clearly_and_nothing_is_stored(desk: Desk, tmp_path: Path) -> None:
+    admin.set_setting(desk.store, "attachment_max_bytes", "1000")
+    tid, token = desk.taken()
+    before = snapshot(desk.store)
+    small, big = NewAttachment("ok.txt", b"a" * 10), NewAttachment("../big\x1b.bin", b"b" * 1001)
+    calls = [
+        lambda: sv.client_reply(desk.store, desk.john, tid, "files", [small, big]),
+        lambda: sv.reply(desk.store, desk.alice, tid, "files", attachments=[big], token=token),
+        lambda: sv.reply(desk.store, desk.alice, tid, "", internal="note", attachments=[small, big],
+                         charge="5", token=token),
+        lambda: sv.open_ticket(desk.store, desk.john, "Billing", "s", "b", attachments=[big]),
+    ]
+    for call in calls:
+        with pytest.raises(BadInput) as refusal:
+            call()
+        assert str(refusal.value) == "The file 'big_.bin' is 1001 bytes; the limit is 1000 bytes."
+    assert snapshot(desk.store) == before
+    path = tmp_path / "big.bin"
+    path.write_bytes(big.data)
+    sentence = refused(desk.store, "alice", "ticket", "reply", str(tid), "--body", "x", "--attach", str(path))
+    assert sentence == "The file 'big.bin' is 1001 bytes; the limit is 1000 bytes."
+    # exactly at the cap is taken
+    sv.client_reply(desk.store, desk.john, tid, "at the cap", [NewAttachment("cap.bin", b"c" * 1000)])
+    assert sv.peek(desk.store, desk.john, tid).messages[-1].attachments[0].size == 1000
+
+
+def test_the_command_line_refuses_a_missing_file_in_one_sentence(desk: Desk, tmp_path: Path) -> None:
+    tid, _ = desk.taken()
+    gone = tmp_path / "chosen-then-removed.pdf"
+    gone.write_bytes(b"soon gone")
+    gone.unlink()
+    reply = ["ticket", "reply", str(tid), "--body", "see attached"]
+    assert refused(desk.store, "alice", *reply, "--attach", str(gone)) == (
+        f"Can't read {gone}: No such file or directory.")
+    assert "Is a directory" in refused(desk.store, "alice", *reply, "--attach", str(tmp_path))
+    assert "No such file" in refused(desk.store, JOHN, "ticket", "new", "--department", "Billing",
+                                     "--subject", "s", "--body", "b", "--attach", str(gone))
+
+
+def test_the_command_line_takes_a_file_whose_name_is_not_utf8(desk: Desk, tmp_path: Path) -> None:
+    tid, _ = desk.taken()
+    path = tmp_path / os.fsdecode(b"r\xe9sum\xe9\x1b]0;x\x07.txt")
+    path.write_bytes(b"latin-1 named file")
+    ok(desk.store.url, "alice", "ticket", "reply", str(tid), "--body", "cv", "--attach", str(path))
+    [att] = shown(desk.store.url, JOHN, tid)["messages"][-1]["attachments"]
+    assert att["name"] == "r_sum__]0;x_.txt" and att["size"] == len(b"latin-1 named file")
+
+
+def test_the_tui_reader_refuses_a_file_removed_after_it_was_chosen(tmp_path: Path) -> None:
+    from tui.files import MissingFile, read_files
+
+    kept, gone = tmp_path / "kept.txt", tmp_path / "gone.txt"
+    kept.write_bytes(b"kept")
+    gone.write_bytes(b"gone")
+    field = f"{kept}; {gone}"
+    assert [f.name for f in read_files(field)] == ["kept.txt", "gone.txt"]
+    gone.unlink()
+    with pytest.raises(MissingFile) as refusal:
+        read_files(field)
+    assert str(refusal.value) == f"There is no readable file at {gone}."
+    assert one_sentence(str(refusal.value))
+    assert read_files(" ; ") == []

@@ -15,7 +15,11 @@ from ..errors import BadInput
 from ..models import Attachment, Message, Ticket
 from ..views import NewAttachment
 
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f/\\]")
+# Controls, separators, bidirectional controls (an RLO can make "cod.exe" read "exe.doc") and
+# lone surrogates (an undecodable file name; no database stores them).
+_UNSAFE_NAME = re.compile(
+    r"[\x00-\x1f\x7f-\x9f/\\\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def check_body(s: Session, body: str, what: str = "message") -> str:
@@ -29,7 +33,8 @@ def check_body(s: Session, body: str, what: str = "message") -> str:
 
 
 def safe_file_name(name: str) -> str:
-    """Only the last path component, no control characters or separators, at most 255 chars."""
+    """Only the last path component, no control characters, separators, bidirectional controls or
+    lone surrogates, at most 255 chars."""
     base = re.split(r"[/\\]", name)[-1]
     base = unicodedata.normalize("NFC", _UNSAFE_NAME.sub("_", base)).strip()
     if base in ("", ".", ".."):
