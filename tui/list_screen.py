@@ -109,6 +109,7 @@ class TicketListScreen(Screen[None]):
         if spec != self.spec:  # counted for a list no longer shown
             return
         self.table.total, self.table.total_exact = total, exact
+        self.table.announce()  # "row 1 of N", whether the rows or the count came first
         self._show_status()
 
     @work(thread=True, exclusive=True, group="changes")

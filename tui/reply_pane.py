@@ -57,10 +57,17 @@ class ReplyPane(Vertical):
                 yield Label("Internal comment (staff only)", classes="field-label internal-label")
                 yield TextArea(id="internal", soft_wrap=True)
                 with Horizontal(classes="extra-row"):
-                    yield Input(placeholder="Attach file: a path (several: separate with ;)", id="attach")
-                    yield Input(placeholder="Charge client: amount, e.g. 12.50", id="charge")
+                    # Named in the border: the placeholder is gone once the field holds a value.
+                    attach = Input(placeholder="a path; several: separate with ;", id="attach")
+                    attach.border_title = "Attach file"
+                    yield attach
+                    charge = Input(placeholder="amount, e.g. 12.50", id="charge")
+                    charge.border_title = "Charge client"
+                    yield charge
                     if self.detail.department_per_incident:
-                        yield Input("1", placeholder="Support incidents", id="incidents", type="integer")
+                        incidents = Input("1", placeholder="count", id="incidents", type="integer")
+                        incidents.border_title = "Support incidents"
+                        yield incidents
                 yield Checkbox("Place at the beginning of the queue", value=self.detail.placed_first, id="top")
         yield Static(id="reply-error")
         with Horizontal(id="reply-buttons"):

@@ -187,7 +187,7 @@ class TicketTable(Widget, can_focus=True):
         apply(rows)
         if self._on_screen() != before:  # rows fetched ahead change nothing on screen
             self.refresh()
-        self._announce()
+        self.announce()
         pending, self._pending = self._pending, None
         if pending:
             pending()
@@ -263,7 +263,7 @@ class TicketTable(Widget, can_focus=True):
         self.cursor = max(0, min(index, len(self.rows) - 1))
         self._clamp_top()
         self.refresh()
-        self._announce()
+        self.announce()
         # Fetching ahead starts once this move is on screen: its work in the worker thread
         # would otherwise compete with the repaint for the interpreter.
         self.call_after_refresh(self._prefetch)
@@ -338,7 +338,7 @@ class TicketTable(Widget, can_focus=True):
     def on_resize(self) -> None:
         self._clamp_top()
 
-    def _announce(self) -> None:
+    def announce(self) -> None:
         if not self.rows:
             position = "no tickets"
         elif self.first_index is not None:
