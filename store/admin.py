@@ -81,9 +81,11 @@ def staff_by_login(session: Session, login: str) -> Staff:
 
 
 def client_by_email(session: Session, email: str) -> Client:
-    client = session.scalar(select(Client).where(Client.email == email.strip().lower()))
+    """The client with this email; an email that can't be one is bad input, not "not found"."""
+    email = validate.email(email)
+    client = session.scalar(select(Client).where(Client.email == email))
     if client is None:
-        raise NotFound(f"There is no client with the email '{email.strip()}'.")
+        raise NotFound(f"There is no client with the email '{email}'.")
     return client
 
 

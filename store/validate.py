@@ -64,10 +64,17 @@ def domain(value: str) -> str:
     return value
 
 
+_AMOUNT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)", re.ASCII)
+
+
 def amount_cents(value: str | int | Decimal, what: str = "amount") -> int:
-    """A positive money amount with at most two decimals, returned in cents."""
+    """A positive money amount with at most two decimals, returned in cents. Written with ASCII
+    digits and an optional point only: no exponents (1e2), no other scripts' digits."""
+    text = str(value).strip()
+    if not _AMOUNT.fullmatch(text):
+        raise BadInput(f"'{value}' is not a valid {what}; write it like 12.50.")
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except InvalidOperation:
         raise BadInput(f"'{value}' is not a valid {what}; write it like 12.50.") from None
     if not amount.is_finite() or amount <= 0:

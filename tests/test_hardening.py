@@ -284,3 +284,111 @@ def test_the_tui_reader_refuses_a_file_removed_after_it_was_chosen(tmp_path: Pat
     assert str(refusal.value) == f"There is no readable file at {gone}."
     assert one_sentence(str(refusal.value))
     assert read_files(" ; ") == []
+
+
+# --- every command checks its input: one plain sentence, exit code 2, no change ---------------
+T = "{tid}"  # the ticket's id, filled in by the test
+ALICE, ROOT, LONG = "alice", "root", "x" * 201
+BAD_INPUT = [
+    # dates
+    (ALICE, "ticket", "delay", T, "--until", "someday"),
+    (ALICE, "ticket", "delay", T, "--until", "2026-13-01"),
+    (ALICE, "ticket", "delay", T, "--until", "31/12/2030"),
+    (ALICE, "ticket", "delay", T, "--until", ""),
+    (ALICE, "ticket", "delay", T, "--until", "2001-01-01"),
+    (ALICE, "ticket", "delay", T, "--until", "-3d"),
+    (ALICE, "ticket", "delay", T, "--until", "99999d"),
+    (ALICE, "ticket", "delay", T, "--until", "0001-01-01"),
+    (ALICE, "ticket", "delay", T, "--until", "9999-12-31T23:59:59-05:00"),
+    (ALICE, "ticket", "delay", T, "--until", "2030-01-01T25:00"),
+    (ALICE, "ticket", "delay", T, "--until", "2030-01-01\x00"),
+    (ALICE, "ticket", "delay", T),
+    # amounts
+    *[(ALICE, "ticket", "reply", T, "--body", "Done.", "--charge", bad)
+      for bad in ("-5", "0", "-0", "abc", "1.234", "nan", "inf", "-inf", "1e400", "1,50", "",
+                  " ", "12.5.0", "100000000.01", "0x10", "1e-5", "1e2", "\u0661\u0662", "١٢.٥٠")],
+    # counts
+    (ALICE, "ticket", "reply", T, "--body", "Done.", "--incidents", "-1"),
+    (ALICE, "ticket", "reply", T, "--body", "Done.", "--incidents", "1001"),
+    (ALICE, "ticket", "reply", T, "--body", "Done.", "--incidents", "abc"),
+    (ALICE, "ticket", "reply", T, "--body", "Done.", "--incidents", str(2**63)),
+    (ALICE, "ticket", "list", "--limit", "-1"),
+    (ALICE, "ticket", "show", "abc"),
+    (ALICE, "ticket", "show", "-1x"),
+    (None, "settings", "set", "message_max_chars", "0"),
+    (None, "settings", "set", "message_max_chars", "lots"),
+    (None, "settings", "set", "attachment_max_bytes", "-1"),
+    (None, "settings", "set", "lock_timeout_minutes", "-5"),
+    (None, "settings", "set", "use_priority", "maybe"),
+    (None, "settings", "set", "no_such_setting", "1"),
+    (None, "seed", "--tickets", "-5"),
+    # emails
+    *[(None, "client", "add", bad, "--name", "Someone")
+      for bad in ("not-an-email", "a@b", "a b@c.example", "@example.com", "x@", "a@b@c.example",
+                  "x" * 250 + "@example.com", "a\x00@example.com", "a\x1b[2J@example.com", "")],
+    (None, "service", "add", "--client", "not-an-email", "--name", "VPS"),
+    (ALICE, "ticket", "list", "--filter-client", "not an email"),
+    # lengths and one-line texts
+    (JOHN, "ticket", "new", "--department", "Billing", "--subject", LONG, "--body", "b"),
+    (JOHN, "ticket", "new", "--department", "Billing", "--subject", "", "--body", "b"),
+    (JOHN, "ticket", "new", "--department", "Billing", "--subject", "two\nlines", "--body", "b"),
+    (JOHN, "ticket", "new", "--department", "Billing", "--subject", "s", "--body", "   "),
+    (None, "department", "add", "d" * 101),
+    (None, "department", "add", "  "),
+    (None, "staff", "add", "Bad Login", "--name", "Bad"),
+    (None, "staff", "add", "l" * 64, "--name", "Long"),
+    (None, "staff", "add", "newbie", "--name", "n" * 201),
+    (None, "client", "add", "new@example.com", "--name", "n" * 201),
+    (None, "client", "add", "new@example.com", "--name", "N", "--comment", "c" * 10_001),
+    (None, "service", "add", "--client", JOHN, "--name", "s" * 201),
+    (None, "service", "add", "--client", JOHN, "--name", "Dom", "--kind", "domain", "--domain", "not a domain"),
+    (None, "service", "add", "--client", JOHN, "--name", "Dom", "--kind", "domain"),
+    (None, "reply-template", "add", "t" * 201, "--body", "b"),
+    (None, "reply-template", "add", "Title", "--body", " "),
+    (ALICE, "ticket", "summary", T, "s" * 2001),
+    (ALICE, "ticket", "abuse", T, "--kind", "k" * 51, "--description", "d"),
+    (ALICE, "ticket", "abuse", T, "--kind", "spam", "--description", " "),
+    (ALICE, "ticket", "abuse", T, "--kind", "spam", "--description", "d" * 20_001),
+    (ALICE, "ticket", "reply", T, "--body", "a\x00b"),
+    (ALICE, "ticket", "reply", T),
+    (ALICE, "ticket", "reply", T, "--body", "Done.", "--priority", "high"),  # priorities are off
+    (JOHN, "ticket", "reply", T, "--body", "x", "--charge", "5"),
+    (ALICE, "ticket", "assign", T),
+]
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def shared_desk(request, tmp_path_factory):
+    """One help desk per database for all the refusals: none of them may change it."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('refusals') / 'tickets.db'}"
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        template = request.getfixturevalue("pg_template")
+        name = f"tt_refusals_{os.getpid()}"
+        cluster.admin_sql(f"CREATE DATABASE {name} TEMPLATE {template}")
+        url = cluster.url(name)
+    store = Store.open(url)
+    desk = make_desk(store)
+    tid, _ = desk.taken()
+    yield store, tid
+    store.close()
+    if request.param == "postgresql":
+        cluster.admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.mark.parametrize("case", BAD_INPUT, ids=lambda c: " ".join(str(a)[:24] for a in c[1:]))
+def test_every_command_refuses_bad_input_in_one_sentence_and_changes_nothing(shared_desk, case) -> None:
+    store, tid = shared_desk
+    who, *args = case
+    args = [a.replace(T, str(tid)) for a in args]
+    before = snapshot(store)
+    result = cli(store.url, who, *args)
+    assert result.exit_code == 2, (args, result.output[-2000:])
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and errors[0] == result.stderr.splitlines()[-1], result.stderr
+    assert one_sentence(errors[0]), errors[0]
+    if not result.stderr.startswith("Usage:"):  # click's own usage errors show the usage first
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert snapshot(store) == before, f"{args} was refused but changed the database"
