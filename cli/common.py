@@ -9,6 +9,7 @@ import click
 
 from store.db import Store
 from store.errors import BadInput, StoreError, Unavailable
+from store.safe_text import printable
 from tui.config import Config
 
 
@@ -48,5 +49,6 @@ class TicketTuiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except StoreError as error:
-            click.echo(f"Error: {error}", err=True)
+            # The sentence may quote what was typed: no escape sequence reaches the terminal.
+            click.echo(f"Error: {printable(str(error), one_line=True)}", err=True)
             sys.exit(exit_code(error))

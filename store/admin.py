@@ -168,6 +168,9 @@ def add_reply_template(
     if department and staff:
         raise BadInput("A predefined reply is for a department or for one staff member, not both.")
     with store.write() as s:
+        limit = settings_mod.get(s, "message_max_chars")  # it becomes a reply: the same bound
+        if len(body) > limit:
+            raise BadInput(f"The reply's body is {len(body)} characters long; the limit is {limit}.")
         dept = department_by_name(s, department) if department else None
         member = staff_by_login(s, staff) if staff else None
         tpl = ReplyTemplate(title=title, body=body, department_id=dept and dept.id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -103,6 +104,8 @@ def test_a_message_over_the_limit_is_refused_with_one_sentence_and_nothing_store
         assert str(refusal.value) == f"The {what} is {TEN_MB} characters long; the limit is {DEFAULT_MAX}."
     with pytest.raises(BadInput, match=f"is {TEN_MB} characters long"):
         sv.open_ticket(desk.store, desk.john, "Billing", "Big", huge)
+    with pytest.raises(BadInput, match=f"is {TEN_MB} characters long"):
+        admin.add_reply_template(desk.store, "Huge", huge)
     assert snapshot(desk.store) == before
     # exactly the limit is taken
     at_limit = varied_text(DEFAULT_MAX)
@@ -345,6 +348,7 @@ BAD_INPUT = [
     (None, "service", "add", "--client", JOHN, "--name", "Dom", "--kind", "domain"),
     (None, "reply-template", "add", "t" * 201, "--body", "b"),
     (None, "reply-template", "add", "Title", "--body", " "),
+    (None, "reply-template", "add", "Title", "--body", "b" * 120_000),  # over a lowered limit
     (ALICE, "ticket", "summary", T, "s" * 2001),
     (ALICE, "ticket", "abuse", T, "--kind", "k" * 51, "--description", "d"),
     (ALICE, "ticket", "abuse", T, "--kind", "spam", "--description", " "),
@@ -371,6 +375,7 @@ def shared_desk(request, tmp_path_factory):
     store = Store.open(url)
     desk = make_desk(store)
     tid, _ = desk.taken()
+    admin.set_setting(store, "message_max_chars", "100000")
     yield store, tid
     store.close()
     if request.param == "postgresql":
@@ -386,6 +391,7 @@ def test_every_command_refuses_bad_input_in_one_sentence_and_changes_nothing(sha
     result = cli(store.url, who, *args)
     assert result.exit_code == 2, (args, result.output[-2000:])
     assert result.stdout == "" and "Traceback" not in result.stderr
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stderr), repr(result.stderr)
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1 and errors[0] == result.stderr.splitlines()[-1], result.stderr
     assert one_sentence(errors[0]), errors[0]
