@@ -29,7 +29,8 @@ def main(ctx: click.Context, db_url: str | None, login: str | None, client_email
     config = load_config()
     if db_url is None and not os.environ.get(ENV_VAR):
         db_url = config.db
-    app = AppContext(db_url, login or (None if client_email else config.login), client_email, config)
+    app = AppContext(db_url, login or (None if client_email else config.login), client_email, config,
+                     login_explicit=login is not None)
     ctx.obj = app
     ctx.call_on_close(app.close)
     if ctx.invoked_subcommand is None:

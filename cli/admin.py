@@ -132,6 +132,42 @@ def settings_set(app: AppContext, key: str, value: str) -> None:
     click.echo(f"{key} = {json.dumps(stored)}")
 
 
+@click.group("admin")
+def admin_group() -> None:
+    """The shared PostgreSQL store: login roles for staff members and clients."""
+
+
+@admin_group.command("grant-login")
+@click.argument("login")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the role's password from the first line of standard input.")
+@click.option("--client", "is_client", is_flag=True, help="LOGIN is a client's email.")
+@pass_app
+def grant_login(app: AppContext, login: str, password_stdin: bool, is_client: bool) -> None:
+    """Create the PostgreSQL login role of a staff member (or, with --client, a client).
+
+    They then connect with it (--db postgresql://LOGIN@HOST/DB, the password from .pgpass,
+    PGPASSWORD or a service file) and the database shows them only what they may see."""
+    from store import logins
+
+    password = None
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    granted = logins.grant_login(app.store(), login, password, client=is_client)
+    what = "created" if granted.created else "updated"
+    click.echo(f"Login role '{granted.role}' {what} for the {granted.kind} {granted.role}.")
+
+
+@admin_group.command("revoke-login")
+@click.argument("login")
+@pass_app
+def revoke_login(app: AppContext, login: str) -> None:
+    """Drop the PostgreSQL login role of a staff member or client."""
+    from store import logins
+
+    click.echo(f"Login role '{logins.revoke_login(app.store(), login)}' dropped.")
+
+
 @click.group()
 def config() -> None:
     """The config file (TOML): database, identity, keymap, theme."""
@@ -145,4 +181,4 @@ def config_path_command() -> None:
     click.echo(str(config_path()))
 
 
-COMMANDS = [init, department, staff, client, service, reply_template, settings, config]
+COMMANDS = [init, department, staff, client, service, reply_template, settings, admin_group, config]

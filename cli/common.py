@@ -19,12 +19,29 @@ class AppContext:
     login: str | None
     client_email: str | None
     config: Config = field(default_factory=Config)
+    # False when the login came from the config file: a PostgreSQL login role then overrides it.
+    login_explicit: bool = True
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
         if self._store is None:
             self._store = Store.open(self.db_url)
         return self._store
+
+    def identity(self) -> tuple[str, str | None]:
+        """("staff", login or None) or ("client", email). On PostgreSQL with a ticket-tui login
+        role, the role decides: --as / --client must name it, or may be left out."""
+        from store.logins import client_email_for, connected_as, staff_login_for
+
+        if self.login and self.client_email and self.login_explicit:
+            raise BadInput("Act as staff (--as) or as a client (--client), not both.")
+        store = self.store()
+        if self.client_email:
+            return "client", client_email_for(store, self.client_email)
+        who = connected_as(store)
+        if who is not None and who.kind == "client" and not (self.login and self.login_explicit):
+            return "client", who.name
+        return "staff", staff_login_for(store, self.login, explicit=self.login_explicit)
 
     def adopt(self, store: Store) -> None:
         """Use a store opened elsewhere (the demo's)."""

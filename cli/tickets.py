@@ -24,12 +24,11 @@ BODY_FILE = click.option("--body-file", type=click.File("rb"), metavar="FILE",
 
 
 def actor_of(app: AppContext) -> Actor:
-    if app.login and app.client_email:
-        raise BadInput("Act as staff (--as) or as a client (--client), not both.")
-    if app.client_email:
-        return client_actor(app.store(), app.client_email)
-    if app.login:
-        return staff_actor(app.store(), app.login)
+    kind, name = app.identity()
+    if kind == "client":
+        return client_actor(app.store(), name)
+    if name:
+        return staff_actor(app.store(), name)
     raise BadInput("Say who you are: --as LOGIN for staff, or --client EMAIL for a client.")
 
 

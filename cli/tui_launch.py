@@ -27,12 +27,13 @@ def run_client_area(app: AppContext, email: str) -> None:
 
 def open_default(app: AppContext) -> None:
     """`ticket-tui` alone: the staff TUI, or the client area with --client."""
-    if app.client_email and app.login:
+    if app.client_email and app.login and app.login_explicit:
         raise BadInput("Open the staff TUI (--as) or the client area (--client), not both.")
-    if app.client_email:
-        run_client_area(app, app.client_email)
+    kind, name = app.identity()
+    if kind == "client":
+        run_client_area(app, name)
     else:
-        run_staff_app(app, app.login)
+        run_staff_app(app, name)
 
 
 @click.command()

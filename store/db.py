@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .engine import WRITE, make_engine, parse_url, resolve_url
-from .errors import Unavailable
+from .errors import ConnectionLost, RefusedByDatabase, StoreError, Unavailable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -97,16 +97,84 @@ class Store:
         return sorted(inspect(self.engine).get_table_names())
 
     # --- sessions -----------------------------------------------------------------------
+    # A dropped connection, a restarted server, a timed-out statement or a refusal by the
+    # database's own row security surfaces as a StoreError with one sentence, never as a driver
+    # traceback. The pool pings connections before use, so the next call reconnects.
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
-            yield session
+        with self._read() as session:
+            with _translated("read"):
+                session.begin()
+            try:
+                with _translated("read"):
+                    yield session
+            except BaseException:
+                _quiet_rollback(session)
+                raise
+            with _translated("read"):
+                session.commit()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back whole if it raises."""
-        with self._write() as session, session.begin():
-            yield session
+        with self._write() as session:
+            with _translated("work"):
+                session.begin()
+            try:
+                with _translated("work"):
+                    yield session
+            except BaseException:
+                _quiet_rollback(session)
+                raise
+            with _translated("commit"):
+                session.commit()
+
+
+def _quiet_rollback(session: Session) -> None:
+    """Ends the transaction; on a dead connection there is nothing left to roll back."""
+    try:
+        session.rollback()
+    except DBAPIError:
+        pass
+
+
+_LOST_STATES = ("08", "57P01", "57P02", "57P03")  # connection exceptions, shutdown, restart
+_TIMED_OUT = ("57014", "55P03", "40P01")  # statement/lock timeout, deadlock
+
+
+@contextmanager
+def _translated(phase: str) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as exc:
+        error = _store_error(exc, phase)
+        if error is None:
+            raise
+        raise error from exc
+
+
+def _store_error(exc: DBAPIError, phase: str) -> StoreError | None:
+    if not hasattr(exc.orig, "sqlstate"):  # not psycopg: SQLite's errors stay as they are
+        return None
+    state = exc.orig.sqlstate or ""
+    if state == "42501":
+        return RefusedByDatabase("The database refused this for your login role: it is outside "
+                                 "what your role may see or change.")
+    lost = exc.connection_invalidated or state.startswith(_LOST_STATES) or (
+        isinstance(exc, OperationalError) and not state)
+    if state in _TIMED_OUT:
+        what = "The database took too long (a timeout or a deadlock)"
+    elif lost:
+        what = "The connection to the database was lost"
+    else:
+        return None
+    if phase == "commit":
+        return ConnectionLost(f"{what} while saving: the change may or may not have been saved, "
+                              "so look before trying again.", saved=None)
+    if phase == "read":
+        return ConnectionLost(f"{what}; try again in a moment.")
+    return ConnectionLost(f"{what} before the change was saved: nothing was changed, "
+                          "so it is safe to try again.")
 
 
 def _known_revision(rev: str) -> bool:

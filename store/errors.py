@@ -1,6 +1,7 @@
 """Typed refusals. Each carries one plain sentence meant for the person who asked.
 
-The command line maps BadInput and Unavailable to exit code 2 and every Refused to exit code 1.
+The command line maps BadInput and Unavailable to exit code 2, every Refused to exit code 1 and
+ConnectionLost to exit code 3.
 """
 
 from __future__ import annotations
@@ -40,3 +41,17 @@ class Conflict(Refused):
 
 class LockedByOther(Refused):
     """The ticket is locked by another staff member; the sentence says who and since when."""
+
+
+class ConnectionLost(StoreError):
+    """The database went away in the middle of an action (the connection dropped, the server
+    restarted, a statement timed out). `saved` is False when the action was certainly rolled
+    back, None when the loss came while committing (look before trying again)."""
+
+    def __init__(self, sentence: str, saved: bool | None = False) -> None:
+        super().__init__(sentence)
+        self.saved = saved
+
+
+class RefusedByDatabase(Refused):
+    """The database's own rules (row security, privileges of the login role) refused it."""

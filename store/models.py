@@ -81,7 +81,8 @@ class Client(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     registered_at: Mapped[datetime] = _now()
-    internal_comment: Mapped[str] = mapped_column(Text, default="")
+    # Staff-only; loaded only when asked for, since a client's own database role may not read it.
+    internal_comment: Mapped[str] = mapped_column(Text, default="", deferred=True)
     # Money is kept in cents: exact on both dialects, no float rounding.
     balance_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     incidents_left: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,187 @@
+"""PostgreSQL login roles: one per staff member (or client), and who a connection acts as.
+
+The roles (migration 0003 makes the first three; they belong to the whole server):
+- `ticket_tui_owner` (NOLOGIN) owns every table and the policy functions. The operator's own
+  login role is made a member of it by the first `ticket-tui init` (run as a superuser, or as a
+  role with CREATEROLE that owns the database); later `init`s, `staff add`, `seed` and
+  `admin grant-login` run as that operator role. Row security is FORCEd, and the owner's
+  policies let it (and its members) see everything.
+- `ticket_tui_staff` / `ticket_tui_client` (NOLOGIN) carry the GRANTs and the policies.
+- One LOGIN role per staff member, named by their login, member of ticket_tui_staff; or per
+  client, named by their email, member of ticket_tui_client. `grant_login` makes them. A
+  connection made with such a role acts as that staff member (or client) and nobody else: the
+  database itself shows it only what that person may see.
+
+Nothing here needs a superuser at run time: only granting logins needs CREATEROLE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+
+from . import validate
+from .admin import client_by_email, staff_by_login
+from .db import Store
+from .errors import BadInput, NotAllowed
+
+OWNER_ROLE = "ticket_tui_owner"
+STAFF_ROLE = "ticket_tui_staff"
+CLIENT_ROLE = "ticket_tui_client"
+MAX_PASSWORD = 1000
+
+
+@dataclass(frozen=True)
+class ConnectedAs:
+    """A connection made with a ticket-tui login role: the staff login or client email."""
+
+    kind: str  # "staff" or "client"
+    name: str
+
+
+@dataclass(frozen=True)
+class LoginGranted:
+    role: str
+    kind: str
+    created: bool  # False: the role existed already (its password, if given, was changed)
+
+
+def _require_postgresql(store: Store) -> None:
+    if store.dialect != "postgresql":
+        raise NotAllowed("Logins are PostgreSQL roles; a SQLite store is used by one person "
+                         "and has none (use --as).")
+
+
+def _membership(conn, role: str) -> str | None:
+    """Which ticket-tui group `role` belongs to directly: 'staff', 'client' or None."""
+    rows = conn.execute(text(
+        "SELECT g.rolname FROM pg_auth_members m "
+        "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
+        "WHERE u.rolname = :role AND g.rolname IN (:staff, :client)"),
+        {"role": role, "staff": STAFF_ROLE, "client": CLIENT_ROLE}).scalars().all()
+    if STAFF_ROLE in rows:
+        return "staff"
+    if CLIENT_ROLE in rows:
+        return "client"
+    return None
+
+
+def connected_as(store: Store) -> ConnectedAs | None:
+    """Who this store's connections act as, when their role is a ticket-tui login; else None
+    (SQLite, or an operator / superuser role, which chooses its identity with --as)."""
+    if store.dialect != "postgresql":
+        return None
+    cached = getattr(store, "_connected_as", False)
+    if cached is not False:
+        return cached
+    with store.engine.connect() as conn:
+        user = conn.execute(text("SELECT current_user")).scalar()
+        kind = _membership(conn, user)
+    found = ConnectedAs(kind, user) if kind else None
+    store._connected_as = found  # the role of a store's connections never changes
+    return found
+
+
+def grant_login(store: Store, name: str, password: str | None = None, *,
+                client: bool = False) -> LoginGranted:
+    """Makes (or updates) the PostgreSQL login role of staff member `name` (a client's email
+    with client=True). The password is hashed here (SCRAM) before it is sent, so it never
+    appears in the server's logs; without one the role logs in however pg_hba.conf allows."""
+    _require_postgresql(store)
+    if password is not None:
+        if not password or "\x00" in password or len(password) > MAX_PASSWORD:
+            raise BadInput("The password must be 1 to 1000 characters, without NUL.")
+    with store.read() as s:
+        if client:
+            role = client_by_email(s, validate.email(name)).email
+        else:
+            role = staff_by_login(s, name).login
+    group = CLIENT_ROLE if client else STAFF_ROLE
+    kind = "client" if client else "staff"
+    if len(role.encode()) > 63:
+        raise BadInput(f"'{role}' is longer than a PostgreSQL role name may be (63 bytes).")
+    with store.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        quoted = _quote_ident(raw, role)
+        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+        if exists:
+            if _membership(conn, role) != kind:
+                raise NotAllowed(
+                    f"A PostgreSQL role named '{role}' exists already and is not a ticket-tui "
+                    f"{kind} login; drop or rename it first.")
+        try:
+            if not exists:
+                conn.exec_driver_sql(f"CREATE ROLE {quoted} LOGIN IN ROLE {group}")
+            if password is not None:
+                hashed = raw.pgconn.encrypt_password(password.encode(), role.encode(),
+                                                     b"scram-sha-256").decode()
+                conn.exec_driver_sql(f"ALTER ROLE {quoted} PASSWORD {_quote_literal(raw, hashed)}")
+            db = conn.execute(text("SELECT current_database()")).scalar()
+            conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_quote_ident(raw, db)} TO {quoted}")
+            conn.commit()
+        except Exception as exc:  # noqa: BLE001 - the database's refusal, as a sentence
+            from sqlalchemy.exc import DBAPIError
+
+            if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", "") == "42501":
+                raise NotAllowed(
+                    "Your database role may not create roles: grant logins as the operator role "
+                    "(it needs CREATEROLE).") from None
+            raise
+    return LoginGranted(role, kind, not exists)
+
+
+def revoke_login(store: Store, name: str) -> str:
+    """Drops the login role of a staff member (or client): they can no longer connect."""
+    _require_postgresql(store)
+    with store.engine.connect() as conn:
+        if _membership(conn, name) is None:
+            raise NotAllowed(f"There is no ticket-tui login named '{name}'.")
+        conn.exec_driver_sql(f"DROP ROLE {_quote_ident(conn.connection.dbapi_connection, name)}")
+        conn.commit()
+    return name
+
+
+def staff_login_for(store: Store, given: str | None, *, explicit: bool = True) -> str | None:
+    """The staff login to act as: on a ticket-tui staff login role, the role itself (`given`
+    must match it when it was asked for explicitly); elsewhere `given` as it is."""
+    who = connected_as(store)
+    if who is None:
+        return given
+    if who.kind == "client":
+        raise NotAllowed(f"You are connected to PostgreSQL as the client {who.name}; "
+                         "staff actions need a staff login.")
+    if given is not None and given != who.name and explicit:
+        raise NotAllowed(f"You are connected to PostgreSQL as {who.name}, so you act as "
+                         f"{who.name}, not {given}.")
+    return who.name
+
+
+def client_email_for(store: Store, given: str | None) -> str | None:
+    """The client to act as: on a ticket-tui client login role, that client (and no other)."""
+    who = connected_as(store)
+    if who is None:
+        return given
+    if who.kind == "staff":
+        raise NotAllowed(f"You are connected to PostgreSQL as the staff member {who.name}; "
+                         "a client's actions need the client's own login.")
+    if given is not None and given.strip().lower() != who.name:
+        raise NotAllowed(f"You are connected to PostgreSQL as {who.name}, so you act as "
+                         f"{who.name}, not {given}.")
+    return who.name
+
+
+def _quote_ident(raw, name: str) -> str:
+    from psycopg import sql
+
+    return sql.Identifier(name).as_string(raw)
+
+
+def _quote_literal(raw, value: str) -> str:
+    from psycopg import sql
+
+    return sql.Literal(value).as_string(raw)
+
+
+__all__ = ["ConnectedAs", "LoginGranted", "client_email_for", "connected_as", "grant_login",
+           "revoke_login", "staff_login_for"]
