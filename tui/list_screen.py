@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Input, Static
 
 from store import service as sv
 from store.errors import StoreError
@@ -17,6 +17,8 @@ from store.views import TicketRow
 
 from .safe import for_markup
 from .ticket_table import Page, TicketTable
+from .header import SafeHeader
+from .footer import KeysFooter
 
 # Counting stops here: a million tickets read "10,000+" at once instead of after seconds.
 COUNT_AT_MOST = 10_000
@@ -51,7 +53,7 @@ class TicketListScreen(Screen[None]):
         self._count_due = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         with Horizontal(id="list-bar"):
             yield Static(id="views")
             yield Static(id="chips")
@@ -59,7 +61,7 @@ class TicketListScreen(Screen[None]):
                     id="search")
         yield TicketTable(self._fetch, id="tickets")
         yield Static(id="list-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
@@ -79,7 +81,9 @@ class TicketListScreen(Screen[None]):
         return self.query_one(TicketTable)
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted and self.table.loaded:  # (also sent when first shown: loading)
+        # Also sent when first shown, possibly before the table is composed: nothing to reload.
+        tables = self.query(TicketTable)
+        if tables and tables.first().loaded:
             self.table.reload()
             self._recount()
 

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import admin
@@ -15,19 +15,21 @@ from store.actors import StaffActor, staff_actor
 
 from .safe import text
 from .working import run_store_call
+from .header import SafeHeader
+from .footer import KeysFooter
 
 
 class StaffPicker(Screen[StaffActor | None]):
     BINDINGS = [("escape", "dismiss_none", "Quit")]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         with Vertical(classes="modal-box"):
             yield Static("Who are you?", classes="modal-title")
             yield Static("Choose your staff account (set 'as' in the config file, or --as, to skip this).",
                          classes="hint")
             yield OptionList(id="staff-list")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         run_store_call(self, lambda store, actor: admin.list_staff(store), done=self._fill)

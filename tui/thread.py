@@ -22,7 +22,7 @@ from .safe import text
 from .working import run_store_call
 
 LABELS = {"client": "Client", "staff": "Staff", "internal": "Internal comment", "system": "System"}
-WINDOW = 40  # messages made into widgets when a thread opens
+WINDOW = 20  # messages made into widgets when a thread opens: more than a screen shows
 BATCH = 30  # more of them each time the reader nears the top
 FETCH = 100  # messages asked from the store at a time
 

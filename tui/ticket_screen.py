@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Collapsible, Footer, Header, Input, Select, Static, TextArea
+from textual.widgets import Button, Collapsible, Input, Select, Static, TextArea
 
 from store import service as sv
 from store import settings as global_settings
@@ -19,10 +19,12 @@ from store.views import ClientCard, DraftView, LockInfo, TicketDetail
 from . import modals
 from .reply_pane import FieldError, ReplyPane
 from .safe import for_markup, service_label, text
-from .thread import Thread, when
+from .thread import FETCH, Thread, when
 from .working import run_store_call
+from .header import SafeHeader
+from .footer import KeysFooter
+from .drafts import DraftTimer
 
-DRAFT_DELAY = 0.4  # seconds of quiet typing before the draft is saved
 
 # Two rows of buttons, as wide as their words.
 TOOLBAR = [[("information", "Information", "i"), ("summary", "Summary", "s"), ("assign", "Assign", "a"),
@@ -69,12 +71,12 @@ class TicketScreen(Screen[None]):
         self.use_priority = False
         self.services: list = []
         self._marker: int | None = None
-        self._draft_timer = None
+        self._drafts = DraftTimer(self, self._save_draft)
         self._shown_subject = ""
 
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         with Horizontal(id="ticket-top"):
             yield Input(id="subject", disabled=True)
             yield Select([], prompt="No service", id="service", disabled=True)
@@ -87,7 +89,7 @@ class TicketScreen(Screen[None]):
                     for action, title, key in row:
                         yield Button(f"{title} {key}", id=f"tb-{action}", compact=True)
         yield Thread(id="thread")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def mine(self) -> bool:
@@ -104,7 +106,9 @@ class TicketScreen(Screen[None]):
     def load(self) -> None:
         def fetch(store, actor):
             marker = sv.change_marker(store)  # before the reads: a change in between shows next time
-            detail = sv.show(store, actor, self.ticket_id)
+            # Only the thread's tail: a ticket of thousands of messages opens like a short one;
+            # the thread fetches earlier pages as the reader scrolls up.
+            detail = sv.show(store, actor, self.ticket_id, last=FETCH)
             with store.read() as s:
                 use_priority = global_settings.get(s, "use_priority")
             card = sv.client_card(store, actor, self.ticket_id)
@@ -150,7 +154,8 @@ class TicketScreen(Screen[None]):
         for action in DOMAIN_ACTIONS:
             self.query_one(f"#tb-{action}", Button).display = self._domain is not None
         self.query_one("#tb-favorite", Button).label = ("Unfavorite f" if d.favorite else "Favorite f")
-        self.query_one(Thread).show(d.messages)
+        earlier = 0 if len(d.messages) < FETCH else None  # a short thread came whole
+        self.query_one(Thread).show(d.messages, ticket_id=d.id, earlier=earlier)
         self._show_pane(draft)
         self.refresh_bindings()
 
@@ -173,8 +178,9 @@ class TicketScreen(Screen[None]):
     def _show_pane(self, draft: DraftView | None) -> None:
         panes = self.query(ReplyPane)
         if self.mine and not panes:
-            self.mount(ReplyPane(self.detail, self.use_priority, draft), before=self.query_one(Footer))
+            self.mount(ReplyPane(self.detail, self.use_priority, draft), before=self.query_one(KeysFooter))
         elif not self.mine and panes:
+            self._drafts.flush()  # what was typed since the last save goes to the draft first
             panes.remove()
 
     def _check_changes(self) -> None:
@@ -255,12 +261,9 @@ class TicketScreen(Screen[None]):
     def _schedule_draft(self) -> None:
         if not self.mine:
             return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+        self._drafts.changed()
 
     def _save_draft(self) -> None:
-        self._draft_timer = None
         panes = self.query(ReplyPane)
         if not panes:
             return
@@ -269,9 +272,7 @@ class TicketScreen(Screen[None]):
         run_store_call(self, sv.save_draft, self.ticket_id, body, internal, group="draft")
 
     def _flush_draft(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._save_draft()
+        self._drafts.flush()
 
     def action_send(self, close: bool = False) -> None:
         pane = self.query_one(ReplyPane)
@@ -280,9 +281,7 @@ class TicketScreen(Screen[None]):
         except FieldError as error:
             pane.show_error(str(error))
             return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
+        self._drafts.cancel()
         pane.show_error(None)
         run_store_call(
             self, sv.reply, self.ticket_id, fields.body, internal=fields.internal, close=close,
@@ -338,7 +337,7 @@ class TicketScreen(Screen[None]):
             self.query_one("#internal", TextArea).focus()
 
     def action_quote(self) -> None:
-        self.app.push_screen(modals.QuotePicker(self.detail.messages), self._quote)
+        self.app.push_screen(modals.QuotePicker(self.query_one(Thread).messages), self._quote)
 
     def _quote(self, body: str | None) -> None:
         if body:
@@ -397,8 +396,18 @@ class TicketScreen(Screen[None]):
         self.load()
 
     def action_messages(self) -> None:
-        self.app.push_screen(modals.MessagesModal(self.ticket_id, self.detail.messages, self.lock_token,
-                                                  self.mine), self._messages_done)
+        self._with_whole_thread(lambda messages: self.app.push_screen(
+            modals.MessagesModal(self.ticket_id, messages, self.lock_token, self.mine),
+            self._messages_done))
+
+    def _with_whole_thread(self, then) -> None:
+        """The form holds the thread's tail; the Messages and Attachments lists need it all."""
+        thread = self.query_one(Thread)
+        if thread.hidden_earlier == 0:
+            then(thread.messages)
+            return
+        run_store_call(self, lambda store, actor, tid: sv.peek(store, actor, tid).messages,
+                       self.ticket_id, done=then)
 
     def _messages_done(self, new_ticket: int | None) -> None:
         if new_ticket:
@@ -406,7 +415,7 @@ class TicketScreen(Screen[None]):
         self.load()
 
     def action_attachments(self) -> None:
-        self.app.push_screen(modals.AttachmentsModal(self.detail.messages))
+        self._with_whole_thread(lambda messages: self.app.push_screen(modals.AttachmentsModal(messages)))
 
     def action_favorite(self) -> None:
         run_store_call(self, sv.set_favorite, self.ticket_id, not self.detail.favorite,

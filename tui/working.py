@@ -15,17 +15,26 @@ def run_store_call(node: DOMNode, fn: Callable[..., Any], *args: Any,
                    refused: Callable[[StoreError], None] | None = None,
                    group: str = "store", **kwargs: Any) -> None:
     """Calls fn(store, actor, *args, **kwargs) in a worker thread; then done(result) or
-    refused(error) on the UI thread. A refusal defaults to an error notification."""
+    refused(error) on the UI thread. A refusal defaults to an error notification.
+
+    The answer may come after the node left the screen (Esc pressed meanwhile): then done is
+    skipped (there is nothing left to update) and a refusal is still told, as a notification."""
     app = node.app
+
+    def deliver(result: Any) -> None:
+        if node.is_attached and done is not None:
+            done(result)
+
+    def refuse(error: StoreError) -> None:
+        (refused if refused is not None and node.is_attached else _notify_refusal(app))(error)
 
     def work() -> None:
         try:
             result = fn(app.store, app.actor, *args, **kwargs)
         except StoreError as error:
-            app.call_from_thread(refused or _notify_refusal(app), error)
+            app.call_from_thread(refuse, error)
             return
-        if done is not None:
-            app.call_from_thread(done, result)
+        app.call_from_thread(deliver, result)
 
     # A bug must not vanish inside a worker: exit_on_error=True ends the app with its traceback.
     node.run_worker(work, thread=True, group=group, exit_on_error=True)

@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from store import service as sv
 from store.errors import StoreError
@@ -15,6 +15,8 @@ from store.views import TicketRow
 
 from ..columns import CLIENT_COLUMNS
 from ..ticket_table import Page, TicketTable
+from ..header import SafeHeader
+from ..footer import KeysFooter
 
 VIEWS = [("queue", "My tickets"), ("archive", "Archive")]
 
@@ -35,11 +37,11 @@ class ClientHomeScreen(Screen[None]):
         self._marker: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         yield Static(id="views")
         yield TicketTable(self._fetch, CLIENT_COLUMNS, id="tickets")
         yield Static(id="list-status")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def table(self) -> TicketTable:
@@ -52,7 +54,8 @@ class ClientHomeScreen(Screen[None]):
         self.set_interval(self.app.live_interval, self._check_changes)
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted:
+        tables = self.query(TicketTable)  # none yet when first shown, before compose
+        if tables and tables.first().loaded:
             self.table.reload()
 
     def _fetch(self, page: Page) -> list[TicketRow]:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from store import service as sv
 from store.errors import StoreError
@@ -18,8 +18,10 @@ from ..files import MissingFile, read_files
 from ..safe import text
 from ..thread import Thread, when
 from ..working import run_store_call
+from ..header import SafeHeader
+from ..footer import KeysFooter
+from ..drafts import DraftTimer
 
-DRAFT_DELAY = 0.4
 
 
 class ClientTicketScreen(Screen[None]):
@@ -35,10 +37,10 @@ class ClientTicketScreen(Screen[None]):
         self.ticket_id = ticket_id
         self.detail: TicketDetail | None = None
         self._marker: int | None = None
-        self._draft_timer = None
+        self._drafts = DraftTimer(self, self._save_draft)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         yield Static(id="info")
         yield Thread(id="thread")
         with Vertical(id="reply-pane"):
@@ -49,7 +51,7 @@ class ClientTicketScreen(Screen[None]):
                 yield Button("Send ^S", id="send", variant="primary")
                 yield Button("Archive ^R", id="archive")
                 yield Button("Back Esc", id="back")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#reply-body", TextArea).focus()
@@ -94,12 +96,9 @@ class ClientTicketScreen(Screen[None]):
 
     @on(TextArea.Changed, "#reply-body")
     def _typed(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+        self._drafts.changed()
 
     def _save_draft(self) -> None:
-        self._draft_timer = None
         body = self.query_one("#reply-body", TextArea).text
         run_store_call(self, sv.save_draft, self.ticket_id, body, "", group="draft")
 
@@ -113,9 +112,7 @@ class ClientTicketScreen(Screen[None]):
         except MissingFile as error:
             self._error(str(error))
             return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
+        self._drafts.cancel()
         self._error(None)
         run_store_call(self, sv.client_reply, self.ticket_id, body, files, done=self._sent,
                        refused=lambda e: self._error(str(e)))
@@ -142,9 +139,7 @@ class ClientTicketScreen(Screen[None]):
             self.app.push_screen(AttachmentsModal(self.detail.messages))
 
     def action_back(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._save_draft()
+        self._drafts.flush()
         self.app.pop_screen()
 
     @on(Button.Pressed)
