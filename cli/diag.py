@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import click
 
-from store.diag import BadQuery
-from store.diag.dig import RECORD_TYPES, dig as run_dig, format_dig
-from store.diag.whois import format_whois, whois as run_whois
+from store.diag import RECORD_TYPES, BadQuery
 
 from .common import TicketTuiGroup
 
@@ -43,6 +41,8 @@ def diag() -> None:
 def dig_command(domain: str, rtype: str, server: str | None, port: int | None,
                 timeout: float) -> None:
     """Look up DOMAIN's records, shown as dig shows them."""
+    from store.diag.dig import dig as run_dig, format_dig  # the DNS library: only when asked
+
     server = server or _configured("dns_server")
     port = port if port is not None else (_configured("dns_port") or 53)
     result = run_dig(domain, rtype, server=server, port=port, timeout=timeout)
@@ -59,6 +59,8 @@ def dig_command(domain: str, rtype: str, server: str | None, port: int | None,
               help="How long to wait for each server's answer.")
 def whois_command(domain: str, server: str | None, port: int | None, timeout: float) -> None:
     """Look up DOMAIN's registration: key fields first, then the server's answer."""
+    from store.diag.whois import format_whois, whois as run_whois
+
     if port is not None and not server:
         raise BadQuery("--port goes with --server (referred servers are asked on port 43).")
     server = server or _configured("whois_server")

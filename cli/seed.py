@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
-)
 
-from store.seed import seed as seed_store
 
 from .common import AppContext, pass_app
 
@@ -23,6 +18,14 @@ from .common import AppContext, pass_app
 @pass_app
 def seed(app: AppContext, tickets: int, messages: int, rng_seed: int) -> None:
     """Add N realistic tickets (with clients, staff, departments) for demos and load tests."""
+    # Loaded only when seeding: the word lists and the progress bar cost the TUI's start-up.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+    )
+
+    from store.seed import seed as seed_store
+
     store = app.store()
     # The bar goes to stderr, so the summary line on stdout stays clean for scripts.
     console = Console(stderr=True)

@@ -89,3 +89,11 @@ def test_sqlite_write_transactions_begin_immediate(sqlite_url: str) -> None:
             other.close()
     finally:
         s.close()
+
+
+def test_the_head_constant_is_the_newest_migration() -> None:
+    """Store.open compares the database's revision with db.HEAD to skip loading Alembic: a new
+    migration must move HEAD too, or databases would never be upgraded to it."""
+    from store import db
+
+    assert db.HEAD == head_revision()

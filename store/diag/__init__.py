@@ -11,6 +11,10 @@ import re
 
 from ..errors import BadInput, Refused
 
+# The record types dig asks for (here, not in dig.py, so the command line can name them
+# without loading the DNS library).
+RECORD_TYPES = ("A", "AAAA", "MX", "NS", "TXT", "CNAME", "SOA")
+
 __all__ = [
     "BadQuery", "DiagError", "Malformed", "NoSuchDomain", "NotRegistered", "ServerFailure",
     "TimedOut", "Unreachable", "clip", "domain_name", "seconds", "where",

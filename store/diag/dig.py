@@ -27,12 +27,11 @@ import dns.resolver
 import dns.rrset
 
 from ..safe_text import printable
-from . import (
-    BadQuery, Malformed, NoSuchDomain, ServerFailure, TimedOut, Unreachable, domain_name,
+from . import (  # noqa: F401 - RECORD_TYPES is named here too, where it was first
+    RECORD_TYPES, BadQuery, Malformed, NoSuchDomain, ServerFailure, TimedOut, Unreachable, domain_name,
     port_number, seconds, timeout_seconds, where,
 )
 
-RECORD_TYPES = ("A", "AAAA", "MX", "NS", "TXT", "CNAME", "SOA")
 RESOLV_CONF = "/etc/resolv.conf"
 EDNS_PAYLOAD = 1232  # what dig and most resolvers advertise today (no IP fragmentation)
 
