@@ -150,7 +150,9 @@ def _quiet_rollback(session: Session) -> None:
         pass
 
 
-_LOST_STATES = ("08", "57P01", "57P02", "57P03")  # connection exceptions, shutdown, restart
+# Connection exceptions, shutdown, restart; too many connections, and a database closed to new
+# connections by its operator (55000 at connect time): each means "not reachable right now".
+_LOST_STATES = ("08", "57P01", "57P02", "57P03", "53300", "55000")
 _TIMED_OUT = ("57014", "55P03", "40P01")  # statement/lock timeout, deadlock
 
 
