@@ -326,3 +326,33 @@ def test_grant_login_refuses_clearly(pg_url: str, sqlite_url: str, pg_cluster) -
         assert logins.connected_as(lite) is None
     finally:
         lite.close()
+
+
+def test_the_command_line_grants_a_login_and_the_role_is_the_identity(pg_url: str) -> None:
+    """`admin grant-login LOGIN --password-stdin`; then --as is not needed, and must match."""
+    from click.testing import CliRunner
+
+    from ticket_tui import main
+
+    def run(url: str, *args: str, stdin: str | None = None):
+        return CliRunner().invoke(main, ["--db", url, *args], input=stdin)
+
+    tag = uuid.uuid4().hex[:6]
+    alice, bob = f"alice_{tag}", f"bob_{tag}"
+    assert run(pg_url, "department", "add", "Support").exit_code == 0
+    for login in (alice, bob):
+        assert run(pg_url, "staff", "add", login, "--name", login, "--department", "Support").exit_code == 0
+    assert run(pg_url, "client", "add", f"john.{tag}@example.com", "--name", "John").exit_code == 0
+    done = run(pg_url, "admin", "grant-login", alice, "--password-stdin", stdin="pa ss\n")
+    assert done.exit_code == 0 and f"Login role '{alice}' created" in done.output
+    missing = run(pg_url, "admin", "grant-login", "nobody")
+    assert missing.exit_code == 1 and missing.output.count("\n") == 1
+    assert run(pg_url, "--client", f"john.{tag}@example.com", "ticket", "new", "--department",
+               "Support", "--subject", "Down", "--body", "502").exit_code == 0
+    mine = role_url(pg_url, alice, "pa ss")
+    listed = run(mine, "ticket", "list", "--view", "all", "--json")
+    assert listed.exit_code == 0 and '"subject": "Down"' in listed.output
+    assert run(mine, "--as", alice, "ticket", "take", "1").exit_code == 0
+    other = run(mine, "--as", bob, "ticket", "show", "1")
+    assert other.exit_code == 1
+    assert f"connected to PostgreSQL as {alice}, so you act as {alice}, not {bob}" in other.output
