@@ -44,6 +44,12 @@ def pg_url(pg_cluster: PgCluster, pg_template: str):
     pg_cluster.admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+@pytest.fixture(autouse=True)
+def _private_draft_spool(tmp_path, monkeypatch) -> None:
+    """Drafts kept locally during an outage (tui/draft_spool.py) go to the test's own folder."""
+    monkeypatch.setenv("TICKET_TUI_SPOOL", str(tmp_path / "draft-spool"))
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'tickets.db'}"

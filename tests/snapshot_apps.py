@@ -200,8 +200,9 @@ async def until(pilot, condition, timeout: float = 10.0) -> None:
 
 
 async def settle(pilot) -> None:
-    """No worker still running, then one more refresh."""
-    await until(pilot, lambda: not any(w.is_running for w in pilot.app.workers))
+    """No worker still running (but the one that always waits for others' changes), then one
+    more refresh."""
+    await until(pilot, lambda: not any(w.is_running and w.group != "live" for w in pilot.app.workers))
     await pilot.pause()
 
 

@@ -18,6 +18,7 @@ from . import display
 from .config import Config
 from .themes import BUNDLED_DIR, DEFAULT_THEME, load_themes, mark_colours, user_theme_dir
 from .working import run_store_call
+from .live import LiveFeed
 
 
 class TicketApp(App[None]):
@@ -38,6 +39,7 @@ class TicketApp(App[None]):
         self.config = config or Config()
         self.live_interval = live_interval
         self.staff_settings: dict = dict(STAFF_DEFAULTS)
+        self.live = LiveFeed(self)
 
     def on_mount(self) -> None:
         if self.config.keymap:
@@ -48,6 +50,7 @@ class TicketApp(App[None]):
         self.use_theme(self.config.theme or DEFAULT_THEME)
         for problem in filter(None, [self.config.problem, *loaded.problems]):
             self.notify(problem, severity="warning", timeout=10, markup=False)
+        self.live.start()
         if self.actor is None:
             from .staff_picker import StaffPicker
 
@@ -61,6 +64,29 @@ class TicketApp(App[None]):
             return
         self.actor = actor
         self._open_home()
+
+    # --- others' changes and the connection (tui/live.py) ---------------------------------
+    def tickets_changed(self, change) -> None:
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, "tickets_changed", None)
+            if handler is not None and screen.is_attached:
+                handler(change)
+
+    def connection_lost(self, sentence: str) -> None:
+        self.notify(f"{sentence} Reconnecting… What you type stays in the form and is saved "
+                    "once the database is back.", title="Database unreachable",
+                    severity="warning", timeout=8, markup=False)
+
+    def connection_back(self) -> None:
+        self.notify("The database is back; everything on screen is up to date again.",
+                    title="Reconnected", timeout=4, markup=False)
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, "connection_back", None)
+            if handler is not None and screen.is_attached:
+                handler()
+
+    def on_unmount(self) -> None:
+        self.live.stop()
 
     def use_theme(self, name: str) -> None:
         """Switches theme; an unknown name falls back to the default, with a word why."""

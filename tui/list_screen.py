@@ -69,7 +69,6 @@ class TicketListScreen(Screen[None]):
         self.table.focus()
         self.table.reset()
         self._recount()
-        self.set_interval(self.app.live_interval, self._check_changes)
         self.set_timer(0.5, self._warm_up)
 
     def _warm_up(self) -> None:
@@ -115,6 +114,10 @@ class TicketListScreen(Screen[None]):
         self.table.total, self.table.total_exact = total, exact
         self.table.announce()  # "row 1 of N", whether the rows or the count came first
         self._show_status()
+
+    def tickets_changed(self, change) -> None:
+        """Someone changed tickets (tui/live.py): a new ticket may belong in this list too."""
+        self._check_changes()
 
     @work(thread=True, exclusive=True, group="changes")
     def _check_changes(self) -> None:

@@ -24,6 +24,7 @@ from .working import run_store_call
 from .header import SafeHeader
 from .footer import KeysFooter
 from .drafts import DraftTimer
+from .draft_spool import restore_spooled, save_draft
 
 
 # Two rows of buttons, as wide as their words.
@@ -72,6 +73,7 @@ class TicketScreen(Screen[None]):
         self.services: list = []
         self._marker: int | None = None
         self._drafts = DraftTimer(self, self._save_draft)
+        self._draft_waiting = False  # kept in the local spool: the database was unreachable
         self._shown_subject = ""
 
     # --- layout -------------------------------------------------------------------------
@@ -100,7 +102,6 @@ class TicketScreen(Screen[None]):
             self.action_toggle_system()
         self.query_one(Thread).focus()
         self.load()
-        self.set_interval(self.app.live_interval, self._check_changes)
 
     # --- loading ------------------------------------------------------------------------
     def load(self) -> None:
@@ -112,7 +113,7 @@ class TicketScreen(Screen[None]):
             with store.read() as s:
                 use_priority = global_settings.get(s, "use_priority")
             card = sv.client_card(store, actor, self.ticket_id)
-            draft = sv.get_draft(store, actor, self.ticket_id)
+            draft = restore_spooled(store, actor, self.ticket_id) or sv.get_draft(store, actor, self.ticket_id)
             return detail, use_priority, card, draft, marker
 
         run_store_call(self, fetch, done=self._loaded, refused=self._unreadable)
@@ -182,6 +183,14 @@ class TicketScreen(Screen[None]):
         elif not self.mine and panes:
             self._drafts.flush()  # what was typed since the last save goes to the draft first
             panes.remove()
+
+    def tickets_changed(self, change) -> None:
+        if change.everything or self.ticket_id in change.ticket_ids:
+            self._check_changes()
+
+    def connection_back(self) -> None:
+        if self._draft_waiting:
+            self._save_draft()
 
     def _check_changes(self) -> None:
         def changed(store, actor):
@@ -269,7 +278,14 @@ class TicketScreen(Screen[None]):
             return
         body = self.query_one("#reply-body", TextArea).text
         internal = self.query_one("#internal", TextArea).text
-        run_store_call(self, sv.save_draft, self.ticket_id, body, internal, group="draft")
+        run_store_call(self, save_draft, self.ticket_id, body, internal, group="draft",
+                       done=self._draft_saved, refused=self._draft_refused)
+
+    def _draft_saved(self, kept_locally: bool) -> None:
+        self._draft_waiting = kept_locally  # saved again once the database is back
+
+    def _draft_refused(self, error: StoreError) -> None:
+        self.app.notify(f"The draft was not saved: {error}", severity="error", markup=False)
 
     def _flush_draft(self) -> None:
         self._drafts.flush()

@@ -51,7 +51,6 @@ class ClientHomeScreen(Screen[None]):
         self._show_views()
         self.table.focus()
         self.table.reset()
-        self.set_interval(self.app.live_interval, self._check_changes)
 
     def on_screen_resume(self) -> None:
         tables = self.query(TicketTable)  # none yet when first shown, before compose
@@ -70,6 +69,9 @@ class ClientHomeScreen(Screen[None]):
             return []
 
     @work(thread=True, exclusive=True, group="changes")
+    def tickets_changed(self, change) -> None:
+        self._check_changes()
+
     def _check_changes(self) -> None:
         marker = sv.change_marker(self.app.store)
         if self._marker is not None and marker != self._marker:

@@ -21,6 +21,7 @@ from ..working import run_store_call
 from ..header import SafeHeader
 from ..footer import KeysFooter
 from ..drafts import DraftTimer
+from ..draft_spool import restore_spooled, save_draft
 
 
 
@@ -38,6 +39,7 @@ class ClientTicketScreen(Screen[None]):
         self.detail: TicketDetail | None = None
         self._marker: int | None = None
         self._drafts = DraftTimer(self, self._save_draft)
+        self._draft_waiting = False
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
@@ -56,13 +58,14 @@ class ClientTicketScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#reply-body", TextArea).focus()
         self.load(restore_draft=True)
-        self.set_interval(self.app.live_interval, self._check_changes)
 
     def load(self, restore_draft: bool = False) -> None:
         def fetch(store, actor):
             marker = sv.change_marker(store)
             detail = sv.show(store, actor, self.ticket_id)  # reading marks staff replies read
-            draft = sv.get_draft(store, actor, self.ticket_id) if restore_draft else None
+            draft = None
+            if restore_draft:
+                draft = restore_spooled(store, actor, self.ticket_id) or sv.get_draft(store, actor, self.ticket_id)
             return marker, detail, draft
 
         run_store_call(self, fetch, done=self._loaded, refused=self._unreadable)
@@ -87,6 +90,14 @@ class ClientTicketScreen(Screen[None]):
         if draft is not None:
             self.query_one("#reply-body", TextArea).load_text(draft.body)
 
+    def tickets_changed(self, change) -> None:
+        if change.everything or self.ticket_id in change.ticket_ids:
+            self._check_changes()
+
+    def connection_back(self) -> None:
+        if self._draft_waiting:
+            self._save_draft()
+
     def _check_changes(self) -> None:
         def compare(marker: int) -> None:
             if self._marker is not None and marker != self._marker:
@@ -100,7 +111,11 @@ class ClientTicketScreen(Screen[None]):
 
     def _save_draft(self) -> None:
         body = self.query_one("#reply-body", TextArea).text
-        run_store_call(self, sv.save_draft, self.ticket_id, body, "", group="draft")
+        run_store_call(self, save_draft, self.ticket_id, body, "", group="draft",
+                       done=self._draft_saved)
+
+    def _draft_saved(self, kept_locally: bool) -> None:
+        self._draft_waiting = kept_locally
 
     def _error(self, message: str | None) -> None:
         self.query_one("#reply-error", Static).update(text(message or "", "bold red"))

@@ -1,0 +1,96 @@
+"""Drafts the database could not take (it was unreachable): kept in a local file until it can.
+
+Each is one small JSON file in the user data directory (or $TICKET_TUI_SPOOL), named after the
+database, the person and the ticket. It is written when saving a draft to the store fails for
+want of a connection, removed once the store has the draft, and offered back when the ticket is
+opened again (after a restart, say), so nothing typed is lost to an outage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from store import service as sv
+from store.errors import ConnectionLost, Unavailable
+
+ENV_SPOOL = "TICKET_TUI_SPOOL"
+
+
+@dataclass(frozen=True)
+class SpooledDraft:
+    body: str
+    internal: str
+
+
+def spool_dir() -> Path:
+    if os.environ.get(ENV_SPOOL):
+        return Path(os.environ[ENV_SPOOL])
+    from platformdirs import user_data_path
+
+    return user_data_path("ticket-tui", appauthor=False) / "unsaved-drafts"
+
+
+def _path(db_url: str, who: str, ticket_id: int) -> Path:
+    database = hashlib.sha256(db_url.encode()).hexdigest()[:16]
+    person = hashlib.sha256(who.encode()).hexdigest()[:16]
+    return spool_dir() / f"{database}-{person}-{ticket_id}.json"
+
+
+def keep(db_url: str, who: str, ticket_id: int, body: str, internal: str) -> None:
+    """Writes the draft whole or not at all (a new file renamed over the old one)."""
+    path = _path(db_url, who, ticket_id)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    scratch = path.with_suffix(".tmp")
+    with open(scratch, "w", encoding="utf-8") as out:
+        json.dump({"body": body, "internal": internal}, out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(scratch, 0o600)  # ticket text is private
+    os.replace(scratch, path)
+
+
+def take(db_url: str, who: str, ticket_id: int) -> SpooledDraft | None:
+    """The draft kept for this ticket, if any (the file stays until forget())."""
+    try:
+        data = json.loads(_path(db_url, who, ticket_id).read_text(encoding="utf-8"))
+        return SpooledDraft(str(data["body"]), str(data.get("internal", "")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget(db_url: str, who: str, ticket_id: int) -> None:
+    try:
+        _path(db_url, who, ticket_id).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _who(actor) -> str:
+    return f"{type(actor).__name__}:{actor.id}"
+
+
+def save_draft(store, actor, ticket_id: int, body: str, internal: str) -> bool:
+    """Saves the draft in the store (a worker-thread call, as run_store_call makes it); when the
+    database can't be reached, keeps it in the spool instead. True: kept locally for now."""
+    try:
+        sv.save_draft(store, actor, ticket_id, body, internal)
+    except (ConnectionLost, Unavailable):
+        keep(store.url, _who(actor), ticket_id, body, internal)
+        return True
+    forget(store.url, _who(actor), ticket_id)
+    return False
+
+
+def restore_spooled(store, actor, ticket_id: int):
+    """A draft left in the spool by an outage: handed to the store now, then forgotten; the
+    store's view of it is returned (None: nothing was spooled)."""
+    spooled = take(store.url, _who(actor), ticket_id)
+    if spooled is None:
+        return None
+    sv.save_draft(store, actor, ticket_id, spooled.body, spooled.internal)
+    forget(store.url, _who(actor), ticket_id)
+    return sv.get_draft(store, actor, ticket_id)

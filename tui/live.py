@@ -1,0 +1,61 @@
+"""Others' changes, pushed to the open screens; a lost database shown calmly and retried.
+
+One thread per app waits on store/live.py (PostgreSQL LISTEN/NOTIFY with ticket ids; SQLite
+polling its change marker every `live_interval`). Each change is handed to every screen of the
+stack that has a `tickets_changed(change)` method, on the UI thread. When the database can't be
+reached, the app says so once ("reconnecting…"), keeps trying every second, and says so again
+when it is back; the screens then re-read what they show and save what waited (drafts).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from store import live
+from store.errors import StoreError
+
+RETRY_SECONDS = 1.0
+
+
+class LiveFeed:
+    def __init__(self, app) -> None:
+        self.app = app
+        self._stop = threading.Event()
+        self._listener: live.Listener | None = None
+        self.connected = True
+
+    def start(self) -> None:
+        self.app.run_worker(self._run, thread=True, group="live", exit_on_error=False)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._listener is not None:
+            self._listener.close()
+
+    def _run(self) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        while not self._stop.is_set() and not worker.is_cancelled:
+            try:
+                if self._listener is None:
+                    self._listener = live.listen(self.app.store, poll_seconds=self.app.live_interval)
+                change = self._listener.wait(timeout=1.0)
+            except StoreError as error:
+                self._lost(error)
+                self._stop.wait(RETRY_SECONDS)
+                continue
+            if self._stop.is_set():
+                return
+            if not self.connected:
+                self.connected = True
+                self.app.call_from_thread(self.app.connection_back)
+                change = live.Change(everything=True)  # what changed meanwhile is unknown
+            if change is not None:
+                self.app.call_from_thread(self.app.tickets_changed, change)
+
+    def _lost(self, error: StoreError) -> None:
+        if self._stop.is_set() or not self.connected:
+            return
+        self.connected = False
+        self.app.call_from_thread(self.app.connection_lost, str(error))
