@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -152,7 +153,7 @@ def grant_login(app: AppContext, login: str, password_stdin: bool, is_client: bo
 
     password = None
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     granted = logins.grant_login(app.store(), login, password, client=is_client)
     what = "created" if granted.created else "updated"
     click.echo(f"Login role '{granted.role}' {what} for the {granted.kind} {granted.role}.")

@@ -9,8 +9,10 @@ opened again (after a restart, say), so nothing typed is lost to an outage.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,16 +75,34 @@ def _who(actor) -> str:
     return f"{type(actor).__name__}:{actor.id}"
 
 
-def save_draft(store, actor, ticket_id: int, body: str, internal: str) -> bool:
+# Saves run in worker threads and could finish out of order, an older text overwriting a newer
+# one: they take turns, and a save older than one already made is dropped.
+_turns = threading.Lock()
+_versions = itertools.count(1)
+_latest: dict[tuple, int] = {}
+
+
+def next_version() -> int:
+    """A number for a save about to be asked for (on the UI thread, in typing order)."""
+    return next(_versions)
+
+
+def save_draft(store, actor, ticket_id: int, body: str, internal: str, version: int = 0) -> bool:
     """Saves the draft in the store (a worker-thread call, as run_store_call makes it); when the
     database can't be reached, keeps it in the spool instead. True: kept locally for now."""
-    try:
-        sv.save_draft(store, actor, ticket_id, body, internal)
-    except (ConnectionLost, Unavailable):
-        keep(store.url, _who(actor), ticket_id, body, internal)
-        return True
-    forget(store.url, _who(actor), ticket_id)
-    return False
+    key = (store.url, _who(actor), ticket_id)
+    with _turns:
+        if version and _latest.get(key, 0) > version:
+            return False  # a newer text was saved meanwhile
+        if version:
+            _latest[key] = version
+        try:
+            sv.save_draft(store, actor, ticket_id, body, internal)
+        except (ConnectionLost, Unavailable):
+            keep(store.url, _who(actor), ticket_id, body, internal)
+            return True
+        forget(store.url, _who(actor), ticket_id)
+        return False
 
 
 def restore_spooled(store, actor, ticket_id: int):

@@ -108,13 +108,26 @@ class Thread(VerticalScroll, can_focus=True):
                 self.mount_all(new)
         else:
             self.remove_children()
-            self._first_shown = max(0, len(messages) - WINDOW)
+            self._first_shown = self._window_start(messages)
             self._settled = False
             self.mount(EarlierNote(classes="thread-earlier"))
             self.mount_all([MessageBox(m) for m in messages[self._first_shown:]])
         self._note()
         if at_bottom or not shown:
             self.call_after_refresh(self._to_end)
+
+    def _window_start(self, messages: list[MessageView]) -> int:
+        """Where the first widgets start: enough of the latest messages to fill the thread's
+        height twice over (their lines estimated from the text), at most WINDOW of them. Each
+        widget costs milliseconds to lay out: long messages need fewer to fill the screen."""
+        height = self.size.height or 40
+        width = max(20, (display.reading_width or self.size.width or 100) - 4)
+        lines, start = 0, len(messages)
+        while start > 0 and len(messages) - start < WINDOW and lines < 2 * height:
+            start -= 1
+            body = messages[start].body
+            lines += 3 + sum(1 + len(line) // width for line in body.split("\n"))
+        return start
 
     @property
     def hidden_earlier(self) -> int | None:

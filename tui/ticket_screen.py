@@ -24,7 +24,7 @@ from .working import run_store_call
 from .header import SafeHeader
 from .footer import KeysFooter
 from .drafts import DraftTimer
-from .draft_spool import restore_spooled, save_draft
+from .draft_spool import next_version, restore_spooled, save_draft
 
 
 # Two rows of buttons, as wide as their words.
@@ -278,7 +278,7 @@ class TicketScreen(Screen[None]):
             return
         body = self.query_one("#reply-body", TextArea).text
         internal = self.query_one("#internal", TextArea).text
-        run_store_call(self, save_draft, self.ticket_id, body, internal, group="draft",
+        run_store_call(self, save_draft, self.ticket_id, body, internal, next_version(), group="draft",
                        done=self._draft_saved, refused=self._draft_refused)
 
     def _draft_saved(self, kept_locally: bool) -> None:

@@ -21,7 +21,7 @@ from ..working import run_store_call
 from ..header import SafeHeader
 from ..footer import KeysFooter
 from ..drafts import DraftTimer
-from ..draft_spool import restore_spooled, save_draft
+from ..draft_spool import next_version, restore_spooled, save_draft
 
 
 
@@ -111,7 +111,7 @@ class ClientTicketScreen(Screen[None]):
 
     def _save_draft(self) -> None:
         body = self.query_one("#reply-body", TextArea).text
-        run_store_call(self, save_draft, self.ticket_id, body, "", group="draft",
+        run_store_call(self, save_draft, self.ticket_id, body, "", next_version(), group="draft",
                        done=self._draft_saved)
 
     def _draft_saved(self, kept_locally: bool) -> None:
