@@ -18,6 +18,10 @@ test: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The issue 7 benchmark (a million tickets, seeded once; see README). Not part of `make test`.
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
