@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
@@ -20,7 +21,8 @@ from .footer import KeysFooter
 
 
 class StaffPicker(Screen[StaffActor | None]):
-    BINDINGS = [("escape", "dismiss_none", "Quit")]
+    # Esc leaves too, but the footer names quitting once (the app's ctrl+q).
+    BINDINGS = [Binding("escape", "dismiss_none", "Quit", show=False)]
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
