@@ -481,13 +481,14 @@ async def test_the_ticket_form_digs_the_tickets_domain_into_the_internal_comment
         await until(pilot, lambda: type(app.screen).__name__ == "TicketListScreen")
         app.push_screen(TicketScreen(plain))
         await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
-        assert not app.screen.query_one("#tb-dig").display  # no domain: no Whois, no Dig
+        toolbar = app.screen.query_one("#toolbar")
+        assert not toolbar.shows("dig") and not toolbar.shows("whois")  # no domain: no Whois, no Dig
         assert app.screen.check_action("dig", ()) is False
         app.pop_screen()
         app.push_screen(TicketScreen(tid))
         await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
         form = app.screen
-        assert form.query_one("#tb-dig").display and form.query_one("#tb-whois").display
+        assert form.query_one("#toolbar").shows("dig") and form.query_one("#toolbar").shows("whois")
         await pilot.press("t")
         await until(pilot, lambda: form.query(ReplyPane))
         form.query_one("#thread").focus()  # letters typed in the reply are text, not keys

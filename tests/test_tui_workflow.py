@@ -183,3 +183,19 @@ async def test_saving_an_attachment_from_the_form(desk: Desk, tmp_path) -> None:
         await until(pilot, lambda: (tmp_path / "error.log").exists())
     assert (tmp_path / "error.log").read_bytes() == b"line 1\nline 2\n"
     assert tid
+
+
+async def test_a_click_on_a_toolbar_label_runs_its_action(desk: Desk) -> None:
+    from tui.toolbar import Toolbar
+
+    desk.open(subject="Clickable")
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        toolbar = app.screen.query_one(Toolbar)
+        assert not toolbar.shows("dig")  # no domain service on this ticket
+        line, start, _end, action = next(span for span in toolbar._spans if span[3] == "summary")
+        await pilot.click(Toolbar, offset=(start + 2, line))
+        await until(pilot, lambda: type(app.screen).__name__ == "SummaryModal")

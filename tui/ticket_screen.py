@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Input, Select, Static, TextArea
 
@@ -25,6 +25,7 @@ from .header import SafeHeader
 from .footer import KeysFooter
 from .drafts import DraftTimer
 from .draft_spool import next_version, restore_spooled, save_draft
+from .toolbar import Toolbar
 
 
 # Two rows of buttons, as wide as their words.
@@ -85,11 +86,7 @@ class TicketScreen(Screen[None]):
         with Horizontal(id="info-row"):
             yield Static(id="info")
             yield Button("Assign ticket to me  t", id="tb-take", variant="warning")
-        with Vertical(id="toolbar"):
-            for row in TOOLBAR:
-                with Horizontal(classes="toolbar-row"):
-                    for action, title, key in row:
-                        yield Button(f"{title} {key}", id=f"tb-{action}", compact=True)
+        yield Toolbar(TOOLBAR, id="toolbar")
         yield Thread(id="thread")
         yield KeysFooter()
 
@@ -152,9 +149,9 @@ class TicketScreen(Screen[None]):
         service.disabled = not self.mine
         self.query_one("#info", Static).update(self._info_text(d))
         self.query_one("#tb-take", Button).display = not self.mine
-        for action in DOMAIN_ACTIONS:
-            self.query_one(f"#tb-{action}", Button).display = self._domain is not None
-        self.query_one("#tb-favorite", Button).label = ("Unfavorite f" if d.favorite else "Favorite f")
+        toolbar = self.query_one(Toolbar)
+        toolbar.show_only_if(DOMAIN_ACTIONS, self._domain is not None)
+        toolbar.set_title("favorite", "Unfavorite" if d.favorite else "Favorite")
         earlier = 0 if len(d.messages) < FETCH else None  # a short thread came whole
         self.query_one(Thread).show(d.messages, ticket_id=d.id, earlier=earlier)
         self._show_pane(draft)
@@ -230,6 +227,13 @@ class TicketScreen(Screen[None]):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         name = (event.button.id or "").removeprefix("tb-")
+        self._run_toolbar(name)
+
+    @on(Toolbar.Pressed)
+    def _toolbar(self, event: Toolbar.Pressed) -> None:
+        self._run_toolbar(event.action)
+
+    def _run_toolbar(self, name: str) -> None:
         if self.check_action(name, ()) is not False and hasattr(self, f"action_{name}"):
             getattr(self, f"action_{name}")()
 
@@ -472,5 +476,5 @@ class TicketScreen(Screen[None]):
         thread = self.query_one(Thread)
         thread.set_class(not thread.has_class("hide-system"), "hide-system")
         hidden = thread.has_class("hide-system")
-        self.query_one("#tb-toggle_system", Button).label = (
-            "Show system messages h" if hidden else "Hide system messages h")
+        self.query_one(Toolbar).set_title(
+            "toggle_system", "Show system messages" if hidden else "Hide system messages")
