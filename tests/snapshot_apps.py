@@ -15,12 +15,11 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from textual.css.query import NoMatches
-
 from store import admin
 from store import service as sv
 from store.views import NewAttachment
 from tests.desk import Desk, make_desk
+from tests.pilot_wait import until  # noqa: F401 - other test files import it from here
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 STEP = timedelta(minutes=1)
@@ -190,24 +189,6 @@ def build_hostile(store, clock: FakeClock, subject: str = HOSTILE) -> tuple[Desk
 
 
 # --- waiting for the app ----------------------------------------------------------------
-
-async def until(pilot, condition, timeout: float = 10.0) -> None:
-    """Polls the condition (workers land on their own time), never a fixed long sleep. A
-    screen that is current but not composed yet (NoMatches) is "not yet", not a failure."""
-    waited = 0.0
-    while not _holds(condition):
-        await pilot.pause(0.05)
-        waited += 0.05
-        if waited > timeout:
-            raise AssertionError("the UI did not reach the expected state in time")
-
-
-def _holds(condition) -> bool:
-    try:
-        return bool(condition())
-    except NoMatches:
-        return False
-
 
 async def settle(pilot) -> None:
     """No worker still running (but the one that always waits for others' changes), then one

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from textual.css.query import NoMatches
 
 from store import service as sv
 from tests.desk import Desk, make_desk
+from tests.pilot_wait import until
 from tui.app import TicketApp
 from tui.list_screen import TicketListScreen
 from tui.reply_pane import ReplyPane
@@ -23,23 +23,6 @@ def desk(sqlite_url) -> Desk:
     store = Store.open(sqlite_url)
     yield make_desk(store)
     store.close()
-
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    """Waits for workers to land: polls the condition instead of sleeping a fixed time."""
-    waited = 0.0
-    while not _holds(condition):
-        await pilot.pause(0.05)
-        waited += 0.05
-        if waited > timeout:
-            raise AssertionError("the UI did not reach the expected state in time")
-
-
-def _holds(condition) -> bool:
-    try:
-        return bool(condition())
-    except NoMatches:  # the screen is there but not composed yet
-        return False
 
 
 def table(app) -> TicketTable:

@@ -12,7 +12,10 @@ from __future__ import annotations
 import threading
 
 from store import live
+from store import service as sv
 from store.errors import StoreError
+
+from .working import run_store_call
 
 RETRY_SECONDS = 1.0
 
@@ -59,3 +62,25 @@ class LiveFeed:
             return
         self.connected = False
         self.app.call_from_thread(self.app.connection_lost, str(error))
+
+
+class FollowsTicket:
+    """For a screen showing one ticket (staff form, client ticket): re-read it when a change
+    names it (or names everything) and the change marker moved; save a draft that waited for
+    the database once it is back. The screen has ticket_id, _marker, load(), _draft_waiting
+    and _save_draft()."""
+
+    def tickets_changed(self, change: live.Change) -> None:
+        if change.everything or self.ticket_id in change.ticket_ids:
+            self._check_changes()
+
+    def connection_back(self) -> None:
+        if self._draft_waiting:
+            self._save_draft()
+
+    def _check_changes(self) -> None:
+        def compare(marker: int) -> None:
+            if self._marker is not None and marker != self._marker:
+                self.load()
+
+        run_store_call(self, lambda store, actor: sv.change_marker(store), done=compare, group="changes")

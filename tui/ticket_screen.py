@@ -26,6 +26,7 @@ from .footer import KeysFooter
 from .drafts import DraftTimer
 from .draft_spool import next_version, restore_spooled, save_draft
 from .toolbar import Toolbar
+from .live import FollowsTicket
 
 
 # Two rows of buttons, as wide as their words.
@@ -38,7 +39,7 @@ DOMAIN_ACTIONS = {"whois", "dig"}  # only for a ticket about a domain service
 NEEDS_LOCK = {"ok", "send", "save_parameters", "quote", "editor", "predefined", "additional"}
 
 
-class TicketScreen(Screen[None]):
+class TicketScreen(FollowsTicket, Screen[None]):
     BINDINGS = [
         Binding("t,ctrl+t", "take", "Assign ticket to me", id="ticket.take"),
         Binding("ctrl+o", "ok", "Ok", id="ticket.ok"),
@@ -180,24 +181,6 @@ class TicketScreen(Screen[None]):
         elif not self.mine and panes:
             self._drafts.flush()  # what was typed since the last save goes to the draft first
             panes.remove()
-
-    def tickets_changed(self, change) -> None:
-        if change.everything or self.ticket_id in change.ticket_ids:
-            self._check_changes()
-
-    def connection_back(self) -> None:
-        if self._draft_waiting:
-            self._save_draft()
-
-    def _check_changes(self) -> None:
-        def changed(store, actor):
-            return sv.change_marker(store)
-
-        def compare(marker: int) -> None:
-            if self._marker is not None and marker != self._marker:
-                self.load()
-
-        run_store_call(self, changed, done=compare, group="changes")
 
     # --- which actions apply now ---------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:

@@ -22,10 +22,11 @@ from ..header import SafeHeader
 from ..footer import KeysFooter
 from ..drafts import DraftTimer
 from ..draft_spool import next_version, restore_spooled, save_draft
+from ..live import FollowsTicket
 
 
 
-class ClientTicketScreen(Screen[None]):
+class ClientTicketScreen(FollowsTicket, Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="client.send"),
         Binding("ctrl+r", "archive", "Archive", id="client.archive"),
@@ -89,21 +90,6 @@ class ClientTicketScreen(Screen[None]):
         self.query_one("#archive", Button).disabled = d.archived_at is not None
         if draft is not None:
             self.query_one("#reply-body", TextArea).load_text(draft.body)
-
-    def tickets_changed(self, change) -> None:
-        if change.everything or self.ticket_id in change.ticket_ids:
-            self._check_changes()
-
-    def connection_back(self) -> None:
-        if self._draft_waiting:
-            self._save_draft()
-
-    def _check_changes(self) -> None:
-        def compare(marker: int) -> None:
-            if self._marker is not None and marker != self._marker:
-                self.load()
-
-        run_store_call(self, lambda store, actor: sv.change_marker(store), done=compare, group="changes")
 
     @on(TextArea.Changed, "#reply-body")
     def _typed(self) -> None:
