@@ -6,18 +6,27 @@ import os
 
 import click
 
-from cli import admin as admin_commands
-from cli import diag as diag_commands
-from cli import seed as seed_commands
-from cli import tickets as ticket_commands
-from cli import tui_launch
 from cli.common import AppContext, TicketTuiGroup
 from cli.tui_launch import open_default
-from store.engine import ENV_VAR
+from store.url import ENV_VAR
 from tui.config import load_config
 
 
-@click.group(cls=TicketTuiGroup, invoke_without_command=True)
+# Each command's module is imported when that command runs: `ticket-tui` alone opens the TUI
+# without loading the administration commands (and SQLAlchemy with them).
+COMMANDS = {
+    **{name: f"cli.admin:{attribute}" for name, attribute in (
+        ("init", "init"), ("department", "department"), ("staff", "staff"), ("client", "client"),
+        ("service", "service"), ("reply-template", "reply_template"), ("settings", "settings"),
+        ("admin", "admin_group"), ("config", "config"))},
+    "ticket": "cli.tickets:ticket",
+    "seed": "cli.seed:seed",
+    "demo": "cli.tui_launch:demo",
+    "diag": "cli.diag:diag",
+}
+
+
+@click.group(cls=TicketTuiGroup, lazy_commands=COMMANDS, invoke_without_command=True)
 @click.option("--db", "db_url", metavar="URL", help="sqlite:///PATH or postgresql://USER@HOST/DB "
               "(else $TICKET_TUI_DB, else a SQLite file in the user data directory).")
 @click.option("--as", "login", metavar="LOGIN", help="Act as this staff member.")
@@ -35,11 +44,6 @@ def main(ctx: click.Context, db_url: str | None, login: str | None, client_email
     ctx.call_on_close(app.close)
     if ctx.invoked_subcommand is None:
         open_default(app)
-
-
-for command in (admin_commands.COMMANDS + ticket_commands.COMMANDS + seed_commands.COMMANDS
-                + tui_launch.COMMANDS + diag_commands.COMMANDS):
-    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -97,27 +97,25 @@ def _mark_calls(owner, name: str, label: str) -> None:
     setattr(owner, name, marked)
 
 
-def _trace_sql(store_class) -> None:
+def _trace_sql() -> None:
+    """Every plain statement's time (the reads the app waits for; SQLAlchemy's writes are not
+    traced)."""
     import threading
 
-    from sqlalchemy import event
+    from store.sql import Sql
 
-    init = store_class.__init__
+    execute = Sql._execute
 
-    def __init__(self, engine, url):
-        init(self, engine, url)
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def before(conn, cursor, statement, params, context, many):
-            conn.info["bench_t0"] = time.monotonic()
-
-        @event.listens_for(engine, "after_cursor_execute")
-        def after(conn, cursor, statement, params, context, many):
-            took = (time.monotonic() - conn.info["bench_t0"]) * 1000
-            words = "_".join(statement.split()[:3])[:40]
+    def traced(self, query, params):
+        t0 = time.monotonic()
+        try:
+            return execute(self, query, params)
+        finally:
+            took = (time.monotonic() - t0) * 1000
+            words = "_".join(query.split()[:3])[:40]
             emit(f"mark:sql:{threading.get_ident() % 1000}:{took:.1f}ms:{words}")
 
-    store_class.__init__ = __init__
+    Sql._execute = traced
 
 
 def run_app(argv: list[str]) -> None:
@@ -135,7 +133,7 @@ def run_app(argv: list[str]) -> None:
     from store import db
 
     if os.environ.get("BENCH_SQL_TRACE") == "1":  # diagnostics: every statement's time
-        _trace_sql(db.Store)
+        _trace_sql()
     _mark_calls(db.Store, "open", "store-open")
     _mark_calls(db.Store, "upgrade", "schema-check")
     _mark_calls(store.service, "list_tickets", "page")

@@ -64,7 +64,27 @@ def exit_code(error: StoreError) -> int:
 
 
 class TicketTuiGroup(click.Group):
-    """Turns every StoreError into its one sentence on stderr and its exit code, no traceback."""
+    """Turns every StoreError into its one sentence on stderr and its exit code, no traceback.
+
+    lazy_commands: name -> "module:attribute", imported when the command is run (or listed):
+    opening the TUI loads none of the administration commands' modules.
+    """
+
+    def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        where = self.lazy_commands.get(name)
+        if where is not None and name not in self.commands:
+            from importlib import import_module
+
+            module, attribute = where.split(":")
+            self.add_command(getattr(import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:

@@ -11,7 +11,7 @@ import click
 from store import service, validate
 from store.actors import Actor, ClientActor, client_actor, staff_actor
 from store.errors import BadInput
-from store.types import utcnow
+from store.clock import utcnow
 from store.views import NewAttachment
 
 from .common import AppContext, pass_app

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from .admin import client_by_email, staff_by_login
+from . import validate
 from .db import Store
-from .models import Membership
+from .errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -32,19 +30,22 @@ Actor = StaffActor | ClientActor
 
 
 def staff_actor(store: Store, login: str) -> StaffActor:
-    with store.read() as s:
-        staff = staff_by_login(s, login)
-        rows = s.execute(
-            select(Membership.department_id, Membership.is_head).where(Membership.staff_id == staff.id)
-        ).all()
-        return StaffActor(
-            staff.id, staff.login, staff.name, staff.is_admin,
-            frozenset(r.department_id for r in rows),
-            frozenset(r.department_id for r in rows if r.is_head),
-        )
+    login = login.strip()
+    with store.sql() as q:
+        staff = q.row("SELECT id, login, name, is_admin FROM staff WHERE login = :login",
+                      {"login": login})
+        if staff is None:
+            raise NotFound(f"There is no staff member with the login '{login}'.")
+        rows = q.rows("SELECT department_id, is_head FROM memberships WHERE staff_id = :id",
+                      {"id": staff[0]})
+    return StaffActor(staff[0], staff[1], staff[2], bool(staff[3]),
+                      frozenset(d for d, _ in rows), frozenset(d for d, head in rows if head))
 
 
 def client_actor(store: Store, email: str) -> ClientActor:
-    with store.read() as s:
-        client = client_by_email(s, email)
-        return ClientActor(client.id, client.email, client.name)
+    email = validate.email(email)
+    with store.sql() as q:
+        client = q.row("SELECT id, email, name FROM clients WHERE email = :email", {"email": email})
+    if client is None:
+        raise NotFound(f"There is no client with the email '{email}'.")
+    return ClientActor(*client)

@@ -1,17 +1,23 @@
-"""Opening a store: the engine, its sessions, and the schema brought up to date by Alembic."""
+"""Opening a store: plain connections for the reads people wait for (store/sql.py), the
+SQLAlchemy engine and its sessions for everything else (made on first use), and the schema
+brought up to date by Alembic."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+import threading
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from . import url as url_rules
+from .errors import StoreError, Unavailable
+from .sql import Pool, Sql, store_error
+from .url import resolve_url
 
-from .engine import WRITE, make_engine, parse_url, resolve_url
-from .errors import ConnectionLost, RefusedByDatabase, StoreError, Unavailable
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision; tests/test_schema.py checks it is the scripts' head.
@@ -34,43 +40,51 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(cfg).get_current_head()
 
 
-def _describe(url_text: str) -> str:
-    url = parse_url(url_text)
-    if url.get_backend_name() == "sqlite":
-        return f"the SQLite database {url.database}"
-    where = url.host or "the local socket"
-    return f"the PostgreSQL database '{url.database or ''}' on {where}"
-
-
 class Store:
-    """One database. Sessions come from read() and write(); write() begins IMMEDIATE on SQLite."""
+    """One database. Plain transactions come from sql(); SQLAlchemy sessions from read() and
+    write() (write() begins IMMEDIATE on SQLite)."""
 
-    def __init__(self, engine: Engine, url: str) -> None:
-        self.engine = engine
+    def __init__(self, url: str) -> None:
         self.url = url
-        self.dialect = engine.dialect.name
-        self._read = sessionmaker(engine, expire_on_commit=False)
-        self._write = sessionmaker(engine.execution_options(**{WRITE: True}), expire_on_commit=False)
+        self.location = url_rules.parse(url)
+        self.dialect = self.location.backend
+        self.plain = Pool(self.location)
+        self._engine: Engine | None = None
+        self._lazy_lock = threading.Lock()
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True) -> "Store":
         """Connects, and upgrades an older schema unless migrate is False."""
-        url = resolve_url(url)
-        engine = make_engine(url)
-        store = cls(engine, url)
-        try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-        except (OperationalError, DBAPIError) as exc:
-            engine.dispose()
-            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-            raise Unavailable(f"Can't open {_describe(url)}: {reason}") from None
+        store = cls(resolve_url(url))
+        store.plain.connect_checked()
         if migrate:
             store.upgrade()
         return store
 
+    @property
+    def engine(self) -> "Engine":
+        """SQLAlchemy's engine, made (and SQLAlchemy imported) on first use."""
+        with self._lazy_lock:
+            if self._engine is None:
+                from sqlalchemy.orm import sessionmaker
+
+                from .engine import WRITE, make_engine
+
+                engine = make_engine(self.url)
+                self._read = sessionmaker(engine, expire_on_commit=False)
+                self._write = sessionmaker(engine.execution_options(**{WRITE: True}),
+                                           expire_on_commit=False)
+                self._engine = engine
+            return self._engine
+
+    def sql(self, *, write: bool = False):
+        """One plain transaction (store/sql.py); write: IMMEDIATE on SQLite."""
+        return self.plain.transaction(write=write)
+
     def close(self) -> None:
-        self.engine.dispose()
+        self.plain.close()
+        if self._engine is not None:
+            self._engine.dispose()
 
     # --- schema -------------------------------------------------------------------------
     def current_revision(self) -> str | None:
@@ -82,9 +96,11 @@ class Store:
     def _recorded_revision(self) -> str | None:
         """The schema's revision by one plain query (None: not made yet, or unreadable)."""
         try:
-            with self.engine.connect() as conn:
-                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except DBAPIError:
+            with self.sql() as q:
+                return q.value("SELECT version_num FROM alembic_version")
+        except StoreError:
+            raise
+        except Exception:  # noqa: BLE001 - no such table yet, or not ours
             return None
 
     def upgrade(self) -> bool:
@@ -99,13 +115,17 @@ class Store:
             return False
         if current is not None and not _known_revision(current):
             raise Unavailable(
-                f"{_describe(self.url)} was made by a newer ticket-tui (schema {current}); upgrade ticket-tui."
+                f"{self.location.describe()} was made by a newer ticket-tui (schema {current}); upgrade ticket-tui."
             )
+        from .engine import WRITE
+
         with self.engine.execution_options(**{WRITE: True}).begin() as conn:
             command.upgrade(_alembic_config(conn), "head")
         return True
 
     def table_names(self) -> list[str]:
+        from sqlalchemy import inspect
+
         return sorted(inspect(self.engine).get_table_names())
 
     # --- sessions -----------------------------------------------------------------------
@@ -113,7 +133,8 @@ class Store:
     # database's own row security surfaces as a StoreError with one sentence, never as a driver
     # traceback. The pool pings connections before use, so the next call reconnects.
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self) -> Iterator["Session"]:
+        self.engine  # noqa: B018 - made on first use
         with self._read() as session:
             with _translated("read"):
                 session.begin()
@@ -127,8 +148,9 @@ class Store:
                 session.commit()
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self) -> Iterator["Session"]:
         """One transaction: committed when the block ends, rolled back whole if it raises."""
+        self.engine  # noqa: B018 - made on first use
         with self._write() as session:
             with _translated("work"):
                 session.begin()
@@ -142,22 +164,28 @@ class Store:
                 session.commit()
 
 
-def _quiet_rollback(session: Session) -> None:
+def plain_in(session: "Session") -> Sql:
+    """The plain layer's view of a SQLAlchemy session's transaction: plain reads (store/sql.py)
+    inside a write, on the same connection, after the session's pending changes (as its own
+    queries would autoflush them)."""
+    session.flush()
+    return Sql(session.connection().connection.driver_connection, session.get_bind().dialect.name)
+
+
+def _quiet_rollback(session: "Session") -> None:
     """Ends the transaction; on a dead connection there is nothing left to roll back."""
+    from sqlalchemy.exc import DBAPIError
+
     try:
         session.rollback()
     except DBAPIError:
         pass
 
 
-# Connection exceptions, shutdown, restart; too many connections, and a database closed to new
-# connections by its operator (55000 at connect time): each means "not reachable right now".
-_LOST_STATES = ("08", "57P01", "57P02", "57P03", "53300", "55000")
-_TIMED_OUT = ("57014", "55P03", "40P01")  # statement/lock timeout, deadlock
-
-
 @contextmanager
 def _translated(phase: str) -> Iterator[None]:
+    from sqlalchemy.exc import DBAPIError
+
     try:
         yield
     except DBAPIError as exc:
@@ -167,28 +195,14 @@ def _translated(phase: str) -> Iterator[None]:
         raise error from exc
 
 
-def _store_error(exc: DBAPIError, phase: str) -> StoreError | None:
-    if not hasattr(exc.orig, "sqlstate"):  # not psycopg: SQLite's errors stay as they are
-        return None
-    state = exc.orig.sqlstate or ""
-    if state == "42501":
-        return RefusedByDatabase("The database refused this for your login role: it is outside "
-                                 "what your role may see or change.")
-    lost = exc.connection_invalidated or state.startswith(_LOST_STATES) or (
-        isinstance(exc, OperationalError) and not state)
-    if state in _TIMED_OUT:
-        what = "The database took too long (a timeout or a deadlock)"
-    elif lost:
-        what = "The connection to the database was lost"
-    else:
-        return None
-    if phase == "commit":
-        return ConnectionLost(f"{what} while saving: the change may or may not have been saved, "
-                              "so look before trying again.", saved=None)
-    if phase == "read":
-        return ConnectionLost(f"{what}; try again in a moment.")
-    return ConnectionLost(f"{what} before the change was saved: nothing was changed, "
-                          "so it is safe to try again.")
+def _store_error(exc, phase: str) -> StoreError | None:
+    """SQLAlchemy's wrapping of a driver error, read by the plain layer's one set of rules."""
+    from sqlalchemy.exc import OperationalError
+
+    orig = exc.orig
+    lost = exc.connection_invalidated or (isinstance(exc, OperationalError)
+                                          and not getattr(orig, "sqlstate", None))
+    return store_error(orig, phase, lost=lost)
 
 
 def _known_revision(rev: str) -> bool:

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 from .errors import BadInput
-from .service._posting import safe_file_name
 
 NAME_MAX = 255  # bytes in one file name, on every common file system
+
+# Controls, separators, bidirectional controls (an RLO can make "cod.exe" read "exe.doc") and
+# lone surrogates (an undecodable file name; no database stores them).
+_UNSAFE_NAME = re.compile(
+    r"[\x00-\x1f\x7f-\x9f/\\\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def safe_file_name(name: str) -> str:
+    """Only the last path component, no control characters, separators, bidirectional controls or
+    lone surrogates, at most 255 chars."""
+    base = re.split(r"[/\\]", name)[-1]
+    base = unicodedata.normalize("NFC", _UNSAFE_NAME.sub("_", base)).strip()
+    if base in ("", ".", ".."):
+        base = "attachment"
+    if len(base) > 255:
+        stem, dot, ext = base.rpartition(".")
+        keep = ext[:16] if dot and len(ext) <= 16 else ""
+        base = base[: 255 - len(keep) - 1] + "." + keep if keep else base[:255]
+    return base
+
 
 
 def save_into(folder: str | Path, name: str, data: bytes) -> Path:

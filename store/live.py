@@ -93,11 +93,9 @@ class PostgresListener(Listener):
     def _connect(self) -> None:
         import psycopg
 
-        url = self._store.engine.url
         try:
-            # The URL's own user, password, host and options; libpq finds the rest (.pgpass...).
             self._conn = psycopg.connect(
-                **_connect_kwargs(url), autocommit=True, connect_timeout=5,
+                **self._store.location.psycopg_kwargs(), autocommit=True, connect_timeout=5,
                 application_name="ticket-tui live")
             self._conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error as exc:
@@ -195,14 +193,3 @@ def listen(store: Store, *, poll_seconds: float = SQLITE_POLL_SECONDS) -> Listen
     if store.dialect == "postgresql":
         return PostgresListener(store)
     return SqlitePollListener(store, poll_seconds)
-
-
-def _connect_kwargs(url) -> dict:
-    """psycopg.connect() keywords from a SQLAlchemy URL (query options included)."""
-    kwargs = {k: v for k, v in {
-        "host": url.host, "port": url.port, "user": url.username, "password": url.password,
-        "dbname": url.database,
-    }.items() if v is not None}
-    for key, value in url.query.items():
-        kwargs[key] = value if isinstance(value, str) else value[-1]
-    return kwargs

@@ -19,10 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
-
 from . import validate
-from .admin import client_by_email, staff_by_login
 from .db import Store
 from .errors import BadInput, NotAllowed
 
@@ -53,18 +50,29 @@ def _require_postgresql(store: Store) -> None:
                          "and has none (use --as).")
 
 
-def _membership(conn, role: str) -> str | None:
-    """Which ticket-tui group `role` belongs to directly: 'staff', 'client' or None."""
-    rows = conn.execute(text(
-        "SELECT g.rolname FROM pg_auth_members m "
-        "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
-        "WHERE u.rolname = :role AND g.rolname IN (:staff, :client)"),
-        {"role": role, "staff": STAFF_ROLE, "client": CLIENT_ROLE}).scalars().all()
-    if STAFF_ROLE in rows:
+# Which ticket-tui group a role belongs to directly (plain SQL and SQLAlchemy's text() alike).
+_MEMBERSHIP = ("SELECT g.rolname FROM pg_auth_members m "
+               "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
+               "WHERE u.rolname = :role AND g.rolname IN (:staff, :client)")
+
+
+def _group(names) -> str | None:
+    if STAFF_ROLE in names:
         return "staff"
-    if CLIENT_ROLE in rows:
+    if CLIENT_ROLE in names:
         return "client"
     return None
+
+
+def _membership(conn, role: str) -> str | None:
+    """Which ticket-tui group `role` belongs to directly: 'staff', 'client' or None."""
+    from sqlalchemy import text
+
+    return _group(conn.execute(text(_MEMBERSHIP), _membership_params(role)).scalars().all())
+
+
+def _membership_params(role: str) -> dict:
+    return {"role": role, "staff": STAFF_ROLE, "client": CLIENT_ROLE}
 
 
 def connected_as(store: Store) -> ConnectedAs | None:
@@ -75,9 +83,9 @@ def connected_as(store: Store) -> ConnectedAs | None:
     cached = getattr(store, "_connected_as", False)
     if cached is not False:
         return cached
-    with store.engine.connect() as conn:
-        user = conn.execute(text("SELECT current_user")).scalar()
-        kind = _membership(conn, user)
+    with store.sql() as q:
+        user = q.value("SELECT current_user")
+        kind = _group([name for name, in q.rows(_MEMBERSHIP, _membership_params(user))])
     found = ConnectedAs(kind, user) if kind else None
     store._connected_as = found  # the role of a store's connections never changes
     return found
@@ -92,6 +100,10 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
     if password is not None:
         if not password or "\x00" in password or len(password) > MAX_PASSWORD:
             raise BadInput("The password must be 1 to 1000 characters, without NUL.")
+    from sqlalchemy import text
+
+    from .admin import client_by_email, staff_by_login
+
     with store.read() as s:
         if client:
             role = client_by_email(s, validate.email(name)).email

@@ -30,16 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    ARRAY, Integer, Text, and_, any_, case, cast, column, exists, false, func, literal,
-    literal_column, or_, select, table, text,
-)
-from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
-
 from .errors import BadInput
-from .models import Ticket
+from .sql import Sql
 
 MAX_SEARCH_CHARS = 200
 MAX_SEARCH_WORDS = 12
@@ -119,23 +111,22 @@ def fts5_match(query: SearchQuery, *, public_only: bool) -> str:
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------
-def pg_tsquery(query: SearchQuery) -> ColumnElement:
-    """A tsquery made by PostgreSQL's own parser from each chunk (phraseto_tsquery never
+def pg_tsquery(query: SearchQuery, params: dict) -> str:
+    """SQL for a tsquery made by PostgreSQL's own parser from each chunk (phraseto_tsquery never
     raises on any text), so lexemes are normalised exactly like the indexed ones."""
+    params["search_separators"] = PG_SEPARATORS
     parts = []
-    for chunk in query.chunks:
-        normalised = func.regexp_replace(literal(chunk.text), PG_SEPARATORS, " ", "g")
-        phrase = func.phraseto_tsquery(literal_column(f"'{PG_CONFIG}'::regconfig"), normalised)
+    for i, chunk in enumerate(query.chunks):
+        params[f"chunk{i}"] = chunk.text
+        phrase = (f"phraseto_tsquery('{PG_CONFIG}'::regconfig, "
+                  f"regexp_replace(:chunk{i}, :search_separators, ' ', 'g'))")
         if chunk.prefix:
             # The last lexeme also matches as a prefix: 'a' <-> 'b':*. The text form of a
             # tsquery quotes every lexeme, so appending to it is safe; an empty one stays empty.
-            as_prefix = cast(cast(phrase, Text).concat(":*"), TSQUERY)
-            phrase = case((func.numnode(phrase) == 0, phrase), else_=as_prefix)
+            phrase = (f"CASE WHEN numnode({phrase}) = 0 THEN {phrase} "
+                      f"ELSE CAST(CAST({phrase} AS TEXT) || ':*' AS TSQUERY) END")
         parts.append(phrase)
-    combined = parts[0]
-    for part in parts[1:]:
-        combined = combined.op("&&")(part)
-    return combined
+    return "(" + " && ".join(parts) + ")"
 
 
 # --- plans ---------------------------------------------------------------------------------
@@ -160,125 +151,118 @@ DENSE_DOCS_PG: int | None = None  # a fixed threshold instead (tests)
 
 @dataclass(frozen=True)
 class Plan:
-    """A search as SQL: the condition, and whether it keeps the view's index order usable."""
+    """A search as SQL on tickets: the condition, and whether it keeps the view's index order
+    usable. Its parameters are in the dict given to plan()."""
 
-    condition: object
+    condition: str
     ordered_scan: bool  # False: matches are fetched first, then sorted (few of them)
-    counting: object = None  # the condition for counting, when another one counts faster
+    counting: str | None = None  # the condition for counting, when another one counts faster
 
 
-# --- plans: how a search is run ------------------------------------------------------------
-_FTS = table(FTS_TABLE, column("rowid", Integer), column(FTS_TABLE))
-_PG_MESSAGES = table("messages", column("ticket_id", Integer), column("kind"), column("search_vector"))
-_PG_TICKETS = table("tickets", column("id", Integer), column("search_vector")).alias("matched")
-_HITS = table("search_hits", column("ticket_id", Integer), schema="temp")
+NOTHING = Plan("1 = 0", ordered_scan=False)
+_HITS = "SELECT search_hits.ticket_id FROM temp.search_hits"
 
 
-def plan(s: Session, text_typed: str | None, *, public_only: bool) -> Plan | None:
+def plan(q: Sql, text_typed: str | None, params: dict, *, public_only: bool) -> Plan | None:
     """The search condition on tickets, in the way that suits how common the words are; None
     when the list is not searched. A search with no words at all finds nothing."""
     if text_typed is None or not text_typed.strip():
         return None
     query = parse(text_typed)
     if query.empty:
-        return Plan(false(), ordered_scan=False)
-    if s.bind.dialect.name == "sqlite":
-        return _search_sqlite(s, query, public_only)
-    return _search_postgresql(s, query, public_only)
+        return NOTHING
+    if q.sqlite:
+        return _search_sqlite(q, query, params, public_only)
+    return _search_postgresql(q, query, params, public_only)
 
 
-def _search_sqlite(s: Session, query: SearchQuery, public_only: bool) -> Plan:
+def _search_sqlite(q: Sql, query: SearchQuery, params: dict, public_only: bool) -> Plan:
     match = fts5_match(query, public_only=public_only)
-    conn = s.connection()
     # A temporary table is private to this connection and needs no lock on the database.
-    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_hits (ticket_id INTEGER PRIMARY KEY)")
-    conn.exec_driver_sql("DELETE FROM temp.search_hits")
+    q.run("CREATE TEMP TABLE IF NOT EXISTS search_hits (ticket_id INTEGER PRIMARY KEY)")
+    q.run("DELETE FROM temp.search_hits")
     shift = 1 << ROWID_SHIFT
 
     def collect(below: int | None, limit: int) -> tuple[int, int | None, bool]:
         """Adds the newest matching documents (older than ticket `below`) to the hits;
         returns how many tickets are hit, the oldest of them, and whether that was all."""
-        older = "" if below is None else f"AND rowid < {below * shift} "
-        conn.exec_driver_sql(
-            f"INSERT OR IGNORE INTO temp.search_hits SELECT rowid >> {ROWID_SHIFT} FROM "
-            f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? {older}"
-            "ORDER BY rowid DESC LIMIT ?)", (match, limit))
-        hits, oldest = conn.exec_driver_sql(
-            "SELECT count(*), min(ticket_id) FROM temp.search_hits").one()
+        older = "" if below is None else "AND rowid < :below "
+        q.run(f"INSERT OR IGNORE INTO temp.search_hits SELECT rowid >> {ROWID_SHIFT} FROM "
+              f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match {older}"
+              "ORDER BY rowid DESC LIMIT :limit)",
+              {"match": match, "limit": limit, "below": None if below is None else below * shift})
+        hits, oldest = q.row("SELECT count(*), min(ticket_id) FROM temp.search_hits")
         if not hits:
             return 0, None, True
-        rest = conn.exec_driver_sql(
-            f"SELECT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? "
-            "AND rowid < ?)", (match, oldest * shift)).scalar()
+        rest = q.value(f"SELECT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match "
+                       "AND rowid < :below)", {"match": match, "below": oldest * shift})
         return hits, oldest, not rest
 
     hits, oldest, complete = collect(None, HITS_PROBE)
     if not hits:
-        return Plan(false(), ordered_scan=False)
+        return NOTHING
     if not complete:
         # How common are the words? The newest hits span some of the tickets' ids: as many
         # again in each such span. A beginning (word*) is expanded into every word it starts
         # again for each ticket checked one by one, so such a search always collects more.
         prefix = any(chunk.prefix for chunk in query.chunks)
-        newest = conn.exec_driver_sql("SELECT max(ticket_id) FROM temp.search_hits").scalar()
-        first_ticket = conn.exec_driver_sql("SELECT min(id) FROM tickets").scalar() or 1
+        newest = q.value("SELECT max(ticket_id) FROM temp.search_hits")
+        first_ticket = q.value("SELECT min(id) FROM tickets") or 1
         expected = hits * (newest - first_ticket + 1) / max(1, newest - oldest + 1)
         if prefix or expected <= HITS_CAP:
             hits, oldest, complete = collect(oldest, HITS_CAP_PREFIX if prefix else HITS_CAP)
-    hit_ids = select(_HITS.c.ticket_id)
     if complete and hits < RARE_TICKETS:
-        return Plan(Ticket.id.in_(hit_ids), ordered_scan=False)
+        return Plan(f"tickets.id IN ({_HITS})", ordered_scan=False)
     # The unary plus keeps SQLite from driving the query by the hits: it walks the view's
     # index and looks each ticket up in the hits instead.
-    in_hits = literal_column("+tickets.id", Integer).in_(hit_ids)
+    in_hits = f"+tickets.id IN ({_HITS})"
     if complete:  # counting goes by the hits themselves: at most HITS_CAP of them
-        return Plan(in_hits, ordered_scan=True, counting=Ticket.id.in_(hit_ids))
-    matches = _FTS.c[FTS_TABLE].match(match)
-    in_index = exists().where(matches, _FTS.c.rowid >= Ticket.id * shift,
-                              _FTS.c.rowid < (Ticket.id + 1) * shift)
-    older = literal_column("+tickets.id", Integer) < oldest
-    return Plan(or_(in_hits, and_(older, in_index)), ordered_scan=True)
+        return Plan(in_hits, ordered_scan=True, counting=f"tickets.id IN ({_HITS})")
+    params.update(search_match=match, search_shift=shift, search_oldest=oldest)
+    in_index = (f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :search_match "
+                f"AND {FTS_TABLE}.rowid >= tickets.id * :search_shift "
+                f"AND {FTS_TABLE}.rowid < (tickets.id + 1) * :search_shift)")
+    return Plan(f"({in_hits} OR (+tickets.id < :search_oldest AND {in_index}))",
+                ordered_scan=True)
 
 
-def _search_postgresql(s: Session, query: SearchQuery, public_only: bool) -> Plan:
-    tsquery = pg_tsquery(query)
-    in_message = _PG_MESSAGES.c.search_vector.op("@@")(tsquery)
-    kinds = [_PG_MESSAGES.c.kind.in_(PUBLIC_KINDS)] if public_only else []
-    in_subject = literal_column("tickets.search_vector").op("@@")(tsquery)
-    matching = select(_PG_MESSAGES.c.ticket_id).where(in_message, *kinds)
-    in_subjects = _PG_TICKETS.c.search_vector.op("@@")(tsquery)
-    docs = (_pg_estimate(s, select(literal(1)).select_from(_PG_MESSAGES).where(in_message, *kinds))
-            + _pg_estimate(s, select(literal(1)).select_from(_PG_TICKETS).where(in_subjects)))
+def _search_postgresql(q: Sql, query: SearchQuery, params: dict, public_only: bool) -> Plan:
+    tsquery = pg_tsquery(query, params)
+    in_message = f"messages.search_vector @@ {tsquery}"
+    if public_only:
+        in_message += f" AND messages.kind IN ({', '.join(repr(k) for k in PUBLIC_KINDS)})"
+    in_subjects = f"matched.search_vector @@ {tsquery}"
+    matching = f"SELECT messages.ticket_id FROM messages WHERE {in_message}"
+    docs = (_pg_estimate(q, f"SELECT 1 FROM messages WHERE {in_message}", params)
+            + _pg_estimate(q, f"SELECT 1 FROM tickets AS matched WHERE {in_subjects}", params))
+    in_subject = f"tickets.search_vector @@ {tsquery}"
     if docs < RARE_DOCS_PG:
-        subjects = select(_PG_TICKETS.c.id).where(in_subjects)
-        found = matching.union(subjects).subquery()
+        subjects = f"SELECT matched.id FROM tickets AS matched WHERE {in_subjects}"
         # As one array: the tickets are then read by their ids, never by scanning all of them
         # to join (which the planner prefers on small desks and pays for on big ones).
-        ids = select(func.array_agg(found.c.ticket_id)).scalar_subquery()
-        return Plan(Ticket.id == any_(cast(ids, ARRAY(Integer))), ordered_scan=False)
+        ids = f"SELECT array_agg(found.ticket_id) FROM ({matching} UNION {subjects}) AS found"
+        return Plan(f"tickets.id = ANY (CAST(({ids}) AS INTEGER[]))", ordered_scan=False)
     if DENSE_DOCS_PG is not None:
         walk = docs >= DENSE_DOCS_PG
     else:
-        tickets = s.scalar(text("SELECT reltuples FROM pg_class WHERE oid = 'tickets'::regclass"))
+        tickets = q.value("SELECT reltuples FROM pg_class WHERE oid = 'tickets'::regclass")
         if tickets is None or tickets < 0:  # never analysed yet
-            tickets = _pg_estimate(s, select(literal(1)).select_from(Ticket))
+            tickets = _pg_estimate(q, "SELECT 1 FROM tickets", {})
         walk = docs * docs > PG_WALK_FACTOR * tickets
     if not walk:
         # The matching tickets hashed once ("hashed SubPlan"), probed while walking the view.
-        return Plan(or_(in_subject, Ticket.id.in_(matching)), ordered_scan=True)
+        return Plan(f"({in_subject} OR tickets.id IN ({matching}))", ordered_scan=True)
     # OFFSET 0 keeps PostgreSQL from turning this into the hashed set above: checking ticket
     # after ticket is the point here.
-    in_thread = (select(literal(1)).where(_PG_MESSAGES.c.ticket_id == Ticket.id, in_message, *kinds)
-                 .offset(0).exists())
-    return Plan(or_(in_subject, in_thread), ordered_scan=True)
+    in_thread = (f"EXISTS (SELECT 1 FROM messages WHERE messages.ticket_id = tickets.id "
+                 f"AND {in_message} OFFSET 0)")
+    return Plan(f"({in_subject} OR {in_thread})", ordered_scan=True)
 
 
-def _pg_estimate(s: Session, statement) -> float:
+def _pg_estimate(q: Sql, statement: str, params: dict) -> float:
     """PostgreSQL's own estimate of the rows a statement returns (from the tsvector column's
     statistics): a millisecond, where counting could read every matching message."""
-    conn = s.connection()
-    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    plan = q.value("EXPLAIN (FORMAT JSON) " + statement, params)
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
@@ -304,5 +288,6 @@ def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
 
 def optimize_sqlite(connection) -> None:
     """Merges the FTS5 index into one segment: each lookup then reads one b-tree, not dozens.
-    Worth it after a bulk load; small writes later add small segments that merge on their own."""
-    connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+    Worth it after a bulk load; small writes later add small segments that merge on their own.
+    connection: a SQLAlchemy connection."""
+    connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")

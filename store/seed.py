@@ -29,7 +29,7 @@ from .db import Store
 from .errors import BadInput
 from .models import Client, Department, Membership, Staff
 from .seed_text import num, pick
-from .types import utcnow
+from .clock import utcnow
 
 SPAN = 3 * 365 * 86400  # tickets are spread over the last three years
 CLIENT_CHUNK = 20_000

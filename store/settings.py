@@ -7,11 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from .errors import BadInput
-from .models import Setting
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from .sql import Sql
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,11 @@ def spec_for(key: str) -> SettingSpec:
         raise BadInput(f"'{key}' is not a setting; the settings are: {known}.") from None
 
 
-def get_all(session: Session) -> dict[str, Any]:
+def get_all(session: "Session") -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from .models import Setting
+
     values = {key: spec.default for key, spec in GLOBAL_SETTINGS.items()}
     for row in session.scalars(select(Setting)):
         if row.key in GLOBAL_SETTINGS:
@@ -82,13 +89,22 @@ def get_all(session: Session) -> dict[str, Any]:
     return values
 
 
-def get(session: Session, key: str) -> Any:
+def get(session: "Session", key: str) -> Any:
+    from .db import plain_in
+
+    return read(plain_in(session), key)
+
+
+def read(q: "Sql", key: str) -> Any:
+    """A setting, read in a plain transaction (store/sql.py)."""
     spec = spec_for(key)
-    row = session.get(Setting, key)
-    return spec.default if row is None else json.loads(row.value)
+    raw = q.value('SELECT value FROM settings WHERE "key" = :key', {"key": key})
+    return spec.default if raw is None else json.loads(raw)
 
 
-def put(session: Session, key: str, raw: str) -> Any:
+def put(session: "Session", key: str, raw: str) -> Any:
+    from .models import Setting
+
     spec = spec_for(key)
     value = parse_value(spec, raw)
     row = session.get(Setting, key)

@@ -7,9 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+from .clock import utcnow  # noqa: F401 - the models' column default
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -1,6 +1,6 @@
 """Fixed help desks for the TUI snapshot tests: a fake clock, fixed data, and waits.
 
-Every time on screen comes from the store's clock (store.types.utcnow, and the models' column
+Every time on screen comes from the store's clock (store.clock.utcnow, and the models' column
 defaults, which call it through store.types.datetime) or from the TUI's own calls to utcnow. The
 clock is replaced in all of them: while the data is built it starts at START and moves by STEP
 per call; while the app runs it stands still at NOW, however often the screen is painted.
@@ -53,21 +53,21 @@ class FakeClock:
 
 def install_clock(monkeypatch) -> FakeClock:
     """Replaces utcnow everywhere it is reachable; returns the clock to drive."""
-    import store.types
+    import store.clock
 
     _import_all("store", "tui")  # every module that took utcnow by name is loaded before the sweep
     clock = FakeClock()
-    original = store.types.utcnow
+    original = store.clock.utcnow
 
     class ClockDatetime(datetime):
-        """store.types.datetime: the models' column defaults call the original utcnow."""
+        """store.clock.datetime: the models' column defaults call the original utcnow."""
 
         @classmethod
         def now(cls, tz=None):
             t = clock()
             return t.astimezone(tz) if tz is not None else t.replace(tzinfo=None)
 
-    monkeypatch.setattr(store.types, "datetime", ClockDatetime)
+    monkeypatch.setattr(store.clock, "datetime", ClockDatetime)
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] in ("store", "tui", "cli") and getattr(module, "utcnow", None) is original:
             monkeypatch.setattr(module, "utcnow", clock)

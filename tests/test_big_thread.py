@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from textual.app import App, ComposeResult
 
 from store import service as sv
-from store import types
+from store import clock as store_clock
 from store.errors import BadInput, NotVisible
 from store.models import Message
 from store.service.reading import messages_page
@@ -28,7 +28,7 @@ def desk(store) -> Desk:
 def long_thread(desk: Desk, n: int = N) -> int:
     """A ticket with n messages: the client's first, then staff, client and internal ones."""
     tid = desk.open(subject="Long story", body="message 0")
-    at = types.utcnow()
+    at = store_clock.utcnow()
     kinds = ("staff", "client", "internal")
     rows = []
     for i in range(1, n):
@@ -162,7 +162,7 @@ async def test_a_short_thread_is_shown_whole(desk: Desk) -> None:
 
 async def test_long_messages_need_fewer_widgets_to_fill_the_screen(desk: Desk) -> None:
     tid = desk.open(subject="Long ones", body="first")
-    at = types.utcnow()
+    at = store_clock.utcnow()
     with desk.store.write() as s:
         s.execute(insert(Message), [dict(ticket_id=tid, kind="client", created_at=at + timedelta(seconds=i),
                                          body=f"message {i}\n" + "a line of text\n" * 30,

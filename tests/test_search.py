@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import text
 
-from store import search, types
+from store import clock as store_clock, search
 from store import service as sv
 from store.errors import BadInput
 from store.seed import seed
@@ -24,13 +24,13 @@ def desk(store) -> Desk:
 @pytest.fixture(autouse=True)
 def clock(monkeypatch):
     """A minute per call: list orders are deterministic."""
-    t = [types.utcnow()]
+    t = [store_clock.utcnow()]
 
     def tick():
         t[0] += timedelta(minutes=1)
         return t[0]
 
-    monkeypatch.setattr(types, "utcnow", tick)
+    monkeypatch.setattr(store_clock, "utcnow", tick)
 
 
 def found(desk: Desk, actor, term: str, view: str = "all", **kw) -> list[int]:
@@ -255,12 +255,13 @@ def test_the_queue_reads_its_partial_index_on_sqlite(sqlite_url: str) -> None:
     try:
         desk = make_desk(store)
         desk.open()
-        with store.read() as s:
-            order = lists._order(s, desk.alice, "queue")
-            query = lists._select_rows(desk.alice).where(*lists._filters(s, desk.alice, sv.ListSpec()))
-            query = query.order_by(*[c.desc() if d else c.asc() for c, d in order]).limit(10)
-            sql = str(query.compile(store.engine, compile_kwargs={"literal_binds": True}))
-            plan = " ".join(str(r) for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        with store.sql() as q:
+            params: dict = {"row_actor": desk.alice.id}
+            order = lists._order(q, desk.alice, "queue")
+            where = lists._where(lists._filters(q, desk.alice, sv.ListSpec(), params))
+            sql = (f"{lists._rows_sql(False)} WHERE {where} "
+                   f"ORDER BY {lists._sort(order, False)} LIMIT 10")
+            plan = " ".join(str(r) for r in q.rows("EXPLAIN QUERY PLAN " + sql, params))
         assert "ix_tickets_queue" in plan and "TEMP B-TREE" not in plan
     finally:
         store.close()
@@ -277,7 +278,7 @@ async def test_a_new_list_supersedes_a_fetch_still_running() -> None:
     from store.views import TicketRow
     from tui.ticket_table import TicketTable
 
-    now = types.utcnow()
+    now = store_clock.utcnow()
 
     def row(i: int, subject: str) -> TicketRow:
         return TicketRow(i, subject, "c@example.com", "C", "Dept", "In progress", 2, False, None,

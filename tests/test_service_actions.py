@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from store import admin, types
+from store import admin, clock as store_clock
 from store import service as sv
 from store.errors import BadInput, NotAllowed, NotFound
 from store.views import NewAttachment
@@ -67,17 +67,17 @@ def test_assign_to_a_staff_member(desk: Desk) -> None:
 
 def test_delay_hides_from_the_queue_until_the_date(desk: Desk, monkeypatch) -> None:
     tid = desk.open()
-    until = types.utcnow() + timedelta(days=2)
+    until = store_clock.utcnow() + timedelta(days=2)
     sv.delay(desk.store, desk.alice, tid, until)
     assert tid not in ids(desk, desk.alice) and ids(desk, desk.alice, "delayed") == [tid]
     later = until + timedelta(seconds=1)
-    monkeypatch.setattr(types, "utcnow", lambda: later)
+    monkeypatch.setattr(store_clock, "utcnow", lambda: later)
     assert tid in ids(desk, desk.alice) and ids(desk, desk.alice, "delayed") == []
 
 
 def test_a_client_message_ends_the_delay(desk: Desk) -> None:
     tid = desk.open()
-    sv.delay(desk.store, desk.alice, tid, types.utcnow() + timedelta(days=2))
+    sv.delay(desk.store, desk.alice, tid, store_clock.utcnow() + timedelta(days=2))
     sv.client_reply(desk.store, desk.john, tid, "any news?")
     assert tid in ids(desk, desk.alice)
     assert sv.peek(desk.store, desk.root, tid).delayed_until is None
@@ -87,7 +87,7 @@ def test_delay_to_the_past_is_refused(desk: Desk) -> None:
     tid = desk.open()
     before = snapshot(desk.store)
     with pytest.raises(BadInput, match="has passed"):
-        sv.delay(desk.store, desk.alice, tid, types.utcnow() - timedelta(hours=1))
+        sv.delay(desk.store, desk.alice, tid, store_clock.utcnow() - timedelta(hours=1))
     assert snapshot(desk.store) == before
 
 
@@ -258,11 +258,11 @@ def test_predefined_replies_by_scope_with_placeholders(desk: Desk) -> None:
 def test_delay_limits_and_archived_tickets(desk: Desk) -> None:
     tid, token = desk.taken()
     with pytest.raises(BadInput, match="ten years"):
-        sv.delay(desk.store, desk.alice, tid, types.utcnow() + timedelta(days=4000))
+        sv.delay(desk.store, desk.alice, tid, store_clock.utcnow() + timedelta(days=4000))
     sv.reply(desk.store, desk.alice, tid, "done", close=True, token=token)
     sv.archive(desk.store, desk.john, tid)
     with pytest.raises(NotAllowed, match="archive"):
-        sv.delay(desk.store, desk.alice, tid, types.utcnow() + timedelta(days=1))
+        sv.delay(desk.store, desk.alice, tid, store_clock.utcnow() + timedelta(days=1))
 
 
 def test_ids_beyond_the_columns_are_simply_not_found(desk: Desk) -> None:

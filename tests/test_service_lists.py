@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from store import admin, types
+from store import admin, clock as store_clock
 from store import service as sv
 from store.errors import BadInput, NotFound
 from tests.desk import Desk, make_desk
@@ -21,7 +21,7 @@ class Clock:
     """Moves the store's time forward a minute per call, so orders are deterministic."""
 
     def __init__(self) -> None:
-        self.t = types.utcnow()
+        self.t = store_clock.utcnow()
 
     def __call__(self):
         self.t += timedelta(minutes=1)
@@ -31,7 +31,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     c = Clock()
-    monkeypatch.setattr(types, "utcnow", c)
+    monkeypatch.setattr(store_clock, "utcnow", c)
     return c
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from store import admin, types
+from store import admin, clock as store_clock
 from store import service as sv
 from store.errors import LockedByOther, NotAllowed
 from tests.desk import Desk, make_desk
@@ -115,8 +115,8 @@ def test_unlock_is_for_administrators_and_the_holder(desk: Desk) -> None:
 
 def test_an_idle_lock_times_out_when_the_setting_says_so(desk: Desk, monkeypatch) -> None:
     tid, _ = desk.taken()
-    later = types.utcnow() + timedelta(minutes=31)
-    monkeypatch.setattr(types, "utcnow", lambda: later)
+    later = store_clock.utcnow() + timedelta(minutes=31)
+    monkeypatch.setattr(store_clock, "utcnow", lambda: later)
     with pytest.raises(LockedByOther):  # the default timeout, 0, never releases
         sv.take(desk.store, desk.carol, tid)
     admin.set_setting(desk.store, "lock_timeout_minutes", "30")

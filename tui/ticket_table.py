@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from store.types import utcnow
+from store.clock import utcnow
 from store.views import TicketRow
 
 from .columns import STAFF_COLUMNS, Column, fit

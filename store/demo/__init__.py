@@ -2,7 +2,7 @@
 
 `build_demo` writes it THROUGH THE SERVICE API (open_ticket, take, reply, assign, split...),
 so every rule of domain.md holds exactly as it would for real users. Time is driven by a fake
-clock: the service stamps every write with store.types.utcnow(), which the clock replaces
+clock: the service stamps every write with store.clock.utcnow(), which the clock replaces
 while the demo is built, so conversations are spread realistically over the last three weeks
 and end at the real "now". Nothing lies in the future except delays.
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from .. import types
+from .. import clock as wall
 from ..db import Store
 from ..engine import parse_url
 from ..errors import BadInput
@@ -104,7 +104,7 @@ def build_demo(store: Store, now: datetime | None = None, *, strict: bool = Fals
     """Writes the demo help desk into an empty store. `now` is when the demo ends (the real
     current time by default); conversations fill the three weeks before it. A script step
     that would run after `now` runs at `now` instead (strict=True refuses: tests use it)."""
-    end = (now or types.utcnow()).astimezone(timezone.utc)
+    end = (now or wall.utcnow()).astimezone(timezone.utc)
     midnight = end.replace(hour=0, minute=0, second=0, microsecond=0)
     base = midnight - timedelta(days=WINDOW_DAYS)
     desk = setup_desk(store, end)

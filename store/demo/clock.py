@@ -1,4 +1,4 @@
-"""Time while the demo is built: a fake clock that replaces store.types.utcnow, the helpers the
+"""Time while the demo is built: a fake clock that replaces store.clock.utcnow, the helpers the
 scripts count time with, and the scheduler that runs the scripts interleaved in time order."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .. import types
+from .. import clock as wall
 
 if TYPE_CHECKING:
     from .desk import Desk
@@ -38,17 +38,17 @@ class Clock:
 
 @contextmanager
 def fake_clock(start: datetime, end: datetime) -> Iterator[Clock]:
-    """Replaces store.types.utcnow with the clock's time until the block ends.
+    """Replaces store.clock.utcnow with the clock's time until the block ends.
 
     It is a module global: don't build a demo while other threads use the same process's store.
     """
     clock = Clock(start, end)
-    original = types.utcnow
-    types.utcnow = clock.now
+    original = wall.utcnow
+    wall.utcnow = clock.now
     try:
         yield clock
     finally:
-        types.utcnow = original
+        wall.utcnow = original
 
 
 def mins(n: float) -> timedelta:

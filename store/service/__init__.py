@@ -2,26 +2,36 @@
 
 Each call checks visibility and the rules, writes in one transaction (nothing when it refuses),
 records a ticket event, and returns plain values from store.views.
+
+Each name is imported from its module when first used: the lists and the reading of settings
+are plain SQL (store/sql.py), and opening the app must not load the writes' SQLAlchemy with them.
 """
 
-from .actions import (
-    abuse_cases, assign, client_card, delay, register_abuse, set_client_comment, set_favorite,
-    set_summary,
-)
-from .client_side import archive, client_reply, departments, my_services, open_ticket
-from .drafts import drop_draft, get_draft, render_template, save_draft, templates_for
-from .lists import ListSpec, change_marker, count_tickets, list_tickets
-from .lock import take, unlock
-from .messages import edit_message, message_history, split
-from .reading import attachment_data, history, peek, show
-from .replies import ReplyResult, close, reply, save_parameters
-from .staff_settings import my_settings, save_my_settings
+from importlib import import_module
 
-__all__ = [
-    "ListSpec", "ReplyResult", "abuse_cases", "archive", "assign", "attachment_data",
-    "change_marker", "client_card", "client_reply", "close", "count_tickets", "delay",
-    "departments", "drop_draft", "edit_message", "get_draft", "history", "list_tickets",
-    "message_history", "my_services", "open_ticket", "peek", "register_abuse", "render_template",
-    "my_settings", "reply", "save_draft", "save_my_settings", "save_parameters", "set_client_comment", "set_favorite", "set_summary",
-    "show", "split", "take", "templates_for", "unlock",
-]
+_MODULE_OF = {
+    **dict.fromkeys(["abuse_cases", "assign", "delay", "register_abuse", "set_client_comment", "set_favorite", "set_summary"], "actions"),
+    **dict.fromkeys(["archive", "client_reply", "departments", "my_services", "open_ticket"], "client_side"),
+    **dict.fromkeys(["drop_draft", "render_template", "save_draft", "templates_for"], "drafts"),
+    **dict.fromkeys(["ListSpec", "change_marker", "count_tickets", "list_tickets"], "lists"),
+    **dict.fromkeys(["take", "unlock"], "lock"),
+    **dict.fromkeys(["edit_message", "message_history", "split"], "messages"),
+    **dict.fromkeys(["client_card", "get_draft", "messages_page", "peek", "show"], "reading"),
+    **dict.fromkeys(["attachment_data", "history"], "records"),
+    **dict.fromkeys(["ReplyResult", "close", "reply", "save_parameters"], "replies"),
+    **dict.fromkeys(["my_settings", "save_my_settings"], "staff_settings"),
+}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

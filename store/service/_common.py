@@ -3,65 +3,37 @@ holders, events and seen marks. Actions call these inside one write transaction.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import exists, or_, select, true
+from sqlalchemy import exists, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
-from .. import types
 from ..actors import Actor, ClientActor, StaffActor
-from ..errors import LockedByOther, NotAllowed, NotFound, NotVisible
-from ..validate import is_id
-from ..models import Holder, Membership, SeenMark, Staff, Ticket, TicketEvent
-
-
-def now() -> datetime:
-    return types.utcnow()
-
-
-def fmt_time(t: datetime) -> str:
-    """A moment as UTC, whatever zone it was given in (naive means UTC already)."""
-    if t.tzinfo is not None:
-        t = t.astimezone(timezone.utc)
-    return t.strftime("%Y-%m-%d %H:%M UTC")
+from ..db import plain_in
+from ..errors import LockedByOther, NotAllowed
+from ..models import Holder, Membership, Staff, Ticket, TicketEvent
+from . import rules
+from .rules import (  # noqa: F401 - shared with the plain reads; the writes take them from here
+    check_id, fmt_time, no_such_ticket, now, require_client, require_staff,
+)
 
 
 def load_ticket(s: Session, ticket_id: int, *, for_write: bool = True) -> Ticket:
     """The ticket, row-locked when writing (PostgreSQL; SQLite's IMMEDIATE write already is)."""
-    if not is_id(ticket_id):
-        raise NotFound(f"There is no ticket #{ticket_id}.")
+    check_id(ticket_id)
     query = select(Ticket).where(Ticket.id == ticket_id)
     if for_write:
         query = query.with_for_update()
     ticket = s.scalar(query)
     if ticket is None:
-        raise NotFound(f"There is no ticket #{ticket_id}.")
+        raise no_such_ticket(ticket_id)
     return ticket
 
 
-def staff_visible(actor: StaffActor) -> ColumnElement[bool]:
-    """SQL: the ticket is visible to this staff member (admin, a holding department, or held)."""
-    if actor.is_admin:
-        return true()
-    mine = [Holder.staff_id == actor.id]
-    if actor.department_ids:
-        mine.append(Holder.department_id.in_(actor.department_ids))
-    return exists().where(Holder.ticket_id == Ticket.id, or_(*mine))
-
-
 def check_visible(s: Session, actor: Actor, ticket: Ticket) -> None:
-    if isinstance(actor, ClientActor):
-        if ticket.client_id != actor.id:
-            raise NotFound(f"There is no ticket #{ticket.id}.")
-        return
-    if actor.is_admin:
-        return
-    visible = s.scalar(select(staff_visible(actor)).where(Ticket.id == ticket.id))
-    if not visible:
-        raise NotVisible(f"Ticket #{ticket.id} is not held by your departments, so you can't see it.")
+    rules.check_visible(plain_in(s), actor, ticket.id, ticket.client_id)
 
 
 def refuse_if_archived(ticket: Ticket) -> None:
@@ -70,18 +42,6 @@ def refuse_if_archived(ticket: Ticket) -> None:
         raise NotAllowed(
             f"Ticket #{ticket.id} is in the client's archive; it comes back when the client writes."
         )
-
-
-def require_staff(actor: Actor, what: str) -> StaffActor:
-    if not isinstance(actor, StaffActor):
-        raise NotAllowed(f"Only staff can {what}.")
-    return actor
-
-
-def require_client(actor: Actor, what: str) -> ClientActor:
-    if not isinstance(actor, ClientActor):
-        raise NotAllowed(f"Only the client can {what}.")
-    return actor
 
 
 def lock_sentence(s: Session, ticket: Ticket) -> str:
@@ -159,8 +119,7 @@ def upsert(s: Session, model, values: dict, keys: list[str], update: list[str]) 
 
 
 def mark_seen(s: Session, actor: StaffActor, ticket_id: int, at: datetime) -> None:
-    upsert(s, SeenMark, {"staff_id": actor.id, "ticket_id": ticket_id, "seen_at": at},
-           ["staff_id", "ticket_id"], ["seen_at"])
+    rules.mark_seen(plain_in(s), actor, ticket_id, at)
 
 
 def record(s: Session, actor: Actor | None, ticket: Ticket, action: str, detail: str = "",

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -12,14 +10,9 @@ from sqlalchemy.orm import Session
 
 from .. import settings, validate
 from ..errors import BadInput
+from ..files import safe_file_name
 from ..models import Attachment, Message, Ticket
 from ..views import NewAttachment
-
-# Controls, separators, bidirectional controls (an RLO can make "cod.exe" read "exe.doc") and
-# lone surrogates (an undecodable file name; no database stores them).
-_UNSAFE_NAME = re.compile(
-    r"[\x00-\x1f\x7f-\x9f/\\\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
 
 
 def check_body(s: Session, body: str, what: str = "message") -> str:
@@ -30,20 +23,6 @@ def check_body(s: Session, body: str, what: str = "message") -> str:
         raise BadInput(f"The {what} contains a NUL character, which can't be stored.")
     validate.storable(body, what)
     return body
-
-
-def safe_file_name(name: str) -> str:
-    """Only the last path component, no control characters, separators, bidirectional controls or
-    lone surrogates, at most 255 chars."""
-    base = re.split(r"[/\\]", name)[-1]
-    base = unicodedata.normalize("NFC", _UNSAFE_NAME.sub("_", base)).strip()
-    if base in ("", ".", ".."):
-        base = "attachment"
-    if len(base) > 255:
-        stem, dot, ext = base.rpartition(".")
-        keep = ext[:16] if dot and len(ext) <= 16 else ""
-        base = base[: 255 - len(keep) - 1] + "." + keep if keep else base[:255]
-    return base
 
 
 def check_attachments(s: Session, files: Sequence[NewAttachment]) -> list[NewAttachment]:

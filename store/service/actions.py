@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from .. import validate
 from ..actors import Actor
 from ..admin import department_by_name, staff_by_login
-from ..db import Store
+from ..db import Store, plain_in
 from ..errors import BadInput, LockedByOther, NotAllowed, NotFound
 from ..models import AbuseCase, Client, Favorite, Service
 from ..views import ClientCard
@@ -17,7 +17,7 @@ from ._common import (
     check_visible, fmt_time, refuse_if_archived, load_ticket, lock_sentence, now, open_holder, record, require_staff,
 )
 from ._posting import system_message
-from .reading import service_view
+from .reading import card
 
 
 def assign(store: Store, actor: Actor, ticket_id: int, *, department: str | None = None,
@@ -116,22 +116,6 @@ def register_abuse(store: Store, actor: Actor, ticket_id: int, kind: str, descri
         return case.id
 
 
-def client_card(store: Store, actor: Actor, ticket_id: int) -> ClientCard:
-    """Information: the client's email, registration date, internal comment and services."""
-    me = require_staff(actor, "see client information")
-    with store.read() as s:
-        ticket = load_ticket(s, ticket_id, for_write=False)
-        check_visible(s, me, ticket)
-        return _card(s, ticket.client_id)
-
-
-def _card(s, client_id: int) -> ClientCard:
-    c = s.get(Client, client_id)
-    services = s.scalars(select(Service).where(Service.client_id == c.id).order_by(Service.id))
-    return ClientCard(c.id, c.email, c.name, c.registered_at, c.internal_comment, c.balance_cents,
-                      c.incidents_left, tuple(service_view(x) for x in services))
-
-
 def set_client_comment(store: Store, actor: Actor, ticket_id: int, comment: str) -> ClientCard:
     """Edits the client's internal comment from one of their tickets (staff only)."""
     me = require_staff(actor, "edit a client's internal comment")
@@ -146,7 +130,7 @@ def set_client_comment(store: Store, actor: Actor, ticket_id: int, comment: str)
             raise NotFound("The ticket's client no longer exists.")
         client.internal_comment = comment
         record(s, me, ticket, "client_comment", at=now(), activity=False)
-        return _card(s, client.id)
+        return card(plain_in(s), client.id)
 
 
 def abuse_cases(store: Store, actor: Actor, ticket_id: int) -> list[tuple[int, str, str, datetime]]:

@@ -8,7 +8,7 @@ from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
 from ..errors import NotFound
 from ..models import Client, Department, Draft, ReplyTemplate, Staff
-from ..views import DraftView, TemplateView
+from ..views import TemplateView
 from ._common import check_visible, load_ticket, now
 from ._posting import check_body
 
@@ -45,16 +45,6 @@ def save_draft(store: Store, actor: Actor, ticket_id: int, body: str, internal_c
         else:
             existing.body, existing.internal_comment = body, internal_comment
             existing.updated_at = values["updated_at"]
-
-
-def get_draft(store: Store, actor: Actor, ticket_id: int) -> DraftView | None:
-    with store.read() as s:
-        ticket = load_ticket(s, ticket_id, for_write=False)
-        check_visible(s, actor, ticket)
-        owner = _owner(actor)
-        key = "staff_id" if owner["staff_id"] else "client_id"
-        d = s.scalar(select(Draft).where(Draft.ticket_id == ticket.id, getattr(Draft, key) == owner[key]))
-        return None if d is None else DraftView(d.ticket_id, d.body, d.internal_comment, d.updated_at)
 
 
 def drop_draft(store: Store, actor: Actor, ticket_id: int) -> None:

@@ -1,5 +1,8 @@
 """Ticket lists: the views, their orders, filters, search, and keyset pagination.
 
+Plain SQL (store/sql.py): the list is the first thing a person waits for, and it is painted
+before SQLAlchemy is loaded.
+
 A page is fetched after (or before) the sort key of a row already shown, never with OFFSET, so
 any page costs the same on a million tickets as on ten. The "after the key" condition is split
 into a few index range scans (see _arms) because a mixed-direction order written as one OR of
@@ -11,22 +14,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import and_, exists, func, literal, or_, select, text, tuple_
-from sqlalchemy.orm import Session, aliased
-
-from .. import search, settings
+from .. import search, settings, validate
 from ..actors import Actor, ClientActor, StaffActor
-from ..admin import client_by_email
 from ..db import Store
-from ..errors import BadInput
-from ..models import AbuseCase, Client, Department, Favorite, Holder, SeenMark, Staff, Ticket
+from ..errors import BadInput, NotFound
+from ..sql import Sql, utc
 from ..status import admin_status, client_status
 from ..views import TicketRow
-from ._common import now, staff_visible
+from .rules import held_by, now, staff_visible
 
 STAFF_VIEWS = ("queue", "all", "favorites", "delayed", "abuse", "archive")
 CLIENT_VIEWS = ("queue", "all", "archive")  # queue and all both mean the active tickets
 MAX_PAGE = 500
+
+# The columns a list row is made of, in the order of _ROW_SQL's select list.
+_ROW_COLUMNS = ("id", "subject", "priority", "placed_first", "delayed_until", "locked_at",
+                "archived_at", "client_unread", "is_open", "awaiting_staff", "waiting_since",
+                "updated_at")
+
 
 @dataclass(frozen=True)
 class ListSpec:
@@ -37,76 +42,99 @@ class ListSpec:
     search: str | None = None
 
 
-def _order(s: Session, actor: Actor, view: str) -> list[tuple]:
+def _order(q: Sql, actor: Actor, view: str) -> list[tuple[str, bool]]:
     """(column, descending) pairs, ending with the id so every key is unique."""
     if isinstance(actor, StaffActor) and view == "queue":
-        cols = [(Ticket.placed_first, True)]
-        if settings.get(s, "use_priority"):
-            cols.append((Ticket.priority, True))
-        return cols + [(Ticket.awaiting_staff, True), (Ticket.waiting_since, False), (Ticket.id, False)]
+        cols = [("placed_first", True)]
+        if settings.read(q, "use_priority"):
+            cols.append(("priority", True))
+        return cols + [("awaiting_staff", True), ("waiting_since", False), ("id", False)]
     if view == "delayed":
-        return [(Ticket.delayed_until, False), (Ticket.id, False)]
-    return [(Ticket.updated_at, True), (Ticket.id, True)]
+        return [("delayed_until", False), ("id", False)]
+    return [("updated_at", True), ("id", True)]
 
 
-# The queue's partial indexes are declared WHERE is_open; SQLite only uses them when the query
-# says exactly that (SQLAlchemy's own rendering, "is_open = 1", doesn't count).
-_IS_OPEN = text("tickets.is_open")
-
-
-def _filters(s: Session, actor: Actor, spec: ListSpec, *, walk: bool = True) -> list:
+def _filters(q: Sql, actor: Actor, spec: ListSpec, params: dict, *, walk: bool = True) -> list[str]:
     """The view's conditions. walk=False: the rows come from a short list of ids (a rare
     search), so nothing may tempt the database into walking a whole index instead."""
-    at = now()
     view = spec.view
-    conds: list = []
+    conds: list[str] = []
     if isinstance(actor, ClientActor):
         if view not in CLIENT_VIEWS:
             raise BadInput(f"'{view}' is not a client's view; use queue (active tickets) or archive.")
-        conds.append(Ticket.client_id == actor.id)
-        conds.append(Ticket.archived_at.is_not(None) if view == "archive" else Ticket.archived_at.is_(None))
+        params["client"] = actor.id
+        conds.append("tickets.client_id = :client")
+        conds.append("tickets.archived_at IS " + ("NOT NULL" if view == "archive" else "NULL"))
     else:
         if view not in STAFF_VIEWS:
             raise BadInput(f"'{view}' is not a view; use one of: {', '.join(STAFF_VIEWS)}.")
+        if view in ("queue", "delayed"):
+            params["now"] = q.db_time(now())
         if view == "queue":
-            conds += [_IS_OPEN if walk else Ticket.is_open,
-                      or_(Ticket.delayed_until.is_(None), Ticket.delayed_until <= at)]
+            # The queue's partial indexes are declared WHERE is_open; SQLite only uses them
+            # when the query says exactly that ("is_open = 1" doesn't count).
+            conds += ["tickets.is_open" if walk or not q.sqlite else "tickets.is_open = 1",
+                      "(tickets.delayed_until IS NULL OR tickets.delayed_until <= :now)"]
             if not actor.is_admin:
-                mine = [Holder.staff_id == actor.id]
-                if actor.department_ids:
-                    mine.append(Holder.department_id.in_(actor.department_ids))
-                conds.append(exists().where(Holder.ticket_id == Ticket.id, Holder.is_open, or_(*mine)))
-        else:
-            conds.append(staff_visible(actor))
+                conds.append(held_by(actor, params, open_only=True))
+        elif not actor.is_admin:
+            conds.append(staff_visible(actor, params))
+        params["me"] = actor.id
         if view == "favorites":
             # Driven from the few favorites, not by testing every visible ticket.
-            conds.append(Ticket.id.in_(select(Favorite.ticket_id).where(Favorite.staff_id == actor.id)))
+            conds.append("tickets.id IN (SELECT favorites.ticket_id FROM favorites "
+                         "WHERE favorites.staff_id = :me)")
         elif view == "delayed":
-            conds.append(Ticket.delayed_until > at)
+            conds.append("tickets.delayed_until > :now")
         elif view == "abuse":
-            conds.append(exists().where(AbuseCase.ticket_id == Ticket.id))
+            conds.append("EXISTS (SELECT 1 FROM abuse_cases WHERE abuse_cases.ticket_id = tickets.id)")
         elif view == "archive":
-            conds.append(Ticket.archived_at.is_not(None))
+            conds.append("tickets.archived_at IS NOT NULL")
     if spec.client_email:
-        conds.append(Ticket.client_id == client_by_email(s, spec.client_email).id)
+        params["filter_client"] = _client_id(q, spec.client_email)
+        conds.append("tickets.client_id = :filter_client")
     return conds
 
 
+def _client_id(q: Sql, email: str) -> int:
+    email = validate.email(email)
+    found = q.value("SELECT id FROM clients WHERE email = :email", {"email": email})
+    if found is None:
+        raise NotFound(f"There is no client with the email '{email}'.")
+    return found
+
+
+def _where(conds: list[str]) -> str:
+    return " AND ".join(conds) or "1 = 1"
+
+
+def _sort(order: list[tuple[str, bool]], backwards: bool) -> str:
+    return ", ".join(f"tickets.{c} {'DESC' if d != backwards else 'ASC'}" for c, d in order)
+
+
 # --- keyset pagination ----------------------------------------------------------------------
-def _beyond(cols: list[tuple], key: list, backwards: bool, inclusive: bool = False):
+def _beyond(q: Sql, cols: list[tuple[str, bool]], key: list, params: dict, backwards: bool,
+            inclusive: bool) -> str:
     """Rows after key over a run of columns that share one direction: a row-value comparison,
     which an index can seek to."""
-    desc = cols[0][1]
-    later = desc != backwards  # the run is read in descending order: "after" means smaller
-    left = tuple_(*[c for c, _ in cols]) if len(cols) > 1 else cols[0][0]
-    values = [literal(v, c.type) for (c, _), v in zip(cols, key)]
-    right = tuple_(*values) if len(cols) > 1 else values[0]
-    if later:
-        return left <= right if inclusive else left < right
-    return left >= right if inclusive else left > right
+    later = cols[0][1] != backwards  # the run is read in descending order: "after" is smaller
+    names = [_param(q, params, v) for v in key]
+    left = ", ".join(f"tickets.{c}" for c, _ in cols)
+    right = ", ".join(names)
+    if len(cols) > 1:
+        left, right = f"({left})", f"({right})"
+    op = ("<" if later else ">") + ("=" if inclusive else "")
+    return f"{left} {op} {right}"
 
 
-def _arms(order: list[tuple], key: tuple, backwards: bool, inclusive: bool) -> list:
+def _param(q: Sql, params: dict, value) -> str:
+    name = f"k{len(params)}"
+    params[name] = q.value_of(value)
+    return f":{name}"
+
+
+def _arms(q: Sql, order: list[tuple[str, bool]], key: tuple, params: dict, backwards: bool,
+          inclusive: bool) -> list[str]:
     """The rows after key (at or after, if inclusive) as conditions in reading order, each
     one index range: the same leading columns and a later trailing run, then an earlier
     leading column changed, and so on."""
@@ -118,18 +146,14 @@ def _arms(order: list[tuple], key: tuple, backwards: bool, inclusive: bool) -> l
             runs.append([i])
     arms = []
     for r in range(len(runs) - 1, -1, -1):
-        same = [order[i][0] == literal(key[i], order[i][0].type)
+        same = [f"tickets.{order[i][0]} = {_param(q, params, key[i])}"
                 for run in runs[:r] for i in run]
         run = runs[r]
         last = r == len(runs) - 1
-        arms.append(and_(*same, _beyond([order[i] for i in run], [key[i] for i in run],
-                                        backwards, inclusive and last)))
+        beyond = _beyond(q, [order[i] for i in run], [key[i] for i in run], params, backwards,
+                         inclusive and last)
+        arms.append(" AND ".join([*same, beyond]))
     return arms
-
-
-def _after(order: list[tuple], key: tuple, backwards: bool, inclusive: bool = False):
-    """The same rows as _arms, as one condition (for lists not read in index order)."""
-    return or_(*_arms(order, key, backwards, inclusive))
 
 
 def list_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *, limit: int = 50,
@@ -139,116 +163,110 @@ def list_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *, lim
     (inclusive: a refresh of rows already shown), or the view's last page."""
     if not 1 <= limit <= MAX_PAGE:
         raise BadInput(f"A page holds 1 to {MAX_PAGE} tickets.")
-    with store.read() as s:
-        order = _order(s, actor, spec.view)
-        found = search.plan(s, spec.search, public_only=isinstance(actor, ClientActor))
-        conds = _filters(s, actor, spec, walk=found is None or found.ordered_scan)
+    is_client = isinstance(actor, ClientActor)
+    with store.sql() as q:
+        params: dict = {}
+        order = _order(q, actor, spec.view)
+        found = search.plan(q, spec.search, params, public_only=is_client)
+        conds = _filters(q, actor, spec, params, walk=found is None or found.ordered_scan)
         if found is not None:
             conds.append(found.condition)
         backwards = before is not None or last
         key, inclusive = (after, False) if after is not None else (
             (before, False) if before is not None else (start, True))
-        sort = [(c.desc() if d != backwards else c.asc()) for c, d in order]
+        sort = _sort(order, backwards)
+        rows_sql = _rows_sql(is_client)
+        params["row_actor"] = actor.id
 
-        def page(extra: list, n: int) -> list:
+        def page(extra: list[str], n: int) -> list:
             # The walk reads ids only (from the view's index where it can), then the page's
             # rows are read whole: thousands of rows passed over cost no table reads.
-            ids = select(Ticket.id).where(*conds, *extra).order_by(*sort).limit(n)
-            query = _select_rows(actor).where(Ticket.id.in_(ids.scalar_subquery())).order_by(*sort)
-            return s.connection().execute(query).all()  # Core rows: no ORM loading
+            params["page_limit"] = n
+            ids = (f"SELECT tickets.id FROM tickets WHERE {_where(conds + extra)} "
+                   f"ORDER BY {sort} LIMIT :page_limit")
+            return q.rows(f"{rows_sql} WHERE tickets.id IN ({ids}) ORDER BY {sort}", params)
 
         if key is None:
             rows = page([], limit)
         elif found is not None and not found.ordered_scan:
-            rows = page([_after(order, tuple(key), backwards, inclusive)], limit)
+            arms = _arms(q, order, tuple(key), params, backwards, inclusive)
+            rows = page(["(" + " OR ".join(f"({a})" for a in arms) + ")"], limit)
         else:
             rows = []
-            for arm in _arms(order, tuple(key), backwards, inclusive):
+            for arm in _arms(q, order, tuple(key), params, backwards, inclusive):
                 rows += page([arm], limit - len(rows))
                 if len(rows) >= limit:
                     break
-        if backwards:
-            rows.reverse()
-        return [_row(actor, r, order) for r in rows]
+    if backwards:
+        rows.reverse()
+    return [_row(is_client, r, order) for r in rows]
 
 
 def count_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *,
                   at_most: int | None = None) -> int:
     """How many tickets the list holds; with at_most, counting stops at at_most + 1 (a
     "more than" answer in bounded time, whatever the size of the view)."""
-    with store.read() as s:
-        found = search.plan(s, spec.search, public_only=isinstance(actor, ClientActor))
+    with store.sql() as q:
+        params: dict = {}
+        found = search.plan(q, spec.search, params, public_only=isinstance(actor, ClientActor))
         by_ids = found is not None and (not found.ordered_scan or found.counting is not None)
-        conds = _filters(s, actor, spec, walk=not by_ids)
+        conds = _filters(q, actor, spec, params, walk=not by_ids)
         if found is not None:
             conds.append(found.counting if found.counting is not None else found.condition)
         if at_most is None:
-            return s.scalar(select(func.count()).select_from(Ticket).where(*conds))
-        capped = select(Ticket.id).where(*conds).limit(at_most + 1)
+            return q.value(f"SELECT count(*) FROM tickets WHERE {_where(conds)}", params)
+        order_by = ""
         if found is not None and found.ordered_scan and found.counting is None:
             # Walk the view in its order, as its pages do: the search was planned for that,
             # and any other order may check every ticket of the database one by one.
-            capped = capped.order_by(*[c.desc() if d else c.asc()
-                                       for c, d in _order(s, actor, spec.view)])
-        return s.scalar(select(func.count()).select_from(capped.subquery()))
+            order_by = f" ORDER BY {_sort(_order(q, actor, spec.view), False)}"
+        params["cap"] = at_most + 1
+        return q.value(f"SELECT count(*) FROM (SELECT tickets.id FROM tickets WHERE "
+                       f"{_where(conds)}{order_by} LIMIT :cap) AS capped", params)
 
 
-# Plain columns, not Ticket objects: building ORM objects cost ten times the query itself.
-_ROW_COLUMNS = (Ticket.id, Ticket.subject, Ticket.priority, Ticket.placed_first,
-                Ticket.delayed_until, Ticket.locked_at, Ticket.archived_at, Ticket.client_unread,
-                Ticket.is_open, Ticket.awaiting_staff, Ticket.waiting_since, Ticket.updated_at)
-
-
-def _select_rows(actor: Actor):
-    return _rows_statement(actor.id if isinstance(actor, StaffActor) else None)
-
-
-@lru_cache(maxsize=64)
-def _rows_statement(staff_id: int | None):
-    """Built once per reader: making the statement cost more than running it."""
-    locker = aliased(Staff)
-    if staff_id is not None:
-        favorite = exists().where(Favorite.ticket_id == Ticket.id, Favorite.staff_id == staff_id)
-        seen = (select(SeenMark.seen_at)
-                .where(SeenMark.ticket_id == Ticket.id, SeenMark.staff_id == staff_id)
-                .scalar_subquery())
-        new = or_(seen.is_(None), Ticket.updated_at > seen)
+@lru_cache(maxsize=2)
+def _rows_sql(is_client: bool) -> str:
+    """The page's rows with what a list line shows; :row_actor is the reader."""
+    if is_client:
+        favorite = "NULL"  # clients keep no favorites
+        new = "tickets.client_unread > 0"
     else:
-        favorite = literal(False)  # clients keep no favorites
-        new = Ticket.client_unread > 0
-    return (
-        select(*_ROW_COLUMNS, Client.email.label("client_email"), Client.name.label("client_name"),
-               Department.name.label("department"), locker.login.label("locked_by"),
-               favorite.label("favorite"), new.label("new"))
-        .join(Client, Client.id == Ticket.client_id)
-        .join(Department, Department.id == Ticket.department_id)
-        .outerjoin(locker, locker.id == Ticket.locked_by_id)
-    )
+        favorite = ("EXISTS (SELECT 1 FROM favorites WHERE favorites.ticket_id = tickets.id "
+                    "AND favorites.staff_id = :row_actor)")
+        seen = ("(SELECT seen_marks.seen_at FROM seen_marks WHERE seen_marks.ticket_id = tickets.id "
+                "AND seen_marks.staff_id = :row_actor)")
+        new = f"{seen} IS NULL OR tickets.updated_at > {seen}"
+    columns = ", ".join(f"tickets.{c}" for c in _ROW_COLUMNS)
+    return (f"SELECT {columns}, clients.email, clients.name, departments.name, locker.login, "
+            f"{favorite}, {new} FROM tickets "
+            "JOIN clients ON clients.id = tickets.client_id "
+            "JOIN departments ON departments.id = tickets.department_id "
+            "LEFT OUTER JOIN staff AS locker ON locker.id = tickets.locked_by_id")
 
 
-_KEY_INDEX = {col.key: i for i, col in enumerate(_ROW_COLUMNS)}
-
-
-def _row(actor: Actor, r, order) -> TicketRow:
+def _row(is_client: bool, r, order) -> TicketRow:
     (id_, subject, priority, placed_first, delayed_until, locked_at, archived_at, client_unread,
      is_open, awaiting_staff, waiting_since, updated_at, client_email, client_name, department,
      locked_by, favorite, new) = r
+    values = {"id": id_, "priority": priority, "placed_first": bool(placed_first),
+              "delayed_until": utc(delayed_until), "awaiting_staff": bool(awaiting_staff),
+              "waiting_since": utc(waiting_since), "updated_at": utc(updated_at)}
     archived = archived_at is not None
-    status = (client_status(archived, is_open, client_unread) if isinstance(actor, ClientActor)
-              else admin_status(archived, is_open))
+    status = (client_status(archived, bool(is_open), client_unread) if is_client
+              else admin_status(archived, bool(is_open)))
     return TicketRow(
         id=id_, subject=subject, client_email=client_email, client_name=client_name,
-        department=department, status=status, priority=priority, placed_first=placed_first,
-        locked_by=locked_by, locked_at=locked_at, delayed_until=delayed_until,
-        favorite=bool(favorite), new_since_seen=bool(new), awaiting_staff=awaiting_staff,
-        waiting_since=waiting_since, updated_at=updated_at, archived=archived,
-        sort_key=tuple(r[_KEY_INDEX[col.key]] for col, _ in order),
+        department=department, status=status, priority=priority,
+        placed_first=values["placed_first"], locked_by=locked_by, locked_at=utc(locked_at),
+        delayed_until=values["delayed_until"], favorite=bool(favorite), new_since_seen=bool(new),
+        awaiting_staff=values["awaiting_staff"], waiting_since=values["waiting_since"],
+        updated_at=values["updated_at"], archived=archived,
+        sort_key=tuple(values[col] for col, _ in order),
     )
 
 
 def change_marker(store: Store) -> int:
     """A number that grows whenever anything changes in any ticket: a cheap "reload?" check."""
-    from ..models import TicketEvent
-
-    with store.read() as s:
-        return s.scalar(select(func.coalesce(func.max(TicketEvent.id), 0)))
+    with store.sql() as q:
+        return q.value("SELECT coalesce(max(id), 0) FROM ticket_events")

@@ -1,26 +1,26 @@
-"""Reading a ticket: the detail view for staff or client, which marks it seen / read."""
+"""Reading a ticket: the detail view for staff or client (which marks it seen / read), its
+thread page by page, the client's card and the reader's draft.
+
+Plain SQL (store/sql.py): opening a ticket is what a person waits for, and it needs no
+SQLAlchemy. A thread is read by its (ticket_id, id) index, the newest messages first, never
+the whole of it unless asked.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session
-
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
-from ..errors import BadInput
-from ..models import (
-    Attachment, Charge, Client, Department, Favorite, Holder, Message, Service, Staff, Ticket,
-    TicketEvent,
-)
+from ..errors import BadInput, NotFound
+from ..sql import Sql, expand, utc
 from ..status import admin_status, client_status
-from ..validate import is_id
 from ..views import (
-    AttachmentView, ChargeView, EventView, HolderView, MessageView, ServiceView, TicketDetail,
+    AttachmentView, ChargeView, ClientCard, DraftView, HolderView, MessageView, ServiceView,
+    TicketDetail,
 )
-from ._common import check_visible, load_ticket, mark_seen, now, require_staff
+from .rules import check_id, check_visible, mark_seen, no_such_ticket, now, require_staff
 
 CLIENT_KINDS = ("client", "staff")
 MAX_MESSAGE_PAGE = 500
@@ -41,23 +41,21 @@ def show(store: Store, actor: Actor, ticket_id: int, *, last: int | None = None)
     as a short one); messages_page() fetches the earlier ones when the reader gets there.
     """
     _check_last(last)
-    with store.write() as s:
-        ticket = load_ticket(s, ticket_id, for_write=False)
-        check_visible(s, actor, ticket)
+    with store.sql(write=True) as q:
+        ticket = _visible_ticket(q, actor, ticket_id)
         if isinstance(actor, StaffActor):
-            mark_seen(s, actor, ticket.id, max(now(), ticket.updated_at))
-        elif ticket.client_unread:
-            ticket.client_unread = 0
-        return ticket_detail(s, actor, ticket, last=last)
+            mark_seen(q, actor, ticket_id, max(now(), ticket["updated_at"]))
+        elif ticket["client_unread"]:
+            q.run("UPDATE tickets SET client_unread = 0 WHERE id = :ticket", {"ticket": ticket_id})
+            ticket["client_unread"] = 0
+        return _detail(q, actor, ticket, last=last)
 
 
 def peek(store: Store, actor: Actor, ticket_id: int, *, last: int | None = None) -> TicketDetail:
     """The same view without marking anything (for refreshes and scripts)."""
     _check_last(last)
-    with store.read() as s:
-        ticket = load_ticket(s, ticket_id, for_write=False)
-        check_visible(s, actor, ticket)
-        return ticket_detail(s, actor, ticket, last=last)
+    with store.sql() as q:
+        return _detail(q, actor, _visible_ticket(q, actor, ticket_id), last=last)
 
 
 def messages_page(store: Store, actor: Actor, ticket_id: int, *, before_id: int | None = None,
@@ -67,13 +65,41 @@ def messages_page(store: Store, actor: Actor, ticket_id: int, *, before_id: int 
     thread. `earlier` counts the visible messages before the first one returned."""
     if not 1 <= limit <= MAX_MESSAGE_PAGE:
         raise BadInput(f"A page holds 1 to {MAX_MESSAGE_PAGE} messages.")
-    with store.read() as s:
-        ticket = load_ticket(s, ticket_id, for_write=False)
-        check_visible(s, actor, ticket)
+    with store.sql() as q:
+        ticket = _visible_ticket(q, actor, ticket_id)
         kinds = CLIENT_KINDS if isinstance(actor, ClientActor) else None
-        messages = _messages(s, ticket.id, kinds, last=limit, before_id=before_id)
+        messages = _messages(q, ticket["id"], kinds, last=limit, before_id=before_id)
         first = messages[0].id if messages else before_id
-        return MessagePage(messages, _count_before(s, ticket.id, kinds, first))
+        return MessagePage(messages, _count_before(q, ticket["id"], kinds, first))
+
+
+def client_card(store: Store, actor: Actor, ticket_id: int) -> ClientCard:
+    """Information: the client's email, registration date, internal comment and services."""
+    me = require_staff(actor, "see client information")
+    with store.sql() as q:
+        return card(q, _visible_ticket(q, me, ticket_id)["client_id"])
+
+
+def get_draft(store: Store, actor: Actor, ticket_id: int) -> DraftView | None:
+    """The actor's unsent reply to the ticket, if any."""
+    with store.sql() as q:
+        _visible_ticket(q, actor, ticket_id)
+        owner = "staff_id" if isinstance(actor, StaffActor) else "client_id"
+        row = q.row(f"SELECT body, internal_comment, updated_at FROM drafts "
+                    f"WHERE ticket_id = :ticket AND {owner} = :owner",
+                    {"ticket": ticket_id, "owner": actor.id})
+    return None if row is None else DraftView(ticket_id, row[0], row[1], utc(row[2]))
+
+
+def card(q: Sql, client_id: int) -> ClientCard:
+    c = q.row("SELECT id, email, name, registered_at, internal_comment, balance_cents, "
+              "incidents_left FROM clients WHERE id = :client", {"client": client_id})
+    if c is None:
+        raise NotFound("The ticket's client no longer exists.")
+    services = q.rows("SELECT id, name, kind, domain FROM services WHERE client_id = :client "
+                      "ORDER BY id", {"client": client_id})
+    return ClientCard(c[0], c[1], c[2], utc(c[3]), c[4], c[5], c[6],
+                      tuple(ServiceView(*svc) for svc in services))
 
 
 def _check_last(last: int | None) -> None:
@@ -81,141 +107,137 @@ def _check_last(last: int | None) -> None:
         raise BadInput(f"A page holds 1 to {MAX_MESSAGE_PAGE} messages.")
 
 
-def _count_before(s: Session, ticket_id: int, kinds: tuple[str, ...] | None,
+_TICKET = (
+    "SELECT t.id, t.client_id, t.subject, t.summary, t.priority, t.placed_first, "
+    "t.delayed_until, t.lock_token, t.locked_at, t.archived_at, t.client_unread, t.incidents, "
+    "t.is_open, t.created_at, t.updated_at, t.split_from_id, t.locked_by_id, "
+    "c.email, c.name, d.name, d.per_incident, responsible.login, locker.login, locker.name, "
+    "svc.id, svc.name, svc.kind, svc.domain "
+    "FROM tickets t "
+    "LEFT JOIN clients c ON c.id = t.client_id "
+    "LEFT JOIN departments d ON d.id = t.department_id "
+    "LEFT JOIN staff responsible ON responsible.id = t.responsible_staff_id "
+    "LEFT JOIN staff locker ON locker.id = t.locked_by_id "
+    "LEFT JOIN services svc ON svc.id = t.service_id "
+    "WHERE t.id = :ticket"
+)
+_TICKET_FIELDS = (
+    "id", "client_id", "subject", "summary", "priority", "placed_first", "delayed_until",
+    "lock_token", "locked_at", "archived_at", "client_unread", "incidents", "is_open",
+    "created_at", "updated_at", "split_from_id", "locked_by_id", "client_email", "client_name",
+    "department", "per_incident", "responsible", "locker_login", "locker_name", "service_id",
+    "service_name", "service_kind", "service_domain",
+)
+_TIMES = ("delayed_until", "locked_at", "archived_at", "created_at", "updated_at")
+
+
+def _visible_ticket(q: Sql, actor: Actor, ticket_id: int) -> dict:
+    """The ticket's row with the names it shows, if the actor may see it."""
+    check_id(ticket_id)
+    row = q.row(_TICKET, {"ticket": ticket_id})
+    if row is None:
+        raise no_such_ticket(ticket_id)
+    ticket = dict(zip(_TICKET_FIELDS, row))
+    for name in _TIMES:
+        ticket[name] = utc(ticket[name])
+    check_visible(q, actor, ticket_id, ticket["client_id"])
+    return ticket
+
+
+def _detail(q: Sql, actor: Actor, t: dict, *, last: int | None = None) -> TicketDetail:
+    is_client = isinstance(actor, ClientActor)
+    archived = t["archived_at"] is not None
+    if is_client:
+        status = client_status(archived, bool(t["is_open"]), t["client_unread"])
+        favorite = False
+    else:
+        status = admin_status(archived, bool(t["is_open"]))
+        favorite = bool(q.value(
+            "SELECT EXISTS (SELECT 1 FROM favorites WHERE staff_id = :me AND ticket_id = :ticket)",
+            {"me": actor.id, "ticket": t["id"]}))
+    locked = t["locked_by_id"] is not None
+    service = (None if t["service_id"] is None else
+               ServiceView(t["service_id"], t["service_name"], t["service_kind"], t["service_domain"]))
+    charges = q.rows("SELECT id, amount_cents, created_at FROM charges WHERE ticket_id = :ticket "
+                     "ORDER BY id", {"ticket": t["id"]})
+    return TicketDetail(
+        id=t["id"], subject=t["subject"], status=status,
+        client_email=t["client_email"], client_name=t["client_name"], department=t["department"],
+        department_per_incident=bool(t["per_incident"]), responsible_staff=t["responsible"],
+        service=service, priority=t["priority"], placed_first=bool(t["placed_first"]),
+        locked_by=t["locker_login"] if locked else None,
+        locked_by_name=t["locker_name"] if locked else None,
+        locked_at=t["locked_at"],
+        lock_token=(t["lock_token"] if locked and not is_client and t["locked_by_id"] == actor.id
+                    else None),
+        delayed_until=t["delayed_until"], archived_at=t["archived_at"],
+        favorite=favorite, summary=None if is_client else t["summary"],
+        incidents=t["incidents"], created_at=t["created_at"], updated_at=t["updated_at"],
+        split_from=t["split_from_id"],
+        holders=() if is_client else _holders(q, t["id"]),
+        messages=_messages(q, t["id"], CLIENT_KINDS if is_client else None, last=last),
+        charges=tuple(ChargeView(c[0], c[1], utc(c[2])) for c in charges),
+    )
+
+
+def _holders(q: Sql, ticket_id: int) -> tuple[HolderView, ...]:
+    rows = q.rows("SELECT h.department_id, d.name, st.name, h.is_open FROM holders h "
+                  "LEFT JOIN departments d ON d.id = h.department_id "
+                  "LEFT JOIN staff st ON st.id = h.staff_id "
+                  "WHERE h.ticket_id = :ticket ORDER BY h.id", {"ticket": ticket_id})
+    return tuple(HolderView("department" if dept else "staff", dname or sname, bool(is_open))
+                 for dept, dname, sname, is_open in rows)
+
+
+def _kinds(params: dict, kinds: tuple[str, ...] | None) -> str:
+    return f" AND m.kind IN ({expand(params, 'kind', kinds)})" if kinds else ""
+
+
+def _count_before(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None,
                   before_id: int | None) -> int:
     if before_id is None:
         return 0
-    query = select(func.count()).select_from(Message).where(Message.ticket_id == ticket_id,
-                                                            Message.id < before_id)
-    if kinds:
-        query = query.where(Message.kind.in_(kinds))
-    return s.scalar(query)
+    params = {"ticket": ticket_id, "before": before_id}
+    return q.value("SELECT count(*) FROM messages m WHERE m.ticket_id = :ticket "
+                   f"AND m.id < :before{_kinds(params, kinds)}", params)
 
 
-def service_view(svc: Service | None) -> ServiceView | None:
-    return None if svc is None else ServiceView(svc.id, svc.name, svc.kind, svc.domain)
-
-
-def ticket_detail(s: Session, actor: Actor, ticket: Ticket, *, last: int | None = None) -> TicketDetail:
-    is_client = isinstance(actor, ClientActor)
-    client = s.get(Client, ticket.client_id)
-    department = s.get(Department, ticket.department_id)
-    responsible = s.get(Staff, ticket.responsible_staff_id) if ticket.responsible_staff_id else None
-    locker = s.get(Staff, ticket.locked_by_id) if ticket.locked_by_id else None
-    archived = ticket.archived_at is not None
-    if is_client:
-        status = client_status(archived, ticket.is_open, ticket.client_unread)
-        favorite = False
-    else:
-        status = admin_status(archived, ticket.is_open)
-        favorite = bool(s.scalar(select(exists().where(
-            Favorite.staff_id == actor.id, Favorite.ticket_id == ticket.id))))
-    return TicketDetail(
-        id=ticket.id, subject=ticket.subject, status=status,
-        client_email=client.email, client_name=client.name, department=department.name,
-        department_per_incident=department.per_incident,
-        responsible_staff=responsible.login if responsible else None,
-        service=service_view(s.get(Service, ticket.service_id) if ticket.service_id else None),
-        priority=ticket.priority, placed_first=ticket.placed_first,
-        locked_by=locker.login if locker else None,
-        locked_by_name=locker.name if locker else None,
-        locked_at=ticket.locked_at,
-        lock_token=ticket.lock_token if locker and not is_client and locker.id == actor.id else None,
-        delayed_until=ticket.delayed_until, archived_at=ticket.archived_at,
-        favorite=favorite, summary=None if is_client else ticket.summary,
-        incidents=ticket.incidents, created_at=ticket.created_at, updated_at=ticket.updated_at,
-        split_from=ticket.split_from_id,
-        holders=() if is_client else _holders(s, ticket.id),
-        messages=_messages(s, ticket.id, CLIENT_KINDS if is_client else None, last=last),
-        charges=tuple(
-            ChargeView(c.id, c.amount_cents, c.created_at)
-            for c in s.scalars(select(Charge).where(Charge.ticket_id == ticket.id).order_by(Charge.id))
-        ),
-    )
-
-
-def _holders(s: Session, ticket_id: int) -> tuple[HolderView, ...]:
-    rows = s.execute(
-        select(Holder, Department.name, Staff.name)
-        .outerjoin(Department, Department.id == Holder.department_id)
-        .outerjoin(Staff, Staff.id == Holder.staff_id)
-        .where(Holder.ticket_id == ticket_id).order_by(Holder.id)
-    ).all()
-    return tuple(
-        HolderView("department" if h.department_id else "staff", dname or sname, h.is_open)
-        for h, dname, sname in rows
-    )
-
-
-def _messages(s: Session, ticket_id: int, kinds: tuple[str, ...] | None, *,
+def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
               last: int | None = None, before_id: int | None = None) -> tuple[MessageView, ...]:
     """The thread oldest first; with `last`, only its last messages (before `before_id`)."""
-    query = (
-        select(Message, Staff.login, Staff.name, Client.email, Client.name)
-        .outerjoin(Staff, Staff.id == Message.author_staff_id)
-        .outerjoin(Client, Client.id == Message.author_client_id)
-        .where(Message.ticket_id == ticket_id)
-    )
-    if kinds:
-        query = query.where(Message.kind.in_(kinds))
+    params: dict = {"ticket": ticket_id}
+    where = "m.ticket_id = :ticket" + _kinds(params, kinds)
     if before_id is not None:
-        query = query.where(Message.id < before_id)
+        params["before"] = before_id
+        where += " AND m.id < :before"
+    query = ("SELECT m.id, m.kind, m.body, m.created_at, m.edited_at, st.login, st.name, "
+             "cl.email, cl.name FROM messages m "
+             "LEFT JOIN staff st ON st.id = m.author_staff_id "
+             "LEFT JOIN clients cl ON cl.id = m.author_client_id "
+             f"WHERE {where}")
     if last is None:
-        rows = s.execute(query.order_by(Message.id)).all()
+        rows = q.rows(query + " ORDER BY m.id", params)
     else:  # newest first by the (ticket_id, id) index, then turned around
-        rows = s.execute(query.order_by(Message.id.desc()).limit(last)).all()[::-1]
+        params["last"] = last
+        rows = q.rows(query + " ORDER BY m.id DESC LIMIT :last", params)[::-1]
     files: dict[int, list[AttachmentView]] = defaultdict(list)
-    ids = [r[0].id for r in rows]
-    if ids:
-        for a in s.execute(
-            select(Attachment.id, Attachment.message_id, Attachment.name, Attachment.content_type,
-                   Attachment.size, Attachment.sha256)
-            .where(Attachment.message_id.in_(ids)).order_by(Attachment.id)
+    if rows:
+        # The attachments of the messages read: those of the thread's messages in their id range.
+        for a in q.rows(
+            "SELECT a.id, a.message_id, a.name, a.content_type, a.size, a.sha256 "
+            "FROM attachments a JOIN messages m ON m.id = a.message_id "
+            "WHERE m.ticket_id = :ticket AND m.id BETWEEN :first AND :last_id ORDER BY a.id",
+            {"ticket": ticket_id, "first": rows[0][0], "last_id": rows[-1][0]},
         ):
-            files[a.message_id].append(AttachmentView(a.id, a.name, a.content_type, a.size, a.sha256))
+            files[a[1]].append(AttachmentView(a[0], a[2], a[3], a[4], a[5]))
     out = []
-    for m, slogin, sname, cemail, cname in rows:
-        if m.kind == "system":
+    for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname in rows:
+        if kind == "system":
             author, author_name = "system", "System"
         elif slogin:
             author, author_name = slogin, sname
         else:
             author, author_name = cemail or "", cname or ""
-        out.append(MessageView(m.id, m.kind, author, author_name, m.body, m.created_at,
-                               m.edited_at, tuple(files[m.id])))
+        out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
+                               utc(edited_at), tuple(files[mid])))
     return tuple(out)
-
-
-def attachment_data(store: Store, actor: Actor, attachment_id: int) -> tuple[AttachmentView, bytes]:
-    """An attachment's bytes, if the actor may see the message it belongs to."""
-    from ..errors import NotFound
-
-    if not is_id(attachment_id):
-        raise NotFound(f"There is no attachment #{attachment_id}.")
-    with store.read() as s:
-        row = s.execute(
-            select(Attachment, Message.ticket_id, Message.kind)
-            .join(Message, Message.id == Attachment.message_id).where(Attachment.id == attachment_id)
-        ).first()
-        if row is None:
-            raise NotFound(f"There is no attachment #{attachment_id}.")
-        att, ticket_id, kind = row
-        check_visible(s, actor, load_ticket(s, ticket_id, for_write=False))
-        if isinstance(actor, ClientActor) and kind not in CLIENT_KINDS:
-            raise NotFound(f"There is no attachment #{attachment_id}.")
-        return AttachmentView(att.id, att.name, att.content_type, att.size, att.sha256), att.data
-
-
-def history(store: Store, actor: Actor, ticket_id: int) -> list[EventView]:
-    """The ticket's events, oldest first (staff only)."""
-    require_staff(actor, "read a ticket's history")
-    with store.read() as s:
-        check_visible(s, actor, load_ticket(s, ticket_id, for_write=False))
-        rows = s.execute(
-            select(TicketEvent, Staff.login, Client.email)
-            .outerjoin(Staff, Staff.id == TicketEvent.staff_id)
-            .outerjoin(Client, Client.id == TicketEvent.client_id)
-            .where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
-        ).all()
-        return [EventView(e.id, e.action, login or email or "system", e.detail, e.created_at)
-                for e, login, email in rows]

@@ -5,13 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
-
 from ..actors import Actor
 from ..db import Store
 from ..errors import BadInput
-from ..models import StaffSetting
-from ._common import require_staff, upsert
+from .rules import require_staff
 
 STAFF_DEFAULTS: dict[str, Any] = {
     "theme": "",  # none chosen: the config file's theme, or the default
@@ -47,15 +44,19 @@ def _check(key: str, value: Any) -> Any:
 def my_settings(store: Store, actor: Actor) -> dict[str, Any]:
     me = require_staff(actor, "have display settings")
     values = dict(STAFF_DEFAULTS)
-    with store.read() as s:
-        for row in s.scalars(select(StaffSetting).where(StaffSetting.staff_id == me.id)):
-            if row.key in values:
-                values[row.key] = json.loads(row.value)
+    with store.sql() as q:
+        rows = q.rows('SELECT "key", value FROM staff_settings WHERE staff_id = :id', {"id": me.id})
+    for key, value in rows:
+        if key in values:
+            values[key] = json.loads(value)
     return values
 
 
 def save_my_settings(store: Store, actor: Actor, changes: dict[str, Any]) -> dict[str, Any]:
     me = require_staff(actor, "have display settings")
+    from ..models import StaffSetting
+    from ._common import upsert
+
     checked = {k: _check(k, v) for k, v in changes.items()}
     with store.write() as s:
         for key, value in checked.items():

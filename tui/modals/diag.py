@@ -18,9 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, LoadingIndicator, Log, Select, Static
 from textual.worker import Worker, WorkerState
 
-from store.diag import DiagError, clip
-from store.diag.dig import RECORD_TYPES, dig, format_dig
-from store.diag.whois import format_whois, whois
+from store.diag import RECORD_TYPES, DiagError, clip
 from store.safe_text import printable
 
 from ..safe import text
@@ -97,12 +95,25 @@ class DiagModal(Modal):
 
     def _query(self) -> Callable[[], str]:
         """The look-up with this moment's settings, as a function for the worker thread."""
+        # The DNS library is imported in the worker, when first asked for, not with every form.
         domain, server, timeout = self.domain, self.server, self.timeout
         if self.kind == "dig":
             rtype, port = self.rtype, self.port or 53
-            return lambda: format_dig(dig(domain, rtype, server=server, port=port, timeout=timeout))
+
+            def run_dig() -> str:
+                from store.diag.dig import dig, format_dig
+
+                return format_dig(dig(domain, rtype, server=server, port=port, timeout=timeout))
+
+            return run_dig
         port = self.port or 43
-        return lambda: format_whois(whois(domain, server=server, port=port, timeout=timeout))
+
+        def run_whois() -> str:
+            from store.diag.whois import format_whois, whois
+
+            return format_whois(whois(domain, server=server, port=port, timeout=timeout))
+
+        return run_whois
 
     def action_run(self) -> None:
         self._run_number += 1

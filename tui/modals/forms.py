@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Select, Static, Switch, TextArea
 
-from store import admin, validate
+from store import validate
 from store.service.staff_settings import DENSITIES, TIME_FORMATS
 from store import service as sv
-from store.types import utcnow
+from store.clock import utcnow
 from store.views import ClientCard
 
 from ..safe import text
@@ -118,8 +118,7 @@ class AssignModal(FormModal):
 
     def on_mount(self) -> None:
         self.query_one("#staff", Select).display = False
-        self.call(lambda store, actor: (admin.list_departments(store), admin.list_staff(store)),
-                  done=self._fill)
+        self.call(_assignees, done=self._fill)
 
     def _fill(self, lists) -> None:
         departments, staff = lists
@@ -265,3 +264,11 @@ class SettingsModal(FormModal):
     def _saved(self, values: dict) -> None:
         self.app.apply_staff_settings(values)
         self.dismiss(values)
+
+
+def _assignees(store, actor) -> tuple:
+    """The departments and staff a ticket can go to (the administration module, and SQLAlchemy
+    with it, loaded when first asked for in the worker thread, not with the app)."""
+    from store import admin
+
+    return admin.list_departments(store), admin.list_staff(store)

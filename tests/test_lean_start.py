@@ -1,0 +1,87 @@
+"""Reading the desk needs no SQLAlchemy: the TUI opens on plain SQL (store/sql.py), and a
+session of reading (the queue, Page Down, a ticket, a search) never loads it, nor the DNS
+library or the administration commands. SQLAlchemy's import alone takes longer than a bare
+Textual app's whole start (bench/, issue 7), and a third of the app's memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import ticket_tui
+from store.db import Store
+from tests.desk import make_desk
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SESSION = textwrap.dedent("""
+    import asyncio, json, sys
+    import ticket_tui  # the command line's own imports, as `ticket-tui` makes them
+    from cli import tui_launch
+    from store.db import Store
+    from tui.app import TicketApp
+    from tui.config import Config
+
+    async def read_the_desk(url, login):
+        store = Store.open(url)
+        app = TicketApp(store, tui_launch.staff_actor(store, login), Config())
+        async with app.run_test(size=(120, 36)) as pilot:
+            async def until(check):
+                for _ in range(200):
+                    await pilot.pause(0.05)
+                    if check():
+                        return
+                raise AssertionError("the screen never got there")
+
+            def listed():
+                tables = app.screen.query("#tickets")
+                return bool(tables) and tables.first().loaded and bool(tables.first().rows)
+
+            await until(listed)
+            await pilot.press("pagedown")
+            await pilot.press("home", "enter")
+            await until(lambda: type(app.screen).__name__ == "TicketScreen"
+                        and app.screen.detail is not None)
+            await pilot.press("escape")
+            await until(lambda: type(app.screen).__name__ == "TicketListScreen")
+            await pilot.press("slash", *"down", "enter")
+            await until(listed)
+        store.close()
+
+    asyncio.run(read_the_desk(sys.argv[1], sys.argv[2]))
+    heavy = ("sqlalchemy", "alembic", "dns", "cli.admin", "cli.tickets")
+    print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))))
+""")
+
+
+def test_reading_the_desk_loads_no_sqlalchemy(sqlite_url: str) -> None:
+    store = Store.open(sqlite_url)
+    desk = make_desk(store)
+    for n in range(3):
+        desk.open(subject=f"Site down {n}")
+    store.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", SESSION, sqlite_url, desk.alice.login],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_every_command_is_in_the_lazy_map() -> None:
+    """ticket_tui.COMMANDS names each command of cli/ (imported only when run)."""
+    import cli.admin
+    import cli.diag
+    import cli.seed
+    import cli.tickets
+    import cli.tui_launch
+
+    modules = (cli.admin, cli.diag, cli.seed, cli.tickets, cli.tui_launch)
+    defined = {command.name: command for m in modules for command in m.COMMANDS}
+    assert set(defined) == set(ticket_tui.COMMANDS)
+    group = ticket_tui.main
+    for name, command in defined.items():
+        assert group.get_command(None, name) is command
