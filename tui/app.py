@@ -42,6 +42,8 @@ class TicketApp(App[None]):
         self.live = LiveFeed(self)
 
     def on_mount(self) -> None:
+        self.watch(self, "title", self._titles_changed, init=False)
+        self.watch(self, "sub_title", self._titles_changed, init=False)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         loaded = load_themes(BUNDLED_DIR, user_theme_dir())
@@ -57,6 +59,14 @@ class TicketApp(App[None]):
             self.push_screen(StaffPicker(), self._signed_in)
         else:
             self._open_home()
+
+    def _titles_changed(self) -> None:
+        """The headers watch their own screens only (tui/header.py)."""
+        from .header import SafeHeader
+
+        for screen in self.screen_stack:
+            for header in screen.query(SafeHeader):
+                header.show_title()
 
     def _signed_in(self, actor: StaffActor | None) -> None:
         if actor is None:

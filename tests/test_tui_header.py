@@ -1,0 +1,45 @@
+"""The screens' header (tui/header.py): titles follow the app and the screen, and a header
+leaves with its screen (Textual's own kept every opened ticket's header alive on the app)."""
+
+from __future__ import annotations
+
+import gc
+
+from store.db import Store
+from tests.desk import make_desk
+from tests.pilot_wait import until
+from tui.app import TicketApp
+from tui.header import SafeHeader
+from tui.list_screen import TicketListScreen
+from tui.ticket_screen import TicketScreen
+from tui.ticket_table import TicketTable
+from textual.widgets._header import HeaderTitle
+
+
+def title_on(screen) -> str:
+    return str(screen.query_one(SafeHeader).query_one(HeaderTitle).render())
+
+
+async def test_headers_follow_titles_and_leave_with_their_screens(sqlite_url: str) -> None:
+    store = Store.open(sqlite_url)
+    desk = make_desk(store)
+    desk.open(subject="Site down")
+    app = TicketApp(store, desk.alice, live_interval=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen)
+                    and app.screen.query_one(TicketTable).rows)
+        assert "Alice Smith (alice)" in title_on(app.screen)
+        app.sub_title = "Renamed"
+        await pilot.pause()
+        assert "Renamed" in title_on(app.screen)
+        for _ in range(6):
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+            assert "Ticket #" in title_on(app.screen)
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
+        await pilot.pause(0.2)
+        gc.collect()
+        alive = [o for o in gc.get_objects() if isinstance(o, SafeHeader)]
+        assert len(alive) <= 2, f"{len(alive)} headers still alive after 6 tickets"
+    store.close()
