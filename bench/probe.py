@@ -140,6 +140,11 @@ def run_app(argv: list[str]) -> None:
     _mark_calls(store.service, "count_tickets", "count")
     _mark_calls(store.service, "change_marker", "marker")
     _mark_calls(tui_launch, "staff_actor", "actor")
+    from tui import app as tui_app
+
+    _mark_calls(tui_app.TicketApp, "_open_home", "open-home")
+    _mark_calls(tui_app, "load_themes", "themes")
+    _mark_calls(tui_app.TicketApp, "_push_home", "push-list")
 
     table = ticket_table.TicketTable
     for action, event in (("action_page_down", "page"), ("action_open", "open"),

@@ -13,9 +13,12 @@ from .common import AppContext, pass_app
 def run_staff_app(app: AppContext, login: str | None) -> None:
     from tui.app import TicketApp
 
+    from store.service import my_settings
+
     store = app.store()
     actor = staff_actor(store, login) if login else None
-    TicketApp(store, actor, app.config).run()
+    settings = my_settings(store, actor) if actor else None
+    TicketApp(store, actor, app.config, staff_settings=settings).run()
 
 
 def run_client_area(app: AppContext, email: str) -> None:

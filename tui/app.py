@@ -32,13 +32,16 @@ class TicketApp(App[None]):
     ]
 
     def __init__(self, store: Store, actor: StaffActor | ClientActor | None, config: Config | None = None,
-                 *, live_interval: float = 1.0) -> None:
+                 *, live_interval: float = 1.0, staff_settings: dict | None = None) -> None:
+        """staff_settings: the actor's display settings, when read already (the command line
+        reads them with the actor, so the list's first paint waits for no worker)."""
         super().__init__()
         self.store = store
         self.actor = actor
         self.config = config or Config()
         self.live_interval = live_interval
         self.staff_settings: dict = dict(STAFF_DEFAULTS)
+        self._settings_given = staff_settings
         self.live = LiveFeed(self)
 
     def on_mount(self) -> None:
@@ -126,7 +129,10 @@ class TicketApp(App[None]):
 
     def _open_home(self) -> None:
         if isinstance(self.actor, StaffActor):
-            run_store_call(self, my_settings, done=self._settings_loaded)
+            if self._settings_given is not None:
+                self._settings_loaded(self._settings_given)
+            else:
+                run_store_call(self, my_settings, done=self._settings_loaded)
             return
         self._push_home()
 

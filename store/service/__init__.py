@@ -10,16 +10,23 @@ are plain SQL (store/sql.py), and opening the app must not load the writes' SQLA
 from importlib import import_module
 
 _MODULE_OF = {
-    **dict.fromkeys(["abuse_cases", "assign", "delay", "register_abuse", "set_client_comment", "set_favorite", "set_summary"], "actions"),
-    **dict.fromkeys(["archive", "client_reply", "departments", "my_services", "open_ticket"], "client_side"),
-    **dict.fromkeys(["drop_draft", "render_template", "save_draft", "templates_for"], "drafts"),
-    **dict.fromkeys(["ListSpec", "change_marker", "count_tickets", "list_tickets"], "lists"),
-    **dict.fromkeys(["take", "unlock"], "lock"),
-    **dict.fromkeys(["edit_message", "message_history", "split"], "messages"),
-    **dict.fromkeys(["client_card", "get_draft", "messages_page", "peek", "show"], "reading"),
-    **dict.fromkeys(["attachment_data", "history"], "records"),
-    **dict.fromkeys(["ReplyResult", "close", "reply", "save_parameters"], "replies"),
-    **dict.fromkeys(["my_settings", "save_my_settings"], "staff_settings"),
+    "abuse_cases": "actions", "assign": "actions", "delay": "actions",
+    "register_abuse": "actions", "set_client_comment": "actions", "set_favorite": "actions",
+    "set_summary": "actions",
+    "archive": "client_side", "client_reply": "client_side", "departments": "client_side",
+    "my_services": "client_side", "open_ticket": "client_side",
+    "drop_draft": "drafts", "render_template": "drafts", "save_draft": "drafts",
+    "templates_for": "drafts",
+    "ListSpec": "lists", "change_marker": "lists", "count_tickets": "lists",
+    "list_tickets": "lists",
+    "take": "lock", "unlock": "lock",
+    "edit_message": "messages", "message_history": "messages", "split": "messages",
+    "client_card": "reading", "get_draft": "reading", "messages_page": "reading",
+    "peek": "reading", "show": "reading",
+    "attachment_data": "records", "history": "records",
+    "ReplyResult": "replies", "close": "replies", "reply": "replies",
+    "save_parameters": "replies",
+    "my_settings": "staff_settings", "save_my_settings": "staff_settings",
 }
 __all__ = sorted(_MODULE_OF)
 
