@@ -56,3 +56,16 @@ def test_flush_saves_now_and_cancel_forgets() -> None:
     timer.changed()
     timer.cancel()
     assert saved == ["x"] and not timer.pending
+
+
+def test_an_overdue_save_asks_for_a_short_timer_never_a_zero_one(monkeypatch) -> None:
+    """Textual's Timer divides by its interval when it runs late: a zero delay crashed the app
+    at shutdown under load (found by the full test suite on a busy machine)."""
+    clock = [100.0]
+    monkeypatch.setattr(drafts.time, "monotonic", lambda: clock[0])
+    node = Node()
+    timer = DraftTimer(node, lambda: None)
+    timer.changed()
+    clock[0] += MAX_WAIT + 0.5  # the first change is overdue already
+    timer.changed()
+    assert 0 < node.timers[-1].delay <= 0.05

@@ -12,6 +12,9 @@ from textual.timer import Timer
 
 QUIET = 0.4  # seconds without a keystroke before saving
 MAX_WAIT = 1.0  # seconds a change may wait while typing never pauses
+# The shortest timer asked for: Textual's Timer divides by its interval when it runs late (a
+# busy machine), so a zero delay would crash the app instead of saving at once.
+SOON = 0.01
 
 
 class DraftTimer:
@@ -30,7 +33,7 @@ class DraftTimer:
             self._since = now
         if self._timer is not None:
             self._timer.stop()
-        delay = min(QUIET, max(0.0, MAX_WAIT - (now - self._since)))
+        delay = min(QUIET, max(SOON, MAX_WAIT - (now - self._since)))
         self._timer = self._node.set_timer(delay, self._fire)
 
     def flush(self) -> None:
