@@ -76,6 +76,7 @@ class Thread(VerticalScroll, can_focus=True):
         self._unfetched: int | None = 0  # how many (None: not known yet)
         self._busy = False  # mounting or fetching earlier messages
         self._settled = False  # opened and scrolled to the end: scrolling up now means reading
+        self._keep_end = False  # kept scrolled to the end as it is laid out, until settled
 
     # --- what the screens call -----------------------------------------------------------
     def show(self, messages: tuple[MessageView, ...], *, ticket_id: int | None = None,
@@ -114,13 +115,14 @@ class Thread(VerticalScroll, can_focus=True):
             self.mount_all([MessageBox(m) for m in messages[self._first_shown:]])
         self._note()
         if at_bottom or not shown:
+            self._keep_end = True  # see arrange()
             self.call_after_refresh(self._to_end)
 
     def _window_start(self, messages: list[MessageView]) -> int:
         """Where the first widgets start: enough of the latest messages to fill the thread's
         height twice over (their lines estimated from the text), at most WINDOW of them. Each
         widget costs milliseconds to lay out: long messages need fewer to fill the screen."""
-        height = self.size.height or 40
+        height = self.size.height or self.app.size.height  # before its first layout: the screen's
         width = max(20, (display.reading_width or self.size.width or 100) - 4)
         lines, start = 0, len(messages)
         while start > 0 and len(messages) - start < WINDOW and lines < 2 * height:
@@ -141,7 +143,18 @@ class Thread(VerticalScroll, can_focus=True):
         self.scroll_end(animate=False)
         self.call_after_refresh(self._settle)
 
+    def arrange(self, size, optimal: bool = False):
+        """Laid out at its end from the first frame that shows new messages (not at the top
+        first, then scrolled a frame later): Textual's anchor, while the messages overflow.
+        (Anchored, a thread shorter than its room would be scrolled to a negative offset, a gap
+        above its messages.) Dropped once settled: the reader's scrolling then decides."""
+        arrangement = super().arrange(size, optimal)
+        if self._keep_end:
+            self._anchored = arrangement.spatial_map.total_region.bottom > size.height
+        return arrangement
+
     def _settle(self) -> None:
+        self._keep_end = self._anchored = False
         self._settled = True
         if self.max_scroll_y == 0:  # everything fits: nothing to scroll, so reveal now
             self._reveal_earlier()

@@ -27,6 +27,7 @@ from .drafts import DraftTimer
 from .draft_spool import next_version, restore_spooled, save_draft
 from .toolbar import Toolbar
 from .live import FollowsTicket
+from .early_call import EarlyCall
 
 
 # Two rows of buttons, as wide as their words.
@@ -36,6 +37,7 @@ TOOLBAR = [[("information", "Information", "i"), ("summary", "Summary", "s"), ("
             ("filter_client", "Filter by client", "l"), ("whois", "Whois", "W"), ("dig", "Dig", "D"),
             ("toggle_system", "Hide system messages", "h")]]
 DOMAIN_ACTIONS = {"whois", "dig"}  # only for a ticket about a domain service
+FIRST_PAINT_WAIT = 0.15  # seconds the form's first paint waits for its data, at most
 NEEDS_LOCK = {"ok", "send", "save_parameters", "quote", "editor", "predefined", "additional"}
 
 
@@ -77,9 +79,12 @@ class TicketScreen(FollowsTicket, Screen[None]):
         self._drafts = DraftTimer(self, self._save_draft)
         self._draft_waiting = False  # kept in the local spool: the database was unreachable
         self._shown_subject = ""
+        self._early: EarlyCall | None = None  # the first load, started while composing
 
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        if self.detail is None and self._early is None:
+            self._early = EarlyCall(self, self._fetch)
         yield SafeHeader()
         with Horizontal(id="ticket-top"):
             yield Input(id="subject", disabled=True)
@@ -95,26 +100,34 @@ class TicketScreen(FollowsTicket, Screen[None]):
     def mine(self) -> bool:
         return bool(self.detail and self.detail.locked_by == self.app.actor.login)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.app.staff_settings.get("hide_system_messages"):
             self.action_toggle_system()
         self.query_one(Thread).focus()
-        self.load()
+        if self._early is None:
+            self.load()
+            return
+        # The form is first painted filled in, not empty and again a moment later: its first
+        # paint waits a little for the answer (keys pressed meanwhile wait too). A slow answer
+        # fills it in as it comes.
+        await self._early.answered(timeout=FIRST_PAINT_WAIT)
+        self._early.then(self._loaded, self._unreadable)
+        self._early = None
 
     # --- loading ------------------------------------------------------------------------
     def load(self) -> None:
-        def fetch(store, actor):
-            marker = sv.change_marker(store)  # before the reads: a change in between shows next time
-            # Only the thread's tail: a ticket of thousands of messages opens like a short one;
-            # the thread fetches earlier pages as the reader scrolls up.
-            detail = sv.show(store, actor, self.ticket_id, last=FETCH)
-            with store.read() as s:
-                use_priority = global_settings.get(s, "use_priority")
-            card = sv.client_card(store, actor, self.ticket_id)
-            draft = restore_spooled(store, actor, self.ticket_id) or sv.get_draft(store, actor, self.ticket_id)
-            return detail, use_priority, card, draft, marker
+        run_store_call(self, self._fetch, done=self._loaded, refused=self._unreadable)
 
-        run_store_call(self, fetch, done=self._loaded, refused=self._unreadable)
+    def _fetch(self, store, actor):
+        marker = sv.change_marker(store)  # before the reads: a change in between shows next time
+        # Only the thread's tail: a ticket of thousands of messages opens like a short one;
+        # the thread fetches earlier pages as the reader scrolls up.
+        detail = sv.show(store, actor, self.ticket_id, last=FETCH)
+        with store.sql() as q:
+            use_priority = global_settings.read(q, "use_priority")
+        card = sv.client_card(store, actor, self.ticket_id)
+        draft = restore_spooled(store, actor, self.ticket_id) or sv.get_draft(store, actor, self.ticket_id)
+        return detail, use_priority, card, draft, marker
 
     def _unreadable(self, error: StoreError) -> None:
         self.app.notify(str(error), severity="error", markup=False)

@@ -1,0 +1,78 @@
+"""Opening the ticket form: its first painted frame is the filled-in form with the thread's latest
+message in sight (no empty form first, no frame of the thread's top), and a short thread is
+never scrolled past its top."""
+
+from __future__ import annotations
+
+import pytest
+import textual.app
+
+from store.db import Store
+from tests.desk import Desk, make_desk
+from tests.pilot_wait import until
+from tests.test_big_thread import long_thread
+from tui import ticket_screen
+from tui.app import TicketApp
+from tui.list_screen import TicketListScreen
+from tui.thread import MessageBox, Thread
+from tui.ticket_screen import TicketScreen
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def desk(sqlite_url) -> Desk:
+    store = Store.open(sqlite_url)
+    yield make_desk(store)
+    store.close()
+
+
+@pytest.fixture
+def frames(monkeypatch):
+    """What each frame painted while a ticket form was the current screen: (the form has its
+    ticket, the thread's scroll offset, its largest offset, the latest message box painted)."""
+    seen: list[tuple[bool, float, int, bool]] = []
+    display = textual.app.App._display
+
+    def recording(self, screen, renderable):
+        display(self, screen, renderable)
+        form = self.screen
+        if renderable is None or self._batch_count or not isinstance(form, TicketScreen):
+            return
+        thread = form.query_one(Thread)
+        boxes = thread.query(MessageBox)
+        seen.append((form.detail is not None, thread.scroll_y, thread.max_scroll_y,
+                     bool(boxes) and boxes.last().region.height > 0))
+
+    monkeypatch.setattr(textual.app.App, "_display", recording)
+    # However slow the machine running the tests, the first paint waits for the store here.
+    monkeypatch.setattr(ticket_screen, "FIRST_PAINT_WAIT", 10.0)
+    return seen
+
+
+async def open_and_settle(desk: Desk, tid: int) -> TicketScreen:
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
+        app.push_screen(TicketScreen(tid))
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen)
+                    and app.screen.query_one(Thread)._settled)
+        await pilot.pause(0.2)
+        return app.screen
+
+
+async def test_a_long_thread_is_first_painted_filled_in_at_its_latest_message(desk: Desk, frames) -> None:
+    tid = long_thread(desk, 200)
+    await open_and_settle(desk, tid)
+    assert frames, "the form was never painted"
+    has_ticket, scroll_y, max_scroll_y, latest_painted = frames[0]
+    assert has_ticket and latest_painted
+    assert max_scroll_y > 0 and scroll_y == max_scroll_y
+    assert all(at == end for _, at, end, _ in frames)  # never a frame elsewhere while opening
+
+
+async def test_a_short_thread_is_never_scrolled_past_its_top(desk: Desk, frames) -> None:
+    tid = desk.open(subject="Short", body="one message")
+    await open_and_settle(desk, tid)
+    assert frames and frames[0][0] and frames[0][3]
+    assert all(scroll_y == 0 and max_scroll_y == 0 for _, scroll_y, max_scroll_y, _ in frames)
