@@ -14,11 +14,13 @@ def run_staff_app(app: AppContext, login: str | None) -> None:
     from tui.app import TicketApp
 
     from store.service import my_settings
+    from tui import first_page
 
     store = app.store()
     actor = staff_actor(store, login) if login else None
     settings = my_settings(store, actor) if actor else None
-    TicketApp(store, actor, app.config, staff_settings=settings).run()
+    page = first_page.start_reading(store, actor) if actor else None
+    TicketApp(store, actor, app.config, staff_settings=settings, first_page=page).run()
 
 
 def run_client_area(app: AppContext, email: str) -> None:

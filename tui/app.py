@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -32,9 +33,11 @@ class TicketApp(App[None]):
     ]
 
     def __init__(self, store: Store, actor: StaffActor | ClientActor | None, config: Config | None = None,
-                 *, live_interval: float = 1.0, staff_settings: dict | None = None) -> None:
+                 *, live_interval: float = 1.0, staff_settings: dict | None = None,
+                 first_page: Future | None = None) -> None:
         """staff_settings: the actor's display settings, when read already (the command line
-        reads them with the actor, so the list's first paint waits for no worker)."""
+        reads them with the actor, so the list's first paint waits for no worker);
+        first_page: the queue's first page being read meanwhile (tui/first_page.py)."""
         super().__init__()
         self.store = store
         self.actor = actor
@@ -42,6 +45,7 @@ class TicketApp(App[None]):
         self.live_interval = live_interval
         self.staff_settings: dict = dict(STAFF_DEFAULTS)
         self._settings_given = staff_settings
+        self._first_page = first_page
         self.live = LiveFeed(self)
 
     def on_mount(self) -> None:
@@ -150,7 +154,8 @@ class TicketApp(App[None]):
         from .list_screen import TicketListScreen
 
         self.sub_title = f"{self.actor.name} ({self.actor.login})"
-        self.push_screen(TicketListScreen())
+        first, self._first_page = self._first_page, None
+        self.push_screen(TicketListScreen(first))
 
     def action_show_keys(self) -> None:
         from .help_screen import KeysScreen

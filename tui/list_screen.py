@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,6 +17,7 @@ from store.errors import StoreError
 from store.safe_text import printable
 from store.views import TicketRow
 
+from .first_page import ready as ready_first_page
 from .safe import for_markup
 from .ticket_table import Page, TicketTable
 from .header import SafeHeader
@@ -45,8 +48,11 @@ class TicketListScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", show=False, id="list.quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, first_page: Future | None = None) -> None:
+        """first_page: the queue's first page being read already (tui/first_page.py)."""
         super().__init__()
+        self._first_page = first_page
+        self._shown = False
         self.spec = sv.ListSpec("queue")
         self._marker: int | None = None
         self._position = ""
@@ -67,7 +73,10 @@ class TicketListScreen(Screen[None]):
         self.query_one("#search", Input).display = False
         self._show_bar()
         self.table.focus()
-        self.table.reset()
+        first, self._first_page = ready_first_page(self._first_page), None
+        if first is not None:
+            self._marker = first.marker
+        self.table.reset(first.rows if first is not None else None)
         self._recount()
         self.set_timer(0.5, self._warm_up)
 
@@ -80,7 +89,11 @@ class TicketListScreen(Screen[None]):
         return self.query_one(TicketTable)
 
     def on_screen_resume(self) -> None:
-        # Also sent when first shown, possibly before the table is composed: nothing to reload.
+        # Also sent when first shown (before or after the table is composed, with its first
+        # page read already or not): nothing to reload then.
+        if not self._shown:
+            self._shown = True
+            return
         tables = self.query(TicketTable)
         if tables and tables.first().loaded:
             self.table.reload()

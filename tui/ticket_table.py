@@ -124,10 +124,16 @@ class TicketTable(Widget, can_focus=True):
         return max(100, self.page_height * 3)
 
     # --- data ---------------------------------------------------------------------------
-    def reset(self) -> None:
-        """Starts again at the first page (a new view, filter or search)."""
+    def reset(self, first: list[TicketRow] | None = None) -> None:
+        """Starts again at the first page (a new view, filter or search); first: that page,
+        read already (as many rows as a chunk asks for)."""
         self.rows, self.top, self.cursor = [], 0, 0
         self.at_start, self.at_end, self.first_index = True, False, 0
+        if first is not None:
+            self._generation += 1
+            self._pending = None
+            self._arrived(first, self._replace_all, self._generation)
+            return
         self._request(Page(limit=self.chunk, whole=True), self._replace_all, force=True)
 
     def reload(self) -> None:

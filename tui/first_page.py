@@ -1,0 +1,51 @@
+"""The queue's first page, read while the app itself starts.
+
+The plain SQL read runs in a thread started before Textual sets up the terminal: SQLite and
+psycopg let go of the interpreter while the database works, so on two cores the page is
+usually ready before the list screen is composed, and the first frame shows tickets instead
+of an empty list that fills one frame later. If it is not ready (or failed), the list reads
+its first page as it always does.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+from store import service as sv
+from store.views import TicketRow
+
+# The table's smallest window (TicketTable.chunk): its size before the screen is laid out.
+LIMIT = 100
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """The queue's first rows, and the change marker read before them."""
+
+    marker: int
+    rows: list[TicketRow]
+
+
+def start_reading(store, actor) -> Future:
+    """A Future of the FirstPage of the actor's queue."""
+    future: Future = Future()
+
+    def read() -> None:
+        try:
+            marker = sv.change_marker(store)  # before the rows: a change in between shows next time
+            future.set_result(FirstPage(marker, sv.list_tickets(store, actor, sv.ListSpec("queue"),
+                                                                limit=LIMIT)))
+        except BaseException as error:  # noqa: BLE001 - the list reads it again itself
+            future.set_exception(error)
+
+    threading.Thread(target=read, name="first-page", daemon=True).start()
+    return future
+
+
+def ready(future: Future | None) -> FirstPage | None:
+    """The page if it is there already and was read without error."""
+    if future is None or not future.done() or future.exception() is not None:
+        return None
+    return future.result()
