@@ -50,7 +50,8 @@ def frames(monkeypatch):
     return seen
 
 
-async def open_and_settle(desk: Desk, tid: int) -> TicketScreen:
+async def open_and_settle(desk: Desk, tid: int, then=lambda form: None) -> None:
+    """Opens the ticket's form, waits until it settled, then calls then(form)."""
     app = TicketApp(desk.store, desk.alice, live_interval=60)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
@@ -58,7 +59,7 @@ async def open_and_settle(desk: Desk, tid: int) -> TicketScreen:
         await until(pilot, lambda: isinstance(app.screen, TicketScreen)
                     and app.screen.query_one(Thread)._settled)
         await pilot.pause(0.2)
-        return app.screen
+        then(app.screen)
 
 
 async def test_a_long_thread_is_first_painted_filled_in_at_its_latest_message(desk: Desk, frames) -> None:
@@ -76,3 +77,25 @@ async def test_a_short_thread_is_never_scrolled_past_its_top(desk: Desk, frames)
     await open_and_settle(desk, tid)
     assert frames and frames[0][0] and frames[0][3]
     assert all(scroll_y == 0 and max_scroll_y == 0 for _, scroll_y, max_scroll_y, _ in frames)
+
+
+async def test_the_form_footer_keys_are_never_restyled_compact_and_back(desk: Desk, monkeypatch) -> None:
+    """Textual's keys start compact and are bound to the footer's style at mount: two restyles
+    each, for nothing. The form's footer gives them its style first (the palette's key, not
+    bound, keeps its compact look)."""
+    from textual.widgets._footer import FooterKey
+
+    compact_keys: list[str] = []
+    watch = FooterKey._watch_compact
+
+    def recording(self, compact: bool) -> None:
+        if compact and isinstance(self.screen, TicketScreen):
+            compact_keys.append(self.key)
+        watch(self, compact)
+
+    monkeypatch.setattr(FooterKey, "_watch_compact", recording)
+    tid = desk.open(subject="Footer", body="one message")
+    shown: set[str] = set()
+    await open_and_settle(desk, tid, lambda form: shown.update(k.key for k in form.query(FooterKey)))
+    assert "escape" in shown and "t" in shown
+    assert compact_keys == ["ctrl+p"]

@@ -23,6 +23,7 @@ from .thread import FETCH, Thread, when
 from .working import run_store_call
 from .header import SafeHeader
 from .footer import KeysFooter
+from .steady_footer import SteadyFooter
 from .drafts import DraftTimer
 from .draft_spool import next_version, restore_spooled, save_draft
 from .toolbar import Toolbar
@@ -94,7 +95,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
             yield Button("Assign ticket to me  t", id="tb-take", variant="warning")
         yield Toolbar(TOOLBAR, id="toolbar")
         yield Thread(id="thread")
-        yield KeysFooter()
+        yield SteadyFooter()
 
     @property
     def mine(self) -> bool:
@@ -103,7 +104,9 @@ class TicketScreen(FollowsTicket, Screen[None]):
     async def on_mount(self) -> None:
         if self.app.staff_settings.get("hide_system_messages"):
             self.action_toggle_system()
-        self.query_one(Thread).focus()
+        # At once, not after the next refresh: restyling for focus is then the thread's own
+        # (done before its messages are mounted), not the thread and all its messages again.
+        self.set_focus(self.query_one(Thread))
         if self._early is None:
             self.load()
             return
