@@ -14,7 +14,7 @@ from tests.test_big_thread import long_thread
 from tui import ticket_screen
 from tui.app import TicketApp
 from tui.list_screen import TicketListScreen
-from tui.thread import MessageBox, Thread
+from tui.thread import WINDOW, MessageBox, Thread
 from tui.ticket_screen import TicketScreen
 
 SIZE = (120, 36)
@@ -30,8 +30,9 @@ def desk(sqlite_url) -> Desk:
 @pytest.fixture
 def frames(monkeypatch):
     """What each frame painted while a ticket form was the current screen: (the form has its
-    ticket, the thread's scroll offset, its largest offset, the latest message box painted)."""
-    seen: list[tuple[bool, float, int, bool]] = []
+    ticket, the thread's scroll offset, its largest offset, the latest message box painted,
+    how many message boxes the thread holds)."""
+    seen: list[tuple[bool, float, int, bool, int]] = []
     display = textual.app.App._display
 
     def recording(self, screen, renderable):
@@ -42,7 +43,7 @@ def frames(monkeypatch):
         thread = form.query_one(Thread)
         boxes = thread.query(MessageBox)
         seen.append((form.detail is not None, thread.scroll_y, thread.max_scroll_y,
-                     bool(boxes) and boxes.last().region.height > 0))
+                     bool(boxes) and boxes.last().region.height > 0, len(boxes)))
 
     monkeypatch.setattr(textual.app.App, "_display", recording)
     # However slow the machine running the tests, the first paint waits for the store here.
@@ -66,17 +67,19 @@ async def test_a_long_thread_is_first_painted_filled_in_at_its_latest_message(de
     tid = long_thread(desk, 200)
     await open_and_settle(desk, tid)
     assert frames, "the form was never painted"
-    has_ticket, scroll_y, max_scroll_y, latest_painted = frames[0]
+    has_ticket, scroll_y, max_scroll_y, latest_painted, boxes = frames[0]
     assert has_ticket and latest_painted
     assert max_scroll_y > 0 and scroll_y == max_scroll_y
-    assert all(at == end for _, at, end, _ in frames)  # never a frame elsewhere while opening
+    assert all(at == end for _, at, end, _, _ in frames)  # never a frame elsewhere while opening
+    # The first paint lays out what fills the screen; the rest of the window comes right after.
+    assert boxes < frames[-1][4] <= WINDOW
 
 
 async def test_a_short_thread_is_never_scrolled_past_its_top(desk: Desk, frames) -> None:
     tid = desk.open(subject="Short", body="one message")
     await open_and_settle(desk, tid)
     assert frames and frames[0][0] and frames[0][3]
-    assert all(scroll_y == 0 and max_scroll_y == 0 for _, scroll_y, max_scroll_y, _ in frames)
+    assert all(scroll_y == 0 and max_scroll_y == 0 for _, scroll_y, max_scroll_y, _, _ in frames)
 
 
 async def test_the_form_footer_keys_are_never_restyled_compact_and_back(desk: Desk, monkeypatch) -> None:

@@ -23,6 +23,8 @@ from .working import run_store_call
 
 LABELS = {"client": "Client", "staff": "Staff", "internal": "Internal comment", "system": "System"}
 WINDOW = 20  # messages made into widgets when a thread opens: more than a screen shows
+FILL = 2  # the opening window fills the thread's height this many times over
+FIRST_FILL = 1.25  # of which the first paint shows this much (an estimate: a little more than 1)
 BATCH = 30  # more of them each time the reader nears the top
 FETCH = 100  # messages asked from the store at a time
 
@@ -109,27 +111,47 @@ class Thread(VerticalScroll, can_focus=True):
                 self.mount_all(new)
         else:
             self.remove_children()
-            self._first_shown = self._window_start(messages)
+            # What fills the screen is painted first; the rest of the window is mounted above
+            # it right after that first paint (the thread kept at its end meanwhile).
+            window = self._window_start(messages, FILL)
+            self._first_shown = self._window_start(messages, FIRST_FILL)
             self._settled = False
             self.mount(EarlierNote(classes="thread-earlier"))
             self.mount_all([MessageBox(m) for m in messages[self._first_shown:]])
+            if window < self._first_shown:
+                self.call_after_refresh(self._fill_window, messages[window].id,
+                                        messages[self._first_shown].id)
         self._note()
         if at_bottom or not shown:
             self._keep_end = True  # see arrange()
             self.call_after_refresh(self._to_end)
 
-    def _window_start(self, messages: list[MessageView]) -> int:
-        """Where the first widgets start: enough of the latest messages to fill the thread's
-        height twice over (their lines estimated from the text), at most WINDOW of them. Each
+    def _window_start(self, messages: list[MessageView], screens: float) -> int:
+        """Where the widgets start: enough of the latest messages to fill the thread's height
+        `screens` times over (their lines estimated from the text), at most WINDOW of them. Each
         widget costs milliseconds to lay out: long messages need fewer to fill the screen."""
         height = self.size.height or self.app.size.height  # before its first layout: the screen's
         width = max(20, (display.reading_width or self.size.width or 100) - 4)
         lines, start = 0, len(messages)
-        while start > 0 and len(messages) - start < WINDOW and lines < 2 * height:
+        while start > 0 and len(messages) - start < WINDOW and lines < screens * height:
             start -= 1
             body = messages[start].body
             lines += 3 + sum(1 + len(line) // width for line in body.split("\n"))
         return start
+
+    def _fill_window(self, start_id: int, first_id: int) -> None:
+        """Mounts the rest of the opening window above what the first paint showed (unless
+        the thread was shown anew meanwhile)."""
+        boxes = self.query(MessageBox)
+        ids = [m.id for m in self.messages]
+        if (not boxes or boxes.first().message_id != first_id or start_id not in ids
+                or first_id not in ids[self._first_shown:self._first_shown + 1]):
+            return
+        start = ids.index(start_id)
+        self.mount_all([MessageBox(m) for m in self.messages[start:self._first_shown]],
+                       before=boxes.first())
+        self._first_shown = start
+        self._note()
 
     @property
     def hidden_earlier(self) -> int | None:
