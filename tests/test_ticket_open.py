@@ -102,3 +102,32 @@ async def test_the_form_footer_keys_are_never_restyled_compact_and_back(desk: De
     await open_and_settle(desk, tid, lambda form: shown.update(k.key for k in form.query(FooterKey)))
     assert "escape" in shown and "t" in shown
     assert compact_keys == ["ctrl+p"]
+
+
+async def test_the_additional_fields_are_made_when_first_opened(desk: Desk) -> None:
+    """A reply pane shows them collapsed: they are made on F8 (or a click), and until then the
+    pane answers with the values they start with."""
+    from textual.widgets import TextArea
+
+    from tui.reply_pane import AdditionalFields, ReplyPane
+
+    tid, _ = desk.taken()  # Technical support: charged per incident
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
+        app.push_screen(TicketScreen(tid))
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.query(ReplyPane))
+        form = app.screen
+        pane = form.query_one(ReplyPane)
+        assert not pane.query_one(AdditionalFields).made and not form.query("#internal")
+        fields = pane.fields()
+        assert (fields.internal, fields.files, fields.charge, fields.incidents, fields.top) == \
+            ("", [], None, 1, False)
+        form.query_one(Thread).focus()
+        await pilot.press("f8")
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "internal")
+        await pilot.press(*"for staff")
+        assert pane.fields().internal == "for staff" and pane.fields().incidents == 1
+        await pilot.press("f8")
+        await until(pilot, lambda: pane.query_one(AdditionalFields).collapsed)
+        assert form.query_one("#internal", TextArea).text == "for staff"  # closed, not lost

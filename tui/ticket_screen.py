@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Collapsible, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 
 from store import service as sv
 from store import settings as global_settings
@@ -279,9 +279,8 @@ class TicketScreen(FollowsTicket, Screen[None]):
         panes = self.query(ReplyPane)
         if not panes:
             return
-        body = self.query_one("#reply-body", TextArea).text
-        internal = self.query_one("#internal", TextArea).text
-        run_store_call(self, save_draft, self.ticket_id, body, internal, next_version(), group="draft",
+        pane = panes.first()
+        run_store_call(self, save_draft, self.ticket_id, pane.body, pane.internal, next_version(), group="draft",
                        done=self._draft_saved, refused=self._draft_refused)
 
     def _draft_saved(self, kept_locally: bool) -> None:
@@ -350,10 +349,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
         self.app.pop_screen()
 
     def action_additional(self) -> None:
-        extra = self.query_one("#extra", Collapsible)
-        extra.collapsed = not extra.collapsed
-        if not extra.collapsed:
-            self.query_one("#internal", TextArea).focus()
+        self.query_one(ReplyPane).toggle_additional()
 
     def action_quote(self) -> None:
         self.app.push_screen(modals.QuotePicker(self.query_one(Thread).messages), self._quote)
