@@ -14,6 +14,7 @@ from store.status import PRIORITIES
 from store.views import DraftView, NewAttachment, TicketDetail
 
 from .files import MissingFile, read_files
+from .lazy_select import LazySelect
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ class ReplyPane(Vertical):
             with Horizontal(id="reply-tools"):
                 if self.use_priority:
                     yield Label("Priority", classes="field-label")
-                    yield Select([(name, n) for n, name in PRIORITIES.items()], value=self.detail.priority,
-                                 allow_blank=False, id="priority", compact=True)
+                    yield LazySelect([(name, n) for n, name in PRIORITIES.items()], value=self.detail.priority,
+                                     allow_blank=False, id="priority", compact=True)
                 yield Button("Quote… F3", id="quote", compact=True)
                 yield Button("Predefined reply… F5", id="predefined", compact=True)
                 yield Button("$EDITOR F4", id="editor", compact=True)

@@ -24,6 +24,7 @@ from .working import run_store_call
 from .header import SafeHeader
 from .footer import KeysFooter
 from .steady_footer import SteadyFooter
+from .lazy_select import LazySelect
 from .drafts import DraftTimer
 from .draft_spool import next_version, restore_spooled, save_draft
 from .toolbar import Toolbar
@@ -89,7 +90,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
         yield SafeHeader()
         with Horizontal(id="ticket-top"):
             yield Input(id="subject", disabled=True)
-            yield Select([], prompt="No service", id="service", disabled=True)
+            yield LazySelect([], prompt="No service", id="service", disabled=True)
         with Horizontal(id="info-row"):
             yield Static(id="info")
             yield Button("Assign ticket to me  t", id="tb-take", variant="warning")
