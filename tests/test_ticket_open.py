@@ -11,8 +11,9 @@ from store.db import Store
 from tests.desk import Desk, make_desk
 from tests.pilot_wait import until
 from tests.test_big_thread import long_thread
-from tui import ticket_screen
+from tui import early_call
 from tui.app import TicketApp
+from tui.client.ticket import ClientTicketScreen
 from tui.list_screen import TicketListScreen
 from tui.thread import WINDOW, MessageBox, Thread
 from tui.ticket_screen import TicketScreen
@@ -38,7 +39,7 @@ def frames(monkeypatch):
     def recording(self, screen, renderable):
         display(self, screen, renderable)
         form = self.screen
-        if renderable is None or self._batch_count or not isinstance(form, TicketScreen):
+        if renderable is None or self._batch_count or not isinstance(form, (TicketScreen, ClientTicketScreen)):
             return
         thread = form.query_one(Thread)
         boxes = thread.query(MessageBox)
@@ -47,7 +48,7 @@ def frames(monkeypatch):
 
     monkeypatch.setattr(textual.app.App, "_display", recording)
     # However slow the machine running the tests, the first paint waits for the store here.
-    monkeypatch.setattr(ticket_screen, "FIRST_PAINT_WAIT", 10.0)
+    monkeypatch.setattr(early_call, "FIRST_PAINT_WAIT", 10.0)
     return seen
 
 
@@ -131,3 +132,15 @@ async def test_the_additional_fields_are_made_when_first_opened(desk: Desk) -> N
         await pilot.press("f8")
         await until(pilot, lambda: pane.query_one(AdditionalFields).collapsed)
         assert form.query_one("#internal", TextArea).text == "for staff"  # closed, not lost
+
+
+async def test_the_client_ticket_is_first_painted_filled_in_at_its_latest_message(desk: Desk, frames) -> None:
+    tid = long_thread(desk, 120)
+    app = TicketApp(desk.store, desk.john, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        app.push_screen(ClientTicketScreen(tid))
+        await until(pilot, lambda: isinstance(app.screen, ClientTicketScreen)
+                    and app.screen.query_one(Thread)._settled)
+    has_ticket, scroll_y, max_scroll_y, latest_painted, _ = frames[0]
+    assert has_ticket and latest_painted and max_scroll_y > 0 and scroll_y == max_scroll_y

@@ -19,6 +19,9 @@ from textual.dom import DOMNode
 from store.errors import StoreError
 
 _NOTHING = object()
+# How long a screen's first paint may wait for its first answer: a screen painted empty and
+# again, filled in, a moment later costs more than this wait, and looks worse.
+FIRST_PAINT_WAIT = 0.15
 
 
 class EarlyCall:
@@ -48,10 +51,11 @@ class EarlyCall:
         # A bug must not vanish inside a worker: exit_on_error=True ends the app with its traceback.
         node.run_worker(work, thread=True, group="store", exit_on_error=True)
 
-    async def answered(self, timeout: float) -> bool:
-        """Waits until the answer is here, at most timeout seconds; whether it is."""
+    async def answered(self, timeout: float | None = None) -> bool:
+        """Waits until the answer is here, at most timeout seconds (FIRST_PAINT_WAIT unless
+        told); whether it is."""
         try:
-            await asyncio.wait_for(self._answered.wait(), timeout)
+            await asyncio.wait_for(self._answered.wait(), FIRST_PAINT_WAIT if timeout is None else timeout)
         except asyncio.TimeoutError:
             return False
         return True

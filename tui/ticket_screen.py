@@ -39,7 +39,6 @@ TOOLBAR = [[("information", "Information", "i"), ("summary", "Summary", "s"), ("
             ("filter_client", "Filter by client", "l"), ("whois", "Whois", "W"), ("dig", "Dig", "D"),
             ("toggle_system", "Hide system messages", "h")]]
 DOMAIN_ACTIONS = {"whois", "dig"}  # only for a ticket about a domain service
-FIRST_PAINT_WAIT = 0.15  # seconds the form's first paint waits for its data, at most
 NEEDS_LOCK = {"ok", "send", "save_parameters", "quote", "editor", "predefined", "additional"}
 
 
@@ -114,7 +113,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
         # The form is first painted filled in, not empty and again a moment later: its first
         # paint waits a little for the answer (keys pressed meanwhile wait too). A slow answer
         # fills it in as it comes.
-        await self._early.answered(timeout=FIRST_PAINT_WAIT)
+        await self._early.answered()
         self._early.then(self._loaded, self._unreadable)
         self._early = None
 

@@ -23,6 +23,7 @@ from ..footer import KeysFooter
 from ..drafts import DraftTimer
 from ..draft_spool import next_version, restore_spooled, save_draft
 from ..live import FollowsTicket
+from ..early_call import EarlyCall
 
 
 
@@ -41,8 +42,11 @@ class ClientTicketScreen(FollowsTicket, Screen[None]):
         self._marker: int | None = None
         self._drafts = DraftTimer(self, self._save_draft)
         self._draft_waiting = False
+        self._early: EarlyCall | None = None  # the first load, started while composing
 
     def compose(self) -> ComposeResult:
+        if self.detail is None and self._early is None:
+            self._early = EarlyCall(self, self._fetch, True)
         yield SafeHeader()
         yield Static(id="info")
         yield Thread(id="thread")
@@ -56,20 +60,26 @@ class ClientTicketScreen(FollowsTicket, Screen[None]):
                 yield Button("Back Esc", id="back")
         yield KeysFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#reply-body", TextArea).focus()
-        self.load(restore_draft=True)
+        if self._early is None:
+            self.load(restore_draft=True)
+            return
+        # Painted filled in, not empty first (see TicketScreen.on_mount).
+        await self._early.answered()
+        self._early.then(self._loaded, self._unreadable)
+        self._early = None
 
     def load(self, restore_draft: bool = False) -> None:
-        def fetch(store, actor):
-            marker = sv.change_marker(store)
-            detail = sv.show(store, actor, self.ticket_id)  # reading marks staff replies read
-            draft = None
-            if restore_draft:
-                draft = restore_spooled(store, actor, self.ticket_id) or sv.get_draft(store, actor, self.ticket_id)
-            return marker, detail, draft
+        run_store_call(self, self._fetch, restore_draft, done=self._loaded, refused=self._unreadable)
 
-        run_store_call(self, fetch, done=self._loaded, refused=self._unreadable)
+    def _fetch(self, store, actor, restore_draft: bool):
+        marker = sv.change_marker(store)
+        detail = sv.show(store, actor, self.ticket_id)  # reading marks staff replies read
+        draft = None
+        if restore_draft:
+            draft = restore_spooled(store, actor, self.ticket_id) or sv.get_draft(store, actor, self.ticket_id)
+        return marker, detail, draft
 
     def _unreadable(self, error: StoreError) -> None:
         self.app.notify(str(error), severity="error", markup=False)
