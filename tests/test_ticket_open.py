@@ -144,3 +144,29 @@ async def test_the_client_ticket_is_first_painted_filled_in_at_its_latest_messag
                     and app.screen.query_one(Thread)._settled)
     has_ticket, scroll_y, max_scroll_y, latest_painted, _ = frames[0]
     assert has_ticket and latest_painted and max_scroll_y > 0 and scroll_y == max_scroll_y
+
+
+async def test_taking_a_ticket_shows_the_reply_pane_with_the_cursor_in_it(desk: Desk, monkeypatch) -> None:
+    """The fastest path is Enter, t, type: the first frame that shows the reply pane already has
+    the cursor in the reply (no frame, no timer tick, where letters would still be keys)."""
+    from tui.reply_pane import ReplyPane
+
+    first: list[str | None] = []
+    display = textual.app.App._display
+
+    def recording(self, screen, renderable):
+        display(self, screen, renderable)
+        panes = self.screen.query(ReplyPane) if isinstance(self.screen, TicketScreen) else []
+        if renderable is not None and not first and panes and panes.first().region.height > 0:
+            first.append(self.focused.id if self.focused is not None else None)
+
+    monkeypatch.setattr(textual.app.App, "_display", recording)
+    tid = desk.open(subject="Take me", body="one message")
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
+        app.push_screen(TicketScreen(tid))
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        await pilot.press("t")
+        await until(pilot, lambda: first)
+    assert first == ["reply-body"]

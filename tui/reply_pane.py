@@ -57,15 +57,19 @@ class AdditionalFields(Collapsible):
 
 
 class ReplyPane(Vertical):
-    def __init__(self, detail: TicketDetail, use_priority: bool, draft: DraftView | None = None) -> None:
+    def __init__(self, detail: TicketDetail, use_priority: bool, draft: DraftView | None = None,
+                 *, focused: bool = False) -> None:
         super().__init__(id="reply-pane")
         self.detail = detail
         self.use_priority = use_priority
         self.draft = draft
+        self._cursor_on_mount = focused  # the cursor in the reply once mounted (just taken)
 
     def on_mount(self) -> None:
         if self.draft is not None:
             self.restore(self.draft.body, self.draft.internal_comment)
+        if self._cursor_on_mount:
+            self.screen.set_focus(self.query_one("#reply-body", TextArea))
 
     def compose(self) -> ComposeResult:
         # The fields scroll when the additional ones make them taller than the room left;

@@ -81,6 +81,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
         self._draft_waiting = False  # kept in the local spool: the database was unreachable
         self._shown_subject = ""
         self._early: EarlyCall | None = None  # the first load, started while composing
+        self._reply_gets_cursor = False  # just taken: the reply pane, when shown, takes the cursor
 
     # --- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -193,7 +194,9 @@ class TicketScreen(FollowsTicket, Screen[None]):
     def _show_pane(self, draft: DraftView | None) -> None:
         panes = self.query(ReplyPane)
         if self.mine and not panes:
-            self.mount(ReplyPane(self.detail, self.use_priority, draft), before=self.query_one(KeysFooter))
+            self.mount(ReplyPane(self.detail, self.use_priority, draft, focused=self._reply_gets_cursor),
+                       before=self.query_one(KeysFooter))
+            self._reply_gets_cursor = False
         elif not self.mine and panes:
             self._drafts.flush()  # what was typed since the last save goes to the draft first
             panes.remove()
@@ -252,14 +255,11 @@ class TicketScreen(FollowsTicket, Screen[None]):
 
     def _taken(self, lock: LockInfo) -> None:
         self.lock_token = lock.token
-        self.load()
-        self.call_after_refresh(self._focus_reply)
-
-    def _focus_reply(self) -> None:
         if self.query(ReplyPane):
             self.query_one("#reply-body", TextArea).focus()
         else:
-            self.set_timer(0.1, self._focus_reply)
+            self._reply_gets_cursor = True  # as soon as the reply pane is mounted
+        self.load()
 
     def action_unlock(self) -> None:
         run_store_call(self, sv.unlock, self.ticket_id, done=lambda _: self.load())
