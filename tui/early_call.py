@@ -44,7 +44,10 @@ class EarlyCall:
             with self._lock:
                 self._result, self._error = result, error
                 waited = self._done is not None
-            loop.call_soon_threadsafe(self._answered.set)
+            try:
+                loop.call_soon_threadsafe(self._answered.set)
+            except RuntimeError:  # the app has ended meanwhile: nobody waits any more
+                return
             if waited:  # then() came first: hand the answer over on the UI thread
                 app.call_from_thread(self._deliver)
 
