@@ -23,7 +23,6 @@ from .thread import FETCH, Thread, when
 from .working import run_store_call
 from .header import SafeHeader
 from .footer import KeysFooter
-from .steady_footer import SteadyFooter
 from .lazy_select import LazySelect
 from .drafts import DraftTimer
 from .draft_spool import next_version, restore_spooled, save_draft
@@ -96,7 +95,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
             yield Button("Assign ticket to me  t", id="tb-take", variant="warning")
         yield Toolbar(TOOLBAR, id="toolbar")
         yield Thread(id="thread")
-        yield SteadyFooter()
+        yield KeysFooter()
 
     @property
     def mine(self) -> bool:
