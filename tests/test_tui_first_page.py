@@ -53,3 +53,27 @@ async def test_a_failed_read_leaves_the_list_to_read_it(sqlite_url: str) -> None
         assert queue_ids(app) == [tid]
     assert [r.id for r in sv.list_tickets(store, desk.alice)] == [tid]
     store.close()
+
+
+async def test_a_page_still_on_its_way_is_waited_for_a_moment(sqlite_url: str, monkeypatch) -> None:
+    """Read a little after the list is composed: its first paint waits for it, rather than
+    painting an empty list and reading the page again."""
+    import threading
+
+    store = Store.open(sqlite_url)
+    desk = make_desk(store)
+    tid = desk.open()
+    page = first_page.start_reading(store, desk.alice).result(timeout=10)
+    late: Future = Future()
+    threading.Timer(0.05, late.set_result, (page,)).start()
+    reads: list = []
+    original = TicketListScreen._fetch
+    monkeypatch.setattr(TicketListScreen, "_fetch", lambda self, p: reads.append(p) or original(self, p))
+    app = TicketApp(store, desk.alice, live_interval=60, first_page=late)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen)
+                    and app.screen.query_one(TicketTable).loaded)
+        assert queue_ids(app) == [tid]
+        await pilot.pause(0.3)
+        assert not [p for p in reads if p.whole]
+    store.close()

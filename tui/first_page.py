@@ -3,18 +3,21 @@
 The plain SQL read runs in a thread started before Textual sets up the terminal: SQLite and
 psycopg let go of the interpreter while the database works, so on two cores the page is
 usually ready before the list screen is composed, and the first frame shows tickets instead
-of an empty list that fills one frame later. If it is not ready (or failed), the list reads
-its first page as it always does.
+of an empty list that fills one frame later. If it is not ready a moment later (or failed),
+the list reads its first page as it always does.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 
 from store import service as sv
 from store.views import TicketRow
+
+from .early_call import FIRST_PAINT_WAIT
 
 # The table's smallest window (TicketTable.chunk): its size before the screen is laid out.
 LIMIT = 100
@@ -44,8 +47,17 @@ def start_reading(store, actor) -> Future:
     return future
 
 
-def ready(future: Future | None) -> FirstPage | None:
-    """The page if it is there already and was read without error."""
-    if future is None or not future.done() or future.exception() is not None:
+async def ready(future: Future | None) -> FirstPage | None:
+    """The page, once read without error: waited for a moment at most (the list's first paint
+    is held that long, as the ticket form's is: an empty list painted and filled a moment
+    later costs more than the wait, and looks worse)."""
+    if future is None:
+        return None
+    if not future.done():
+        try:
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), FIRST_PAINT_WAIT)
+        except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - the list reads it itself
+            return None
+    if future.exception() is not None:
         return None
     return future.result()

@@ -69,11 +69,11 @@ class TicketListScreen(Screen[None]):
         yield Static(id="list-status")
         yield KeysFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self._show_bar()
         self.table.focus()
-        first, self._first_page = ready_first_page(self._first_page), None
+        first, self._first_page = await ready_first_page(self._first_page), None
         if first is not None:
             self._marker = first.marker
         self.table.reset(first.rows if first is not None else None)
