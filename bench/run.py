@@ -94,6 +94,17 @@ def app_session(desk: Desk, searches: list[tuple[str, str]], env: dict[str, str]
         _drive_app(s, searches, f)
 
 
+def _open_and_back(s: Session) -> float:
+    """Opens the ticket under the cursor and returns to the list; ms from Enter to painted."""
+    sent = s.press("enter")
+    took = (s.wait_for("open") - sent) * 1000
+    time.sleep(0.3)
+    s.press("escape")
+    s.wait_for("list")
+    time.sleep(0.3)
+    return took
+
+
 def _drive_app(s: Session, searches: list[tuple[str, str]], f: Figures) -> None:
     s.wait_for("first")
     time.sleep(0.5)  # let the first prefetch and count settle, as a reader would
@@ -105,20 +116,10 @@ def _drive_app(s: Session, searches: list[tuple[str, str]], f: Figures) -> None:
     s.wait_for("list")
     time.sleep(0.3)
     for _ in range(OPENS):  # the big ticket is the first row, the small one the second
-        sent = s.press("enter")
-        f.open_big.append((s.wait_for("open") - sent) * 1000)
-        time.sleep(0.3)
-        s.press("escape")
-        s.wait_for("list")
-        time.sleep(0.3)
+        f.open_big.append(_open_and_back(s))
         s.press("down")
         time.sleep(0.1)
-        sent = s.press("enter")
-        f.open_small.append((s.wait_for("open") - sent) * 1000)
-        time.sleep(0.3)
-        s.press("escape")
-        s.wait_for("list")
-        time.sleep(0.3)
+        f.open_small.append(_open_and_back(s))
         s.press("home")
         s.wait_for("list")
         time.sleep(0.2)

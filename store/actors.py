@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from . import validate
 from .db import Store
 from .errors import NotFound
+from .sql import Sql
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,14 @@ def staff_actor(store: Store, login: str) -> StaffActor:
 
 
 def client_actor(store: Store, email: str) -> ClientActor:
-    email = validate.email(email)
     with store.sql() as q:
-        client = q.row("SELECT id, email, name FROM clients WHERE email = :email", {"email": email})
+        return ClientActor(*find_client(q, email))
+
+
+def find_client(q: Sql, email: str) -> tuple[int, str, str]:
+    """The client's id, email and name; an email that can't be one is bad input."""
+    email = validate.email(email)
+    client = q.row("SELECT id, email, name FROM clients WHERE email = :email", {"email": email})
     if client is None:
         raise NotFound(f"There is no client with the email '{email}'.")
-    return ClientActor(*client)
+    return client

@@ -132,36 +132,30 @@ class Store:
     # A dropped connection, a restarted server, a timed-out statement or a refusal by the
     # database's own row security surfaces as a StoreError with one sentence, never as a driver
     # traceback. The pool pings connections before use, so the next call reconnects.
-    @contextmanager
-    def read(self) -> Iterator["Session"]:
-        self.engine  # noqa: B018 - made on first use
-        with self._read() as session:
-            with _translated("read"):
-                session.begin()
-            try:
-                with _translated("read"):
-                    yield session
-            except BaseException:
-                _quiet_rollback(session)
-                raise
-            with _translated("read"):
-                session.commit()
+    def read(self):
+        """One read transaction (a SQLAlchemy session)."""
+        self.engine  # noqa: B018 - made on first use, with its session makers
+        return _session(self._read, "read", "read")
 
-    @contextmanager
-    def write(self) -> Iterator["Session"]:
+    def write(self):
         """One transaction: committed when the block ends, rolled back whole if it raises."""
-        self.engine  # noqa: B018 - made on first use
-        with self._write() as session:
-            with _translated("work"):
-                session.begin()
-            try:
-                with _translated("work"):
-                    yield session
-            except BaseException:
-                _quiet_rollback(session)
-                raise
-            with _translated("commit"):
-                session.commit()
+        self.engine  # noqa: B018 - made on first use, with its session makers
+        return _session(self._write, "work", "commit")
+
+
+@contextmanager
+def _session(maker, phase: str, commit_phase: str) -> Iterator["Session"]:
+    with maker() as session:
+        with _translated(phase):
+            session.begin()
+        try:
+            with _translated(phase):
+                yield session
+        except BaseException:
+            _quiet_rollback(session)
+            raise
+        with _translated(commit_phase):
+            session.commit()
 
 
 def plain_in(session: "Session") -> Sql:

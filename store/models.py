@@ -24,7 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from .types import UTCDateTime, utcnow
+from .clock import utcnow
+from .types import UTCDateTime
 
 # Stable constraint names, so migrations can refer to them on both dialects.
 NAMING = {

@@ -7,8 +7,6 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-from .clock import utcnow  # noqa: F401 - the models' column default
-
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Always hands out timezone-aware UTC datetimes.

@@ -55,6 +55,16 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'tickets.db'}"
 
 
+@pytest.fixture
+def sqlite_desk(sqlite_url: str):
+    """The test desk (tests/desk.py) on a fresh SQLite file: what the TUI tests drive."""
+    from tests.desk import make_desk
+
+    store = Store.open(sqlite_url)
+    yield make_desk(store)
+    store.close()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def db_url(request) -> str:
     """The URL of an empty, migrated database of each kind."""

@@ -71,7 +71,7 @@ from store.models import (
     Ticket,
 )
 from store.status import admin_status, client_status
-from store.types import utcnow
+from store.clock import utcnow
 from store.views import NewAttachment
 
 STATS: Counter[str] = Counter()  # outcomes per action; printed with TICKET_TUI_SM_STATS=1

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 import textual.app
 
-from store.db import Store
-from tests.desk import Desk, make_desk
+from tests.desk import Desk
 from tests.pilot_wait import until
 from tests.test_big_thread import long_thread
 from tui import early_call
@@ -22,10 +21,8 @@ SIZE = (120, 36)
 
 
 @pytest.fixture
-def desk(sqlite_url) -> Desk:
-    store = Store.open(sqlite_url)
-    yield make_desk(store)
-    store.close()
+def desk(sqlite_desk: Desk) -> Desk:
+    return sqlite_desk
 
 
 @pytest.fixture

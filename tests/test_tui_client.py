@@ -8,8 +8,7 @@ import sys
 import pytest
 
 from store import service as sv
-from store.db import Store
-from tests.desk import Desk, make_desk
+from tests.desk import Desk
 from tests.test_tui_workflow import SIZE, table, until
 from tui.app import TicketApp
 from tui.client.home import ClientHomeScreen
@@ -18,10 +17,8 @@ from tui.client.ticket import ClientTicketScreen
 
 
 @pytest.fixture
-def desk(sqlite_url) -> Desk:
-    store = Store.open(sqlite_url)
-    yield make_desk(store)
-    store.close()
+def desk(sqlite_desk: Desk) -> Desk:
+    return sqlite_desk
 
 
 def statuses(app) -> dict[int, str]:

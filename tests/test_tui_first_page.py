@@ -16,6 +16,14 @@ from tui.list_screen import TicketListScreen
 from tui.ticket_table import TicketTable
 
 
+def record_reads(monkeypatch) -> list:
+    """The pages the list asks its fetcher for, from now on."""
+    reads: list = []
+    original = TicketListScreen._fetch
+    monkeypatch.setattr(TicketListScreen, "_fetch", lambda self, p: reads.append(p) or original(self, p))
+    return reads
+
+
 def queue_ids(app) -> list[int]:
     return [r.id for r in app.screen.query_one(TicketTable).rows]
 
@@ -27,9 +35,7 @@ async def test_the_list_starts_with_the_page_read_meanwhile(sqlite_url: str, mon
     future = first_page.start_reading(store, desk.alice)
     page = future.result(timeout=10)
     assert [r.id for r in page.rows] == ids
-    reads: list = []
-    original = TicketListScreen._fetch
-    monkeypatch.setattr(TicketListScreen, "_fetch", lambda self, p: reads.append(p) or original(self, p))
+    reads = record_reads(monkeypatch)
     app = TicketApp(store, desk.alice, live_interval=60, first_page=future)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TicketListScreen)
@@ -66,9 +72,7 @@ async def test_a_page_still_on_its_way_is_waited_for_a_moment(sqlite_url: str, m
     page = first_page.start_reading(store, desk.alice).result(timeout=10)
     late: Future = Future()
     threading.Timer(0.05, late.set_result, (page,)).start()
-    reads: list = []
-    original = TicketListScreen._fetch
-    monkeypatch.setattr(TicketListScreen, "_fetch", lambda self, p: reads.append(p) or original(self, p))
+    reads = record_reads(monkeypatch)
     app = TicketApp(store, desk.alice, live_interval=60, first_page=late)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TicketListScreen)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.db import Store
-from tests.desk import Desk, make_desk
+from tests.desk import Desk
 from tests.test_tui_workflow import SIZE, table, until
 from tui.app import TicketApp
 from tui.config import Config, load_config
@@ -14,10 +13,8 @@ from tui.ticket_screen import TicketScreen
 
 
 @pytest.fixture
-def desk(sqlite_url) -> Desk:
-    store = Store.open(sqlite_url)
-    yield make_desk(store)
-    store.close()
+def desk(sqlite_desk: Desk) -> Desk:
+    return sqlite_desk
 
 
 async def test_a_keymap_from_the_config_moves_a_binding(desk: Desk) -> None:

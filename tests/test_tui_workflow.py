@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from store import service as sv
-from tests.desk import Desk, make_desk
+from tests.desk import Desk
 from tests.pilot_wait import until
 from tui.app import TicketApp
 from tui.list_screen import TicketListScreen
@@ -17,12 +17,8 @@ SIZE = (120, 40)
 
 
 @pytest.fixture
-def desk(sqlite_url) -> Desk:
-    from store.db import Store
-
-    store = Store.open(sqlite_url)
-    yield make_desk(store)
-    store.close()
+def desk(sqlite_desk: Desk) -> Desk:
+    return sqlite_desk
 
 
 def table(app) -> TicketTable:

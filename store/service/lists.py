@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .. import search, settings, validate
-from ..actors import Actor, ClientActor, StaffActor
+from .. import search, settings
+from ..actors import Actor, ClientActor, StaffActor, find_client
 from ..db import Store
-from ..errors import BadInput, NotFound
+from ..errors import BadInput
 from ..sql import Sql, utc
 from ..status import admin_status, client_status
 from ..views import TicketRow
@@ -91,17 +91,9 @@ def _filters(q: Sql, actor: Actor, spec: ListSpec, params: dict, *, walk: bool =
         elif view == "archive":
             conds.append("tickets.archived_at IS NOT NULL")
     if spec.client_email:
-        params["filter_client"] = _client_id(q, spec.client_email)
+        params["filter_client"] = find_client(q, spec.client_email)[0]
         conds.append("tickets.client_id = :filter_client")
     return conds
-
-
-def _client_id(q: Sql, email: str) -> int:
-    email = validate.email(email)
-    found = q.value("SELECT id FROM clients WHERE email = :email", {"email": email})
-    if found is None:
-        raise NotFound(f"There is no client with the email '{email}'.")
-    return found
 
 
 def _where(conds: list[str]) -> str:
