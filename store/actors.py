@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import validate
 from .db import Store
@@ -10,8 +10,7 @@ from .errors import NotFound
 from .sql import Sql
 
 
-@dataclass(frozen=True)
-class StaffActor:
+class StaffActor(NamedTuple):
     id: int
     login: str
     name: str
@@ -20,8 +19,7 @@ class StaffActor:
     head_of: frozenset[int]
 
 
-@dataclass(frozen=True)
-class ClientActor:
+class ClientActor(NamedTuple):
     id: int
     email: str
     name: str

@@ -5,8 +5,8 @@ Each function is one transaction that validates first and writes nothing when it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,15 +20,13 @@ from .models import (
 )
 
 
-@dataclass(frozen=True)
-class DepartmentInfo:
+class DepartmentInfo(NamedTuple):
     id: int
     name: str
     per_incident: bool
 
 
-@dataclass(frozen=True)
-class StaffInfo:
+class StaffInfo(NamedTuple):
     id: int
     login: str
     name: str
@@ -37,8 +35,7 @@ class StaffInfo:
     head_of: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ClientInfo:
+class ClientInfo(NamedTuple):
     id: int
     email: str
     name: str
@@ -48,8 +45,7 @@ class ClientInfo:
     incidents_left: int
 
 
-@dataclass(frozen=True)
-class ServiceInfo:
+class ServiceInfo(NamedTuple):
     id: int
     client_email: str
     name: str
@@ -57,8 +53,7 @@ class ServiceInfo:
     domain: str | None
 
 
-@dataclass(frozen=True)
-class ReplyTemplateInfo:
+class ReplyTemplateInfo(NamedTuple):
     id: int
     title: str
     body: str

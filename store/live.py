@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .db import Store
 from .errors import ConnectionLost
@@ -42,11 +42,10 @@ CHANNEL = "ticket_tui_changes"
 SQLITE_POLL_SECONDS = 0.5
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What changed: these tickets, or (everything=True) more than could be named."""
 
-    ticket_ids: frozenset[int] = field(default_factory=frozenset)
+    ticket_ids: frozenset[int] = frozenset()
     everything: bool = False
 
     def merged(self, other: "Change") -> "Change":

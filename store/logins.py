@@ -17,7 +17,7 @@ Nothing here needs a superuser at run time: only granting logins needs CREATEROL
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import validate
 from .db import Store
@@ -29,16 +29,14 @@ CLIENT_ROLE = "ticket_tui_client"
 MAX_PASSWORD = 1000
 
 
-@dataclass(frozen=True)
-class ConnectedAs:
+class ConnectedAs(NamedTuple):
     """A connection made with a ticket-tui login role: the staff login or client email."""
 
     kind: str  # "staff" or "client"
     name: str
 
 
-@dataclass(frozen=True)
-class LoginGranted:
+class LoginGranted(NamedTuple):
     role: str
     kind: str
     created: bool  # False: the role existed already (its password, if given, was changed)

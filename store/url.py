@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from .errors import BadInput
@@ -57,8 +57,7 @@ def resolve_url(cli_url: str | None) -> str:
 _USAGE = "use sqlite:///PATH or postgresql://USER@HOST/DB."
 
 
-@dataclass(frozen=True)
-class DbUrl:
+class DbUrl(NamedTuple):
     """A checked database URL: which backend, and where."""
 
     raw: str
@@ -69,7 +68,7 @@ class DbUrl:
     port: int | None = None
     username: str | None = None
     password: str | None = None
-    query: dict[str, str] = field(default_factory=dict)
+    query: tuple[tuple[str, str], ...] = ()  # the options after "?", in order
 
     def describe(self) -> str:
         """The database as a sentence names it."""
@@ -119,4 +118,4 @@ def parse(raw: str) -> DbUrl:
     else:
         raise BadInput(f"'{backend}' databases are not supported; use sqlite:/// or postgresql://.")
     return DbUrl(raw, backend, name, unquoted["database"], parts["ipv4host"] or parts["ipv6host"],
-                 port, unquoted["username"], unquoted["password"], query)
+                 port, unquoted["username"], unquoted["password"], tuple(query.items()))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class TicketRow:
+class TicketRow(NamedTuple):
     """One line of a ticket list."""
 
     id: int
@@ -27,11 +26,10 @@ class TicketRow:
     waiting_since: datetime
     updated_at: datetime
     archived: bool
-    sort_key: tuple = field(compare=False, repr=False, default=())
+    sort_key: tuple = ()
 
 
-@dataclass(frozen=True)
-class AttachmentView:
+class AttachmentView(NamedTuple):
     id: int
     name: str
     content_type: str
@@ -39,8 +37,7 @@ class AttachmentView:
     sha256: str
 
 
-@dataclass(frozen=True)
-class MessageView:
+class MessageView(NamedTuple):
     id: int
     kind: str
     author: str  # a staff login, a client email, or "system"
@@ -51,30 +48,26 @@ class MessageView:
     attachments: tuple[AttachmentView, ...]
 
 
-@dataclass(frozen=True)
-class ChargeView:
+class ChargeView(NamedTuple):
     id: int
     amount_cents: int
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class HolderView:
+class HolderView(NamedTuple):
     kind: str  # "department" or "staff"
     name: str
     is_open: bool
 
 
-@dataclass(frozen=True)
-class ServiceView:
+class ServiceView(NamedTuple):
     id: int
     name: str
     kind: str
     domain: str | None
 
 
-@dataclass(frozen=True)
-class TicketDetail:
+class TicketDetail(NamedTuple):
     id: int
     subject: str
     status: str
@@ -109,8 +102,7 @@ class TicketDetail:
         return ", ".join(names) if names else "nobody (closed in the admin area)"
 
 
-@dataclass(frozen=True)
-class LockInfo:
+class LockInfo(NamedTuple):
     ticket_id: int
     login: str
     token: str
@@ -118,8 +110,7 @@ class LockInfo:
     took_over_from: str | None
 
 
-@dataclass(frozen=True)
-class ClientCard:
+class ClientCard(NamedTuple):
     """The Information action: what staff may know about the ticket's client."""
 
     id: int
@@ -132,24 +123,21 @@ class ClientCard:
     services: tuple[ServiceView, ...]
 
 
-@dataclass(frozen=True)
-class DraftView:
+class DraftView(NamedTuple):
     ticket_id: int
     body: str
     internal_comment: str
     updated_at: datetime
 
 
-@dataclass(frozen=True)
-class TemplateView:
+class TemplateView(NamedTuple):
     id: int
     title: str
     body: str
     scope: str  # "all", "department: NAME" or "staff: LOGIN"
 
 
-@dataclass(frozen=True)
-class NewAttachment:
+class NewAttachment(NamedTuple):
     """A file to attach, as the face read it."""
 
     name: str
@@ -157,8 +145,7 @@ class NewAttachment:
     content_type: str = "application/octet-stream"
 
 
-@dataclass(frozen=True)
-class EventView:
+class EventView(NamedTuple):
     id: int
     action: str
     who: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -126,7 +125,7 @@ async def test_only_the_last_messages_become_widgets_and_scrolling_up_adds_more(
         assert shown(thread) == list(range(N - window - BATCH, N))
         # The reader still looks at the message that was at the top, not at the new ones.
         assert abs(top_box.virtual_region.y - thread.scroll_y) <= 2
-        newer = replace(messages[-1], id=messages[-1].id + 1, body=f"message {N}")
+        newer = messages[-1]._replace(id=messages[-1].id + 1, body=f"message {N}")
         thread.show(messages + (newer,))  # a refresh keeps what is mounted, adds the new one
         assert shown(thread) == list(range(N - window - BATCH, N + 1))
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 
@@ -35,8 +35,7 @@ def waiting(row: TicketRow, now: datetime) -> str:
     return f"{minutes // 1440}d"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column: a fixed width, or a share of what the fixed ones leave."""
 
     title: str

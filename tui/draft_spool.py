@@ -13,8 +13,8 @@ import itertools
 import json
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from store import service as sv
 from store.errors import ConnectionLost, Unavailable
@@ -22,8 +22,7 @@ from store.errors import ConnectionLost, Unavailable
 ENV_SPOOL = "TICKET_TUI_SPOOL"
 
 
-@dataclass(frozen=True)
-class SpooledDraft:
+class SpooledDraft(NamedTuple):
     body: str
     internal: str
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from concurrent.futures import Future
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from store import service as sv
 from store.views import TicketRow
@@ -23,8 +23,7 @@ from .early_call import FIRST_PAINT_WAIT
 LIMIT = 100
 
 
-@dataclass(frozen=True)
-class FirstPage:
+class FirstPage(NamedTuple):
     """The queue's first rows, and the change marker read before them."""
 
     marker: int

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select, Static, TextArea
+from typing import NamedTuple
 
 from store.status import PRIORITIES
 from store.views import DraftView, NewAttachment, TicketDetail
@@ -17,8 +17,7 @@ from .files import MissingFile, read_files
 from .lazy_select import LazySelect
 
 
-@dataclass(frozen=True)
-class ReplyFields:
+class ReplyFields(NamedTuple):
     body: str
     internal: str
     files: list[NewAttachment]

@@ -8,7 +8,6 @@ million tickets costs the same as through ten. Home and End fetch the first and 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -18,6 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
+from typing import NamedTuple
 
 from store.clock import utcnow
 from store.views import TicketRow
@@ -27,8 +27,7 @@ from .columns import STAFF_COLUMNS, Column, fit
 WINDOW_MAX = 1500  # rows kept in memory at most
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """What the fetcher is asked for: after a key, before a key, the first page or the last."""
 
     after: tuple | None = None

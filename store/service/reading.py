@@ -9,7 +9,7 @@ the whole of it unless asked.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
@@ -26,8 +26,7 @@ CLIENT_KINDS = ("client", "staff")
 MAX_MESSAGE_PAGE = 500
 
 
-@dataclass(frozen=True)
-class MessagePage:
+class MessagePage(NamedTuple):
     """Some consecutive messages of a thread, oldest first, and how many come before them."""
 
     messages: tuple[MessageView, ...]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import delete
 
@@ -21,8 +21,7 @@ from ._posting import add_message, check_attachments, check_body
 from .lock import release
 
 
-@dataclass(frozen=True)
-class ReplyResult:
+class ReplyResult(NamedTuple):
     reply_id: int | None
     internal_id: int | None
     closed: bool
