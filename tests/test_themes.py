@@ -116,3 +116,27 @@ def test_staff_settings_are_validated(desk: Desk) -> None:
 def test_no_color_is_respected(desk: Desk, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert TicketApp(desk.store, desk.alice).no_color
+
+
+async def test_the_first_theme_is_chosen_before_anything_is_styled(desk: Desk, monkeypatch) -> None:
+    """The staff member's own theme (read with the actor, as the command line does) styles the
+    first paint, and no stylesheet is parsed again to get there (a theme change re-parses all
+    the CSS: once per theme set at start, and once more for the next new kind of widget)."""
+    from textual.css.stylesheet import Stylesheet
+
+    reparses = []
+    reparse = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: reparses.append(1) or reparse(self))
+    mine = {**sv.my_settings(desk.store, desk.alice), "theme": "ticket-light"}
+    app = TicketApp(desk.store, desk.alice, live_interval=60, staff_settings=mine)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).loaded)
+        assert app.theme == "ticket-light"
+        assert app.has_class("-theme-ticket-light", "-light-mode") and not app.has_class("-dark-mode")
+        light = app.get_theme("ticket-light")
+        assert app.screen.styles.background.hex.upper() == light.background.upper()
+        assert reparses == []
+        app.theme = "ticket-dark"  # switching later still works, and re-parses
+        await pilot.pause()
+        assert app.has_class("-dark-mode") and reparses
+        assert app.screen.styles.background.hex.upper() == app.get_theme("ticket-dark").background.upper()

@@ -47,17 +47,14 @@ class TicketApp(App[None]):
         self._settings_given = staff_settings
         self._first_page = first_page
         self.live = LiveFeed(self)
+        self._theme_problems = self._start_theme()
 
     def on_mount(self) -> None:
         self.watch(self, "title", self._titles_changed, init=False)
         self.watch(self, "sub_title", self._titles_changed, init=False)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        loaded = load_themes(BUNDLED_DIR, user_theme_dir())
-        for theme in loaded.themes:
-            self.register_theme(theme)
-        self.use_theme(self.config.theme or DEFAULT_THEME)
-        for problem in filter(None, [self.config.problem, *loaded.problems]):
+        for problem in filter(None, [self.config.problem, *self._theme_problems]):
             self.notify(problem, severity="warning", timeout=10, markup=False)
         self.live.start()
         if self.actor is None:
@@ -104,6 +101,36 @@ class TicketApp(App[None]):
 
     def on_unmount(self) -> None:
         self.live.stop()
+
+    def _start_theme(self) -> list[str]:
+        """Registers the themes and chooses the first one (the staff member's own, else the
+        config file's) before anything is styled; returns what was wrong with theme files.
+
+        Setting App.theme once the app runs re-parses every stylesheet, into a fresh parse
+        cache that the next new kind of widget then misses: choosing in on_mount parsed all
+        the CSS three times before the list's first paint. Here the stylesheet only gets the
+        chosen theme's variables, and Textual's theme watcher, which would queue that
+        re-parse, does not run."""
+        loaded = load_themes(BUNDLED_DIR, user_theme_dir())
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        problems = list(loaded.problems)
+        own = (self._settings_given or {}).get("theme")
+        if own in self.available_themes:  # an unknown one is told of when the settings apply
+            name = own
+        else:
+            name = self.config.theme or DEFAULT_THEME
+        if name not in self.available_themes:
+            problems.append(f"There is no theme named '{name}'; using {DEFAULT_THEME}.")
+            name = DEFAULT_THEME
+        self.set_reactive(App.theme, name)
+        theme = self.current_theme
+        self.set_class(True, f"-theme-{name}", update=False)
+        self.set_class(theme.dark, "-dark-mode", update=False)
+        self.set_class(not theme.dark, "-light-mode", update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)  # what the theme watcher does
+        self.stylesheet.set_variables(self.get_css_variables())
+        return problems
 
     def use_theme(self, name: str) -> None:
         """Switches theme; an unknown name falls back to the default, with a word why."""
