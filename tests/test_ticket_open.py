@@ -80,28 +80,6 @@ async def test_a_short_thread_is_never_scrolled_past_its_top(desk: Desk, frames)
     assert all(scroll_y == 0 and max_scroll_y == 0 for _, scroll_y, max_scroll_y, _, _ in frames)
 
 
-async def test_the_footer_keys_are_never_restyled_compact_and_back(desk: Desk, monkeypatch) -> None:
-    """Textual's keys start compact and are bound to the footer's style at mount: two restyles
-    each, for nothing. The footer (of the list and of the form) gives them its style first (the
-    palette's key, not bound, keeps its compact look)."""
-    from textual.widgets._footer import FooterKey
-
-    compact_keys: list[str] = []
-    watch = FooterKey._watch_compact
-
-    def recording(self, compact: bool) -> None:
-        if compact:
-            compact_keys.append(self.key)
-        watch(self, compact)
-
-    monkeypatch.setattr(FooterKey, "_watch_compact", recording)
-    tid = desk.open(subject="Footer", body="one message")
-    shown: set[str] = set()
-    await open_and_settle(desk, tid, lambda form: shown.update(k.key for k in form.query(FooterKey)))
-    assert "escape" in shown and "t" in shown
-    assert set(compact_keys) == {"ctrl+p"}  # the list's palette key, then the form's
-
-
 async def test_the_additional_fields_are_made_when_first_opened(desk: Desk) -> None:
     """A reply pane shows them collapsed: they are made on F8 (or a click), and until then the
     pane answers with the values they start with."""
