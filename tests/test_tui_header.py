@@ -13,11 +13,10 @@ from tui.header import SafeHeader
 from tui.list_screen import TicketListScreen
 from tui.ticket_screen import TicketScreen
 from tui.ticket_table import TicketTable
-from textual.widgets._header import HeaderTitle
 
 
 def title_on(screen) -> str:
-    return str(screen.query_one(SafeHeader).query_one(HeaderTitle).render())
+    return screen.query_one(SafeHeader).render().plain
 
 
 async def test_headers_follow_titles_and_leave_with_their_screens(sqlite_url: str) -> None:

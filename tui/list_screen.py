@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from store import service as sv
 from store.errors import StoreError
@@ -63,14 +63,11 @@ class TicketListScreen(Screen[None]):
         with Horizontal(id="list-bar"):
             yield Static(id="views")
             yield Static(id="chips")
-        yield Input(placeholder="Search subjects and messages; Enter to search, Esc to cancel",
-                    id="search")
         yield TicketTable(self._fetch, id="tickets")
         yield Static(id="list-status")
         yield KeysFooter()
 
     async def on_mount(self) -> None:
-        self.query_one("#search", Input).display = False
         self._show_bar()
         self.table.focus()
         first, self._first_page = await ready_first_page(self._first_page), None
@@ -149,23 +146,32 @@ class TicketListScreen(Screen[None]):
         self.spec = sv.ListSpec(view, self.spec.client_email, self.spec.search)
         self._apply()
 
-    def action_search(self) -> None:
-        box = self.query_one("#search", Input)
+    async def action_search(self) -> None:
+        boxes = self.query("#search")
+        if boxes:
+            box = boxes.first()
+        else:  # made on first use: Textual's Input takes ~15 ms to import and style
+            from textual.widgets import Input
+
+            box = Input(placeholder="Search subjects and messages; Enter to search, Esc to cancel",
+                        id="search")
+            await self.mount(box, before=self.table)
         box.display = True
         box.value = self.spec.search or ""
         box.focus()
 
-    @on(Input.Submitted, "#search")
-    def _search(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event) -> None:
+        if event.input.id != "search":
+            return
         event.input.display = False
         self.spec = sv.ListSpec(self.spec.view, self.spec.client_email, event.value.strip() or None)
         self.table.focus()
         self._apply()
 
     def key_escape(self) -> None:
-        box = self.query_one("#search", Input)
-        if box.display:
-            box.display = False
+        boxes = self.query("#search")
+        if boxes and boxes.first().display:
+            boxes.first().display = False
             self.table.focus()
         elif self.spec.search:
             self.spec = sv.ListSpec(self.spec.view, self.spec.client_email, None)
