@@ -1,7 +1,8 @@
 """Reading the desk needs no SQLAlchemy: the TUI opens on plain SQL (store/sql.py), and a
 session of reading (the queue, Page Down, a ticket, a search) never loads it, nor the DNS
 library or the administration commands. SQLAlchemy's import alone takes longer than a bare
-Textual app's whole start (bench/, issue 7), and a third of the app's memory."""
+Textual app's whole start (bench/, issue 7), and a third of the app's memory. The dialogs
+(tui/modals/) are loaded when one is first opened."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ SESSION = textwrap.dedent("""
         store.close()
 
     asyncio.run(read_the_desk(sys.argv[1], sys.argv[2]))
-    heavy = ("sqlalchemy", "alembic", "dns", "cli.admin", "cli.tickets")
+    heavy = ("sqlalchemy", "alembic", "dns", "cli.admin", "cli.tickets", "tui.modals.")
     print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))))
 """)
 
@@ -85,3 +86,19 @@ def test_every_command_is_in_the_lazy_map() -> None:
     group = ticket_tui.main
     for name, command in defined.items():
         assert group.get_command(None, name) is command
+
+
+def test_every_dialog_is_in_the_lazy_map() -> None:
+    """tui.modals names each dialog of its modules (imported when first asked for)."""
+    import inspect
+
+    import tui.modals
+    from tui.modals import attachments, base, diag, forms, messages, pickers
+
+    defined = {name for m in (attachments, diag, forms, messages, pickers)
+               for name, value in vars(m).items()
+               if inspect.isclass(value) and issubclass(value, base.Modal)
+               and value.__module__ == m.__name__ and value is not forms.FormModal}
+    assert defined == set(tui.modals.__all__)
+    for name in defined:
+        assert getattr(tui.modals, name).__name__ == name

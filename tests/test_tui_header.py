@@ -42,3 +42,21 @@ async def test_headers_follow_titles_and_leave_with_their_screens(sqlite_url: st
         alive = [o for o in gc.get_objects() if isinstance(o, SafeHeader)]
         assert len(alive) <= 2, f"{len(alive)} headers still alive after 6 tickets"
     store.close()
+
+
+async def test_a_click_on_the_icon_opens_the_command_palette(sqlite_url: str) -> None:
+    from textual.command import CommandPalette
+
+    store = Store.open(sqlite_url)
+    desk = make_desk(store)
+    app = TicketApp(store, desk.alice, live_interval=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
+        await pilot.click(SafeHeader, offset=(40, 0))  # the title: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, TicketListScreen)
+        await pilot.hover(SafeHeader, offset=(1, 0))
+        assert app.screen.query_one(SafeHeader).tooltip == "Open the command palette"
+        await pilot.click(SafeHeader, offset=(1, 0))
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    store.close()

@@ -1,10 +1,24 @@
-"""The modals of the ticket form, each usable from the keyboard alone."""
+"""The dialogs the ticket form and the list open. Each is imported when first asked for (PEP 562):
+a form that opens no dialog never loads their modules and widgets."""
 
-from .attachments import AttachmentsModal
-from .diag import DiagModal
-from .forms import AbuseModal, AssignModal, DelayModal, InformationModal, SettingsModal, SummaryModal
-from .messages import MessagesModal
-from .pickers import ConfirmTakeOver, QuotePicker, TemplatePicker
+from __future__ import annotations
 
-__all__ = ["AbuseModal", "AttachmentsModal", "AssignModal", "ConfirmTakeOver", "DelayModal", "DiagModal", "InformationModal",
-           "MessagesModal", "QuotePicker", "SettingsModal", "SummaryModal", "TemplatePicker"]
+import importlib
+
+_MODULE_OF = {
+    "AttachmentsModal": "attachments",
+    "DiagModal": "diag",
+    "AbuseModal": "forms", "AssignModal": "forms", "DelayModal": "forms",
+    "InformationModal": "forms", "SettingsModal": "forms", "SummaryModal": "forms",
+    "MessagesModal": "messages",
+    "ConfirmTakeOver": "pickers", "QuotePicker": "pickers", "TemplatePicker": "pickers",
+}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    try:
+        module = _MODULE_OF[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    return getattr(importlib.import_module(f".{module}", __name__), name)
