@@ -20,6 +20,9 @@ from .config import Config
 from .themes import BUNDLED_DIR, DEFAULT_THEME, load_themes, mark_colours, user_theme_dir
 from .working import run_store_call
 from .live import LiveFeed
+from . import textual_fixes
+
+textual_fixes.apply()
 
 
 class TicketApp(App[None]):
