@@ -142,9 +142,8 @@ def run_app(argv: list[str]) -> None:
     _mark_calls(tui_launch, "staff_actor", "actor")
     from tui import app as tui_app
 
-    _mark_calls(tui_app.TicketApp, "_open_home", "open-home")
     _mark_calls(tui_app, "load_themes", "themes")
-    _mark_calls(tui_app.TicketApp, "_push_home", "push-list")
+    _mark_calls(tui_app.TicketApp, "_home_screen", "home-screen")
 
     table = ticket_table.TicketTable
     for action, event in (("action_page_down", "page"), ("action_open", "open"),

@@ -140,3 +140,14 @@ async def test_the_first_theme_is_chosen_before_anything_is_styled(desk: Desk, m
         await pilot.pause()
         assert app.has_class("-dark-mode") and reparses
         assert app.screen.styles.background.hex.upper() == app.get_theme("ticket-dark").background.upper()
+
+
+async def test_a_staff_member_s_own_theme_that_is_gone_is_told_of(desk: Desk) -> None:
+    mine = {**sv.my_settings(desk.store, desk.alice), "theme": "gone-theme"}
+    app = TicketApp(desk.store, desk.alice, live_interval=60, staff_settings=mine)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).loaded)
+        assert app.theme == "ticket-dark"
+        assert any("no theme named 'gone-theme'" in n.message for n in app._notifications)
+        # Settings read with the actor: the list is the app's first screen (no empty one first).
+        assert isinstance(app.screen_stack[0], TicketListScreen)

@@ -51,6 +51,7 @@ class TicketApp(App[None]):
         self._first_page = first_page
         self.live = LiveFeed(self)
         self._theme_problems = self._start_theme()
+        self._home_first = False  # the home screen is the app's first (get_default_screen)
 
     def on_mount(self) -> None:
         self.watch(self, "title", self._titles_changed, init=False)
@@ -64,8 +65,24 @@ class TicketApp(App[None]):
             from .staff_picker import StaffPicker
 
             self.push_screen(StaffPicker(), self._signed_in)
+        elif self._home_first:
+            own = (self._settings_given or {}).get("theme")
+            if own and own not in self.available_themes:
+                self.use_theme(own)  # tells that it is gone
         else:
             self._open_home()
+
+    def get_default_screen(self) -> Screen:
+        """The home screen is the first screen when all it needs is known before the app runs
+        (the command line reads the staff member's settings with the actor): Textual then
+        paints no empty screen first and switches no screen before the list is seen."""
+        if isinstance(self.actor, ClientActor) or (
+                isinstance(self.actor, StaffActor) and self._settings_given is not None):
+            if self._settings_given is not None:
+                self._apply_display_settings(self._settings_given)
+            self._home_first = True
+            return self._home_screen()
+        return super().get_default_screen()
 
     def _titles_changed(self) -> None:
         """The headers watch their own screens only (tui/header.py)."""
@@ -154,9 +171,14 @@ class TicketApp(App[None]):
     def apply_staff_settings(self, values: dict) -> None:
         """A staff member's own display settings, from the store: theme, density, reading
         width, system messages, time format."""
-        self.staff_settings = values
         if values["theme"]:
             self.use_theme(values["theme"])
+        self._apply_display_settings(values)
+
+    def _apply_display_settings(self, values: dict) -> None:
+        """All of the staff member's settings but the theme (chosen before anything is styled,
+        see _start_theme)."""
+        self.staff_settings = values
         for density in DENSITIES:
             self.set_class(values["density"] == density, f"-density-{density}")
         display.configure(values["time_format"], values["reading_width"])
@@ -168,24 +190,23 @@ class TicketApp(App[None]):
             else:
                 run_store_call(self, my_settings, done=self._settings_loaded)
             return
-        self._push_home()
+        self.push_screen(self._home_screen())
 
     def _settings_loaded(self, values: dict) -> None:
         self.apply_staff_settings(values)
-        self._push_home()
+        self.push_screen(self._home_screen())
 
-    def _push_home(self) -> None:
+    def _home_screen(self) -> Screen:
         if isinstance(self.actor, ClientActor):
             from .client.home import ClientHomeScreen
 
             self.sub_title = f"Client area — {self.actor.name} <{self.actor.email}>"
-            self.push_screen(ClientHomeScreen())
-            return
+            return ClientHomeScreen()
         from .list_screen import TicketListScreen
 
         self.sub_title = f"{self.actor.name} ({self.actor.login})"
         first, self._first_page = self._first_page, None
-        self.push_screen(TicketListScreen(first))
+        return TicketListScreen(first)
 
     def action_show_keys(self) -> None:
         from .help_screen import KeysScreen
