@@ -28,7 +28,7 @@ milliseconds on a million tickets whether a word is in ten tickets or in half of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import BadInput
 from .sql import Sql
@@ -51,16 +51,14 @@ PG_SEPARATORS = "[[:punct:][:space:]]+"
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class Chunk:
+class Chunk(NamedTuple):
     """One whitespace-separated piece of the search: words that must appear in a row."""
 
     text: str
     prefix: bool = False
 
 
-@dataclass(frozen=True)
-class SearchQuery:
+class SearchQuery(NamedTuple):
     chunks: tuple[Chunk, ...]
 
     @property
@@ -218,8 +216,7 @@ PG_WALK_FACTOR = 250
 DENSE_DOCS_PG: int | None = None  # a fixed threshold instead (tests)
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A search as SQL on tickets: the condition, and whether it keeps the view's index order
     usable. Its parameters are in the dict given to plan()."""
 

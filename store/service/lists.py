@@ -11,10 +11,10 @@ comparisons can't seek in an index: the database would read every row before the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-from .. import search, settings
+from .. import settings
 from ..actors import Actor, ClientActor, StaffActor, find_client
 from ..db import Store
 from ..errors import BadInput
@@ -33,13 +33,22 @@ _ROW_COLUMNS = ("id", "subject", "priority", "placed_first", "delayed_until", "l
                 "updated_at")
 
 
-@dataclass(frozen=True)
-class ListSpec:
+class ListSpec(NamedTuple):
     """What list to show: a view, an optional client filter (email) and search text."""
 
     view: str = "queue"
     client_email: str | None = None
     search: str | None = None
+
+
+def _search_plan(q: Sql, spec: ListSpec, params: dict, *, public_only: bool):
+    """The search's condition (store/search.py), None without a search; its module is loaded
+    on the first search only."""
+    if not spec.search:
+        return None
+    from .. import search
+
+    return search.plan(q, spec.search, params, public_only=public_only)
 
 
 def _order(q: Sql, actor: Actor, view: str) -> list[tuple[str, bool]]:
@@ -159,7 +168,7 @@ def list_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *, lim
     with store.sql() as q:
         params: dict = {}
         order = _order(q, actor, spec.view)
-        found = search.plan(q, spec.search, params, public_only=is_client)
+        found = _search_plan(q, spec, params, public_only=is_client)
         conds = _filters(q, actor, spec, params, walk=found is None or found.ordered_scan)
         if found is not None:
             conds.append(found.condition)
@@ -200,7 +209,7 @@ def count_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *,
     "more than" answer in bounded time, whatever the size of the view)."""
     with store.sql() as q:
         params: dict = {}
-        found = search.plan(q, spec.search, params, public_only=isinstance(actor, ClientActor))
+        found = _search_plan(q, spec, params, public_only=isinstance(actor, ClientActor))
         by_ids = found is not None and (not found.ordered_scan or found.counting is not None)
         conds = _filters(q, actor, spec, params, walk=not by_ids)
         if found is not None:
