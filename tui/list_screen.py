@@ -8,7 +8,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -22,6 +21,7 @@ from .safe import for_markup
 from .ticket_table import Page, TicketTable
 from .header import SafeHeader
 from .footer import KeysFooter
+from .list_bar import ListBar
 
 # Counting stops here: a million tickets read "10,000+" at once instead of after seconds.
 COUNT_AT_MOST = 10_000
@@ -60,9 +60,7 @@ class TicketListScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
-        with Horizontal(id="list-bar"):
-            yield Static(id="views")
-            yield Static(id="chips")
+        yield ListBar(id="list-bar")
         yield TicketTable(self._fetch, id="tickets")
         yield Static(id="list-status")
         yield KeysFooter()
@@ -232,15 +230,14 @@ class TicketListScreen(Screen[None]):
             style = "bold reverse" if key == self.spec.view else ""
             views.append(f" {i} {title} ", style=style)
             views.append(" ")
-        self.query_one("#views", Static).update(views)
-        chips = Text()
+        chips = []
         if self.spec.client_email:
-            chips.append(f" client: {printable(self.spec.client_email, one_line=True)} ✕ ",
-                         style="reverse")
-            chips.append(" ")
+            chips.append(Text(f" client: {printable(self.spec.client_email, one_line=True)} ✕ ",
+                              style="reverse"))
         if self.spec.search:
-            chips.append(f" search: {printable(self.spec.search, one_line=True)} ", style="reverse")
-        self.query_one("#chips", Static).update(chips)
+            chips.append(Text(f" search: {printable(self.spec.search, one_line=True)} ",
+                              style="reverse"))
+        self.query_one(ListBar).show(views, chips)
 
     def _show_status(self) -> None:
         total = self.table.total

@@ -428,7 +428,7 @@ class TicketTable(Widget, can_focus=True):
             return hit[2]
         cells = [fit(c.value(row, now).rjust(w) if c.right else c.value(row, now), w)
                  for c, w in zip(self.columns, widths)]
-        if len(self._cell_cache) > 4 * WINDOW_MAX:
+        if len(self._cell_cache) > WINDOW_MAX:  # (a new minute makes new keys: keep it bounded)
             self._cell_cache.clear()
         self._cell_cache[key] = (row, widths, cells)
         return cells
