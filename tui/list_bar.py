@@ -35,19 +35,25 @@ class ListBar(Widget):
             chip = chip.copy()
             chip.stylize_before(colour)
             chips.append(chip)
-        # The chips fill the room right of the views, then lines of that width below it.
-        room = max(1, width - self._views.cell_len)
-        lines: list[Text] = []
+        # The chips fill the room right of the views, then whole lines below it; a chip
+        # that doesn't fit beside the views starts the next line (never cut in two there).
+        lines: list[Text] = [Text()]
         for chip in chips:
-            if lines and lines[-1].cell_len + 1 + chip.cell_len <= room:
-                lines[-1] = Text(" ").join([lines[-1], chip])
+            room = width - (self._views.cell_len if len(lines) == 1 else 0)
+            last = lines[-1]
+            if not last.plain:
+                fits = chip.cell_len <= room or len(lines) > 1
+            else:
+                fits = last.cell_len + 1 + chip.cell_len <= room
+            if fits:
+                lines[-1] = Text(" ").join([last, chip]) if last.plain else chip
             else:
                 lines.append(chip)
         bar = self._views.copy()
-        for i, line in enumerate(lines or [Text()]):
-            used = bar.cell_len if i == 0 else 0
+        for i, line in enumerate(lines):
             if i:
                 bar.append("\n")
+            used = bar.cell_len if i == 0 else 0
             bar.append(" " * max(0, width - used - line.cell_len))
             bar.append_text(line)
         return bar
