@@ -87,3 +87,20 @@ def _utc_clock_display():
 
     os.environ["TZ"] = "UTC"
     time.tzset()
+
+
+@pytest.fixture
+def minute_per_call_clock(monkeypatch):
+    """The store's clock moves a minute at each reading: rows made one after another get
+    distinct times, so list orders are deterministic."""
+    from datetime import timedelta
+
+    from store import clock as store_clock
+
+    t = [store_clock.utcnow()]
+
+    def tick():
+        t[0] += timedelta(minutes=1)
+        return t[0]
+
+    monkeypatch.setattr(store_clock, "utcnow", tick)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import text
@@ -22,15 +20,8 @@ def desk(store) -> Desk:
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
+def clock(minute_per_call_clock):
     """A minute per call: list orders are deterministic."""
-    t = [store_clock.utcnow()]
-
-    def tick():
-        t[0] += timedelta(minutes=1)
-        return t[0]
-
-    monkeypatch.setattr(store_clock, "utcnow", tick)
 
 
 def found(desk: Desk, actor, term: str, view: str = "all", **kw) -> list[int]:

@@ -5,26 +5,17 @@ finds. Both databases agree on what a beginning finds."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from store import clock as store_clock, search
+from store import search
 from store import service as sv
 from tests.desk import Desk, make_desk
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch):
+def clock(minute_per_call_clock):
     """A minute per call: list orders are deterministic."""
-    t = [store_clock.utcnow()]
-
-    def tick():
-        t[0] += timedelta(minutes=1)
-        return t[0]
-
-    monkeypatch.setattr(store_clock, "utcnow", tick)
 
 
 @pytest.fixture
