@@ -20,6 +20,7 @@ from .config import Config
 from .themes import BUNDLED_DIR, DEFAULT_THEME, load_themes, mark_colours, user_theme_dir
 from .working import run_store_call
 from .live import LiveFeed
+from .memory import Sweeper
 from . import textual_fixes
 
 textual_fixes.apply()
@@ -50,6 +51,7 @@ class TicketApp(App[None]):
         self._settings_given = staff_settings
         self._first_page = first_page
         self.live = LiveFeed(self)
+        self.sweeper = Sweeper(self)
         self._theme_problems = self._start_theme()
         self._home_first = False  # the home screen is the app's first (get_default_screen)
 
@@ -61,6 +63,7 @@ class TicketApp(App[None]):
         for problem in filter(None, [self.config.problem, *self._theme_problems]):
             self.notify(problem, severity="warning", timeout=10, markup=False)
         self.live.start()
+        self.sweeper.start()
         if self.actor is None:
             from .staff_picker import StaffPicker
 
@@ -121,6 +124,7 @@ class TicketApp(App[None]):
 
     def on_unmount(self) -> None:
         self.live.stop()
+        self.sweeper.stop()
 
     def _start_theme(self) -> list[str]:
         """Registers the themes and chooses the first one (the staff member's own, else the

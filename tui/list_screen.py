@@ -222,6 +222,7 @@ class TicketListScreen(Screen[None]):
             # After the rows are painted: on two cores the count's thread slowed the first
             # paint of a million-ticket queue by ~40 ms.
             self.call_after_refresh(self._count)
+            self.call_after_refresh(self.app.sweeper.home_painted)
 
     # --- painting -----------------------------------------------------------------------
     def _show_bar(self) -> None:

@@ -25,6 +25,7 @@ from store.views import TicketRow
 from .columns import STAFF_COLUMNS, Column, fit
 
 WINDOW_MAX = 1500  # rows kept in memory at most
+CELL_CACHE_PAGES = 3  # screens of formatted rows kept (see _cells)
 
 
 class Page(NamedTuple):
@@ -428,7 +429,9 @@ class TicketTable(Widget, can_focus=True):
             return hit[2]
         cells = [fit(c.value(row, now).rjust(w) if c.right else c.value(row, now), w)
                  for c, w in zip(self.columns, widths)]
-        if len(self._cell_cache) > WINDOW_MAX:  # (a new minute makes new keys: keep it bounded)
+        # Bounded to a few screens: the cache holds its rows, which would otherwise outlive the
+        # window (pages scrolled past, earlier searches: ~1 MB after a reading session).
+        if len(self._cell_cache) > CELL_CACHE_PAGES * self.page_height:
             self._cell_cache.clear()
         self._cell_cache[key] = (row, widths, cells)
         return cells

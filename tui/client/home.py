@@ -107,6 +107,7 @@ class ClientHomeScreen(Screen[None]):
         count = "no tickets" if event.row is None else f"row {event.position}"
         self.query_one("#list-status", Static).update(
             Text(f" {dict(VIEWS)[self.view]} · {count} · live", style="dim"))
+        self.call_after_refresh(self.app.sweeper.home_painted)
 
     def _show_views(self) -> None:
         views = Text()

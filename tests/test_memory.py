@@ -1,0 +1,71 @@
+"""What a reading session keeps in memory: a closed ticket form is given back at once (tui/memory.py),
+the start's long-lived objects are frozen out of the collector's sight only while the app
+runs, and the list keeps formatted rows for a few screens only (tui/ticket_table.py)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from sqlalchemy import select
+
+from store.actors import staff_actor
+from store.models import Staff
+from store.seed import seed
+from tests.desk import Desk
+from tests.pilot_wait import until
+from tui.app import TicketApp
+from tui.list_screen import TicketListScreen
+from tui.ticket_screen import TicketScreen
+from tui.ticket_table import CELL_CACHE_PAGES, TicketTable
+
+SIZE = (120, 30)
+
+
+async def test_a_closed_ticket_form_is_given_back_at_once(sqlite_desk: Desk) -> None:
+    """Its widgets live in reference cycles: with the collector off, only the app's own sweep
+    after the change of screen can free them."""
+    tid = sqlite_desk.open(subject="Read and closed")
+    app = TicketApp(sqlite_desk.store, sqlite_desk.alice, live_interval=60)
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and app.sweeper.frozen)
+            app.push_screen(TicketScreen(tid))
+            await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail is not None)
+            form = weakref.ref(app.screen)
+            app.pop_screen()
+            await until(pilot, lambda: form() is None, timeout=5)
+    finally:
+        gc.enable()
+
+
+async def test_the_start_is_frozen_while_the_app_runs_and_thawed_when_it_ends(sqlite_desk: Desk) -> None:
+    gc.unfreeze()
+    app = TicketApp(sqlite_desk.store, sqlite_desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.sweeper.frozen)
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+async def test_the_list_keeps_formatted_rows_for_a_few_screens_only(sqlite_desk: Desk) -> None:
+    """The cache of formatted rows holds its rows: unbounded, it kept every row scrolled past."""
+    store = sqlite_desk.store
+    seed(store, 400, 1, rng_seed=3)
+    with store.read() as s:
+        admin = staff_actor(store, s.scalar(select(Staff.login).where(Staff.is_admin).limit(1)))
+    app = TicketApp(store, admin, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen)
+                    and app.screen.table.loaded)
+        await pilot.press("2")  # all tickets
+        table = app.screen.query_one(TicketTable)
+        await until(pilot, lambda: table.loaded and len(table.rows) > 0)
+        bound = CELL_CACHE_PAGES * table.page_height + 1
+        for _ in range(15):
+            await pilot.press("pagedown")
+            await until(pilot, lambda: table._pending is None)
+        await pilot.pause(0.1)
+        assert table.cursor + (table.first_index or 0) > 2 * bound  # well past the bound
+        assert 0 < len(table._cell_cache) <= bound
