@@ -8,7 +8,6 @@ opened again (after a restart, say), so nothing typed is lost to an outage.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -36,6 +35,8 @@ def spool_dir() -> Path:
 
 
 def _path(db_url: str, who: str, ticket_id: int) -> Path:
+    import hashlib  # (its import pages in ~0.4 MB of OpenSSL: only when something is spooled)
+
     database = hashlib.sha256(db_url.encode()).hexdigest()[:16]
     person = hashlib.sha256(who.encode()).hexdigest()[:16]
     return spool_dir() / f"{database}-{person}-{ticket_id}.json"
@@ -54,8 +55,19 @@ def keep(db_url: str, who: str, ticket_id: int, body: str, internal: str) -> Non
     os.replace(scratch, path)
 
 
+def _nothing_spooled() -> bool:
+    """True in the common case, where no outage ever left a draft here: a ticket then opens
+    without naming its spool file."""
+    try:
+        return not any(spool_dir().iterdir())
+    except OSError:  # no spool folder (yet)
+        return True
+
+
 def take(db_url: str, who: str, ticket_id: int) -> SpooledDraft | None:
     """The draft kept for this ticket, if any (the file stays until forget())."""
+    if _nothing_spooled():
+        return None
     try:
         data = json.loads(_path(db_url, who, ticket_id).read_text(encoding="utf-8"))
         return SpooledDraft(str(data["body"]), str(data.get("internal", "")))
@@ -64,6 +76,8 @@ def take(db_url: str, who: str, ticket_id: int) -> SpooledDraft | None:
 
 
 def forget(db_url: str, who: str, ticket_id: int) -> None:
+    if _nothing_spooled():
+        return
     try:
         _path(db_url, who, ticket_id).unlink()
     except FileNotFoundError:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Select, Static
 
 from store import service as sv
 from store import settings as global_settings
@@ -17,7 +19,6 @@ from store.safe_text import printable
 from store.views import ClientCard, DraftView, LockInfo, TicketDetail
 
 from . import modals
-from .reply_pane import FieldError, ReplyPane
 from .safe import for_markup, service_label, text
 from .thread import FETCH, Thread, when
 from .working import run_store_call
@@ -29,6 +30,9 @@ from .draft_spool import next_version, restore_spooled, save_draft
 from .toolbar import Toolbar
 from .live import FollowsTicket
 from .early_call import EarlyCall
+
+if TYPE_CHECKING:
+    from .reply_pane import ReplyPane
 
 
 # Two rows of buttons, as wide as their words.
@@ -191,8 +195,10 @@ class TicketScreen(FollowsTicket, Screen[None]):
         return line
 
     def _show_pane(self, draft: DraftView | None) -> None:
-        panes = self.query(ReplyPane)
+        panes = self.query("ReplyPane")
         if self.mine and not panes:
+            from .reply_pane import ReplyPane  # loaded once a ticket is taken: reading needs none
+
             self.mount(ReplyPane(self.detail, self.use_priority, draft, focused=self._reply_gets_cursor),
                        before=self.query_one(KeysFooter))
             self._reply_gets_cursor = False
@@ -254,8 +260,8 @@ class TicketScreen(FollowsTicket, Screen[None]):
 
     def _taken(self, lock: LockInfo) -> None:
         self.lock_token = lock.token
-        if self.query(ReplyPane):
-            self.query_one("#reply-body", TextArea).focus()
+        if self.query("ReplyPane"):
+            self.query_one("#reply-body").focus()
         else:
             self._reply_gets_cursor = True  # as soon as the reply pane is mounted
         self.load()
@@ -264,8 +270,11 @@ class TicketScreen(FollowsTicket, Screen[None]):
         run_store_call(self, sv.unlock, self.ticket_id, done=lambda _: self.load())
 
     # --- the reply pane ---------------------------------------------------------------------
-    @on(TextArea.Changed)
-    def _typed(self, event: TextArea.Changed) -> None:
+    @property
+    def _pane(self) -> ReplyPane:
+        return self.query_one("ReplyPane")  # type: ignore[return-value]
+
+    def on_text_area_changed(self, event) -> None:  # (TextArea.Changed: not imported to read)
         if event.text_area.id in ("reply-body", "internal"):
             self._schedule_draft()
 
@@ -275,7 +284,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
         self._drafts.changed()
 
     def _save_draft(self) -> None:
-        panes = self.query(ReplyPane)
+        panes = self.query("ReplyPane")
         if not panes:
             return
         pane = panes.first()
@@ -292,7 +301,9 @@ class TicketScreen(FollowsTicket, Screen[None]):
         self._drafts.flush()
 
     def action_send(self, close: bool = False) -> None:
-        pane = self.query_one(ReplyPane)
+        from .reply_pane import FieldError  # (loaded with the pane)
+
+        pane = self._pane
         try:
             fields = pane.fields()
         except FieldError as error:
@@ -316,17 +327,19 @@ class TicketScreen(FollowsTicket, Screen[None]):
             self.app.notify(f"Ticket #{self.ticket_id}: sent and closed.")
             self.app.pop_screen()
             return
-        self.query_one(ReplyPane).clear()
+        self._pane.clear()
         self.app.notify(f"Ticket #{self.ticket_id}: sent.")
         self.load()
 
     def action_save_parameters(self) -> None:
+        from .reply_pane import FieldError  # (loaded with the pane)
+
         subject: str | None = self.query_one("#subject", Input).value
         if subject == self._shown_subject:
             subject = None  # untouched
         service = self.query_one("#service", Select).value
         service_id = None if service is Select.NULL else service
-        pane = self.query_one(ReplyPane)
+        pane = self._pane
         try:
             fields = pane.fields()
         except FieldError as error:
@@ -348,7 +361,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
         self.app.pop_screen()
 
     def action_additional(self) -> None:
-        self.query_one(ReplyPane).toggle_additional()
+        self._pane.toggle_additional()
 
     def action_quote(self) -> None:
         self.app.push_screen(modals.QuotePicker(self.query_one(Thread).messages), self._quote)
@@ -356,7 +369,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
     def _quote(self, body: str | None) -> None:
         if body:
             quoted = "\n".join("> " + line for line in body.splitlines()) + "\n\n"
-            self.query_one(ReplyPane).insert(quoted)
+            self._pane.insert(quoted)
 
     def action_predefined(self) -> None:
         run_store_call(self, lambda store, actor: sv.templates_for(store, actor),
@@ -365,12 +378,12 @@ class TicketScreen(FollowsTicket, Screen[None]):
     def _template(self, template_id: int | None) -> None:
         if template_id is not None:
             run_store_call(self, sv.render_template, template_id, self.ticket_id,
-                           done=self.query_one(ReplyPane).insert)
+                           done=self._pane.insert)
 
     def action_editor(self) -> None:
         from .editor import edit_in_editor
 
-        body = self.query_one("#reply-body", TextArea)
+        body = self.query_one("#reply-body")
         new_text, problem = edit_in_editor(self.app, body.text)
         if problem:
             self.app.notify(problem, severity="error", markup=False)
@@ -461,9 +474,9 @@ class TicketScreen(FollowsTicket, Screen[None]):
                                               can_insert=self.mine), self._diagnosed)
 
     def _diagnosed(self, answer: str | None) -> None:
-        if answer is None or not self.query(ReplyPane):
+        if answer is None or not self.query("ReplyPane"):
             return
-        self.query_one(ReplyPane).add_internal(answer)
+        self._pane.add_internal(answer)
         self._schedule_draft()
 
     def action_toggle_system(self) -> None:
