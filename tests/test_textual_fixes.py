@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import string
 import weakref
+
+import pytest
 
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
@@ -35,3 +38,96 @@ async def test_removed_widgets_leave_no_painted_lines_behind() -> None:
         gc.collect()
         # The last batch may still be referred to by what removed it; none of the others.
         assert [ref for ref in caches[:-10] if ref() is not None] == []
+
+
+# --- key names answered without the Unicode database ----------------------------------------
+def _key_names_asked() -> set[str]:
+    """Every key name textual.keys may look up for Textual's keys and the app's bindings."""
+    import string
+
+    from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys
+
+    keys = {k.value for k in Keys if not k.value.startswith("<")}
+    keys |= set(KEY_TO_UNICODE_NAME) | set(KEY_NAME_REPLACEMENTS) | set(KEY_NAME_REPLACEMENTS.values())
+    keys |= set(string.printable.strip())
+    return keys
+
+
+def test_key_names_are_answered_as_the_unicode_database_would() -> None:
+    import unicodedata
+
+    from tui.textual_fixes import KEY_CHARACTERS, NOT_CHARACTERS, KeyNames
+
+    names = KeyNames(unicodedata)
+    for name, char in KEY_CHARACTERS.items():
+        assert unicodedata.lookup(name) == char
+    for name in NOT_CHARACTERS:
+        with pytest.raises(KeyError):
+            unicodedata.lookup(name)
+    for key in _key_names_asked():
+        for name in (key, key.replace("_", " "), key.upper(), key.rpartition("+")[2]):
+            try:
+                expected = unicodedata.lookup(name)
+            except KeyError:
+                with pytest.raises(KeyError):
+                    names.lookup(name)
+            else:
+                assert names.lookup(name) == expected
+    for char in string.printable:
+        assert names.name(char, None) == unicodedata.name(char, None)
+
+
+def test_textual_shows_and_maps_every_key_as_before(monkeypatch) -> None:
+    import unicodedata
+
+    import textual.keys as keys
+
+    from tui.textual_fixes import KeyNames
+
+    def both(key: str) -> tuple:
+        return (keys.format_key.__wrapped__(key), keys.key_to_character.__wrapped__(key),
+                keys._character_to_key(key) if len(key) == 1 else None)
+
+    for key in _key_names_asked():
+        monkeypatch.setattr(keys, "unicodedata", unicodedata)
+        real = both(key)
+        monkeypatch.setattr(keys, "unicodedata", KeyNames(unicodedata))
+        assert both(key) == real, key
+
+
+async def test_reading_the_desk_looks_no_key_up_in_the_unicode_database(sqlite_desk, monkeypatch) -> None:
+    import unicodedata
+
+    import textual.keys as keys
+
+    from tests.pilot_wait import until
+    from tui.app import TicketApp
+    from tui.ticket_screen import TicketScreen
+
+    asked: list[str] = []
+
+    class Spy:
+        def lookup(self, name):
+            asked.append(name)
+            return unicodedata.lookup(name)
+
+        def name(self, char, *default):
+            asked.append(char)
+            return unicodedata.name(char, *default)
+
+    monkeypatch.setattr(keys.unicodedata, "_real", Spy())
+    keys.format_key.cache_clear()
+    keys.key_to_character.cache_clear()
+    tid = sqlite_desk.open(subject="Keys")
+    app = TicketApp(sqlite_desk.store, sqlite_desk.alice, live_interval=60)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: app.sweeper.frozen)
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        app.push_screen(TicketScreen(tid))
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail is not None)
+        await pilot.press("t")  # taken: the reply pane and its text area get the focus
+        await until(pilot, lambda: app.screen.query("ReplyPane"))
+        await pilot.pause(0.2)
+    assert asked == []

@@ -1,5 +1,5 @@
-"""Fixes for faults of the pinned Textual, each with its upstream report; applied once, when
-tui/app.py is imported. Each checks that the fault is still there, so an upgraded Textual that
+"""Fixes for faults of the pinned Textual, each with its upstream report, and one for a cost;
+applied once, when tui/app.py is imported. Each checks that the fault is still there, so an upgraded Textual that
 fixed it is left alone (tests/test_textual_fixes.py checks what each fix is for).
 """
 
@@ -26,5 +26,65 @@ def keep_no_dead_styles_caches() -> None:
     StylesCache.get_inner_outer = get_inner_outer
 
 
+# The Unicode names of printable ASCII's punctuation, and the few key names that the Unicode
+# database knows as control characters' aliases (unicodedata.lookup("ESCAPE") is "\x1b").
+KEY_CHARACTERS = {
+    "SPACE": " ", "EXCLAMATION MARK": "!", "QUOTATION MARK": '"', "NUMBER SIGN": "#",
+    "DOLLAR SIGN": "$", "PERCENT SIGN": "%", "AMPERSAND": "&", "APOSTROPHE": "'",
+    "LEFT PARENTHESIS": "(", "RIGHT PARENTHESIS": ")", "ASTERISK": "*", "PLUS SIGN": "+",
+    "COMMA": ",", "HYPHEN-MINUS": "-", "FULL STOP": ".", "SOLIDUS": "/", "COLON": ":",
+    "SEMICOLON": ";", "LESS-THAN SIGN": "<", "EQUALS SIGN": "=", "GREATER-THAN SIGN": ">",
+    "QUESTION MARK": "?", "COMMERCIAL AT": "@", "LEFT SQUARE BRACKET": "[",
+    "REVERSE SOLIDUS": "\\", "RIGHT SQUARE BRACKET": "]", "CIRCUMFLEX ACCENT": "^",
+    "LOW LINE": "_", "GRAVE ACCENT": "`", "LEFT CURLY BRACKET": "{", "VERTICAL LINE": "|",
+    "RIGHT CURLY BRACKET": "}", "TILDE": "~",
+    "BACKSPACE": "\x08", "DELETE": "\x7f", "ESCAPE": "\x1b", "TAB": "\t",
+}
+# Key names that are no character's name (nor one with "_" in it, nor a single letter).
+NOT_CHARACTERS = frozenset(
+    "AT BACKSLASH CTRL-AT DOWN END ENTER HOME INSERT LEFT MINUS PAGEDOWN PAGEUP PLUS RETURN "
+    "RIGHT SLASH UNDERSCORE UP".split()
+    + ["GREATER THAN SIGN", "HYPHEN MINUS", "LESS THAN SIGN"] + [f"F{n}" for n in range(1, 25)])
+
+
+class KeyNames:
+    """The unicodedata module as textual.keys sees it: the names of the keys people bind are
+    answered from the tables above, anything else by unicodedata itself, with the same result.
+
+    Textual turns key names into characters and back by Unicode name (the footer's "?" for
+    question_mark; every key bound above a focused widget, at each change of focus). Each first
+    lookup, found or not, pages in part of the name database: ~0.7 MB resident for the dozen
+    keys on the list's footer, which a bare Textual app (no bindings shown) never pays."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self._names = {char: name for name, char in KEY_CHARACTERS.items() if char.isprintable()}
+
+    def lookup(self, name: str) -> str:
+        upper = name.upper()
+        if upper in KEY_CHARACTERS:
+            return KEY_CHARACTERS[upper]
+        if len(name) == 1 or "_" in name or upper in NOT_CHARACTERS:
+            raise KeyError(f"undefined character name '{name}'")
+        return self._real.lookup(name)
+
+    def name(self, char: str, *default):
+        if char in self._names:
+            return self._names[char]
+        return self._real.name(char, *default)
+
+    def __getattr__(self, attribute: str):
+        return getattr(self._real, attribute)
+
+
+def look_key_names_up_without_the_unicode_database() -> None:
+    """Not a fault: a cost (see KeyNames)."""
+    import textual.keys
+
+    if not isinstance(textual.keys.unicodedata, KeyNames):
+        textual.keys.unicodedata = KeyNames(textual.keys.unicodedata)
+
+
 def apply() -> None:
     keep_no_dead_styles_caches()
+    look_key_names_up_without_the_unicode_database()
