@@ -31,12 +31,13 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # and as much again for the temporary one that holds a search's hits), kept while a connection
 # waits in the pool. Smaller ones cost the reads people wait for little: a page not in the
 # cache is read again from the operating system's, in microseconds. Measured on a million
-# tickets, A/B in one process: the queue's first page and page down +0.1 ms (1.04x to 1.07x,
-# medians of 201 runs), opening a ticket and the benchmark's six searches within noise (the
-# sum of all the medians 1.01x, 41 runs); 1.5 MB less per open connection, ~3 MB less over a
-# reading session. SQLAlchemy's connections (bulk writes, migrations) keep the default.
-SQLITE_CACHE_KIB = 512
-SQLITE_TEMP_CACHE_KIB = 1000
+# tickets, A/B in one process (medians of 21 runs, against 512/1,000 KiB): the queue's first
+# page and the next +0.5 ms (3.4 vs 2.9 ms, 6.4 vs 5.7), opening a ticket and the benchmark's six
+# searches within noise (the sum of all the medians 1.02x); the reading session's peak memory
+# 1.0 MB less (the benchmark's, medians of 3). SQLAlchemy's connections (bulk writes,
+# migrations) keep the default.
+SQLITE_CACHE_KIB = 256
+SQLITE_TEMP_CACHE_KIB = 256
 PG_CONNECT_TIMEOUT_S = 5
 IDLE_CONNECTIONS = 4
 
