@@ -178,3 +178,36 @@ async def test_a_click_on_a_toolbar_label_runs_its_action(desk: Desk) -> None:
         line, start, _end, action = next(span for span in toolbar._spans if span[3] == "summary")
         await pilot.click(Toolbar, offset=(start + 2, line))
         await until(pilot, lambda: type(app.screen).__name__ == "SummaryModal")
+
+
+async def test_back_from_reading_the_list_is_read_again_and_counted_again_only_after_a_change(
+        desk: Desk, monkeypatch) -> None:
+    """The rows are read again on the way back (the ticket just read is no longer new to its
+    reader); the count, which walks up to 10,000 rows, only when a ticket changed meanwhile."""
+    desk.open(subject="First")
+    counts: list[str] = []
+    count_tickets = sv.count_tickets
+
+    def counting(*args, **kwargs):
+        counts.append("counted")
+        return count_tickets(*args, **kwargs)
+
+    monkeypatch.setattr(sv, "count_tickets", counting)
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).total == 1)
+        assert table(app).rows[0].new_since_seen
+        counts.clear()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows
+                    and not table(app).rows[0].new_since_seen)
+        await pilot.pause(0.3)
+        assert counts == []
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
+        desk.open(subject="Second")  # someone else's change while the ticket is read
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).total == 2)
+        assert counts == ["counted"]

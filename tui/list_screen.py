@@ -91,7 +91,22 @@ class TicketListScreen(Screen[None]):
             return
         tables = self.query(TicketTable)
         if tables and tables.first().loaded:
-            self.table.reload()
+            self._back_from_elsewhere()
+
+    @work(thread=True, exclusive=True, group="changes")
+    def _back_from_elsewhere(self) -> None:
+        """Back from a ticket or a dialog: the rows are read again (the ticket just read is no
+        longer new to its reader), but the tickets are counted again only if one changed
+        meanwhile: a count walks up to COUNT_AT_MOST rows beside the reload."""
+        try:
+            changed = sv.change_marker(self.app.store) != self._marker
+        except StoreError:
+            changed = True  # the reload will tell what is wrong
+        self.app.call_from_thread(self._reload, changed)
+
+    def _reload(self, recount: bool) -> None:
+        self.table.reload()
+        if recount:
             self._recount()
 
     # --- data (worker threads) ----------------------------------------------------------

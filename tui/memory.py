@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 
+from rich.cells import cached_cell_len
 from textual.app import App
 from textual.timer import Timer
 
@@ -50,4 +51,5 @@ class Sweeper:
 
     def sweep(self) -> None:
         self._due = None
+        cached_cell_len.cache_clear()
         gc.collect()
