@@ -131,3 +131,22 @@ async def test_reading_the_desk_looks_no_key_up_in_the_unicode_database(sqlite_d
         await until(pilot, lambda: app.screen.query("ReplyPane"))
         await pilot.pause(0.2)
     assert asked == []
+
+
+async def test_a_finished_thread_worker_is_let_go() -> None:
+    """Textual left the active_worker variable set in the executor's thread: that thread kept
+    the last worker it ran, and all its work referred to, alive."""
+
+    class Held:
+        pass
+
+    app = Cards()
+    async with app.run_test(size=(40, 20)) as pilot:
+        held = Held()
+        kept = weakref.ref(held)
+        done = app.run_worker(lambda held=held: held, thread=True)
+        await done.wait()
+        del held, done
+        await pilot.pause(0.1)
+        gc.collect()
+        assert kept() is None

@@ -26,6 +26,38 @@ def keep_no_dead_styles_caches() -> None:
     StylesCache.get_inner_outer = get_inner_outer
 
 
+def let_finished_thread_workers_go() -> None:
+    """Textual runs a thread worker's callable in a thread of the event loop's executor after
+    setting the active_worker context variable there, and never unsets it: each thread of the
+    pool kept the last worker it ran alive, and with it the work's closure and its screen (a
+    closed ticket form, ~1.5 MB, until that thread happened to run another worker). The
+    variable is unset once the callable returns; coroutine workers run in a context of their
+    own and are left as they are."""
+    import inspect
+
+    from textual import worker
+
+    run_threaded = worker.Worker._run_threaded
+    if getattr(run_threaded, "lets_go", False):
+        return
+
+    async def _run_threaded(self):
+        work = self._work
+        if (callable(work) and not inspect.isawaitable(work)
+                and not inspect.iscoroutinefunction(getattr(work, "func", work))):
+            def work_then_let_go():
+                try:
+                    return work()
+                finally:
+                    worker.active_worker.set(None)
+
+            self._work = work_then_let_go
+        return await run_threaded(self)
+
+    _run_threaded.lets_go = True
+    worker.Worker._run_threaded = _run_threaded
+
+
 # The Unicode names of printable ASCII's punctuation, and the few key names that the Unicode
 # database knows as control characters' aliases (unicodedata.lookup("ESCAPE") is "\x1b").
 KEY_CHARACTERS = {
@@ -87,4 +119,5 @@ def look_key_names_up_without_the_unicode_database() -> None:
 
 def apply() -> None:
     keep_no_dead_styles_caches()
+    let_finished_thread_workers_go()
     look_key_names_up_without_the_unicode_database()
