@@ -9,6 +9,7 @@ import weakref
 
 from sqlalchemy import select
 
+from store import service as sv
 from store.actors import staff_actor
 from store.models import Staff
 from store.seed import seed
@@ -50,13 +51,18 @@ async def test_the_start_is_frozen_while_the_app_runs_and_thawed_when_it_ends(sq
     assert gc.get_freeze_count() == 0
 
 
-async def test_the_list_keeps_formatted_rows_for_a_few_screens_only(sqlite_desk: Desk) -> None:
-    """The cache of formatted rows holds its rows: unbounded, it kept every row scrolled past."""
-    store = sqlite_desk.store
+def many_tickets(desk: Desk) -> TicketApp:
+    """An app on 400 tickets, as the administrator (who sees them all)."""
+    store = desk.store
     seed(store, 400, 1, rng_seed=3)
     with store.read() as s:
         admin = staff_actor(store, s.scalar(select(Staff.login).where(Staff.is_admin).limit(1)))
-    app = TicketApp(store, admin, live_interval=60)
+    return TicketApp(store, admin, live_interval=60)
+
+
+async def test_the_list_keeps_formatted_rows_for_a_few_screens_only(sqlite_desk: Desk) -> None:
+    """The cache of formatted rows holds its rows: unbounded, it kept every row scrolled past."""
+    app = many_tickets(sqlite_desk)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TicketListScreen)
                     and app.screen.table.loaded)
@@ -70,3 +76,29 @@ async def test_the_list_keeps_formatted_rows_for_a_few_screens_only(sqlite_desk:
         await pilot.pause(0.1)
         assert table.cursor + (table.first_index or 0) > 2 * bound  # well past the bound
         assert 0 < len(table._cell_cache) <= bound
+
+
+async def test_a_reload_reads_around_the_screen_and_keeps_the_readers_place(sqlite_desk: Desk) -> None:
+    """Back from a ticket (or on others' changes) the list is read again: from a chunk above
+    the screen to a chunk below it, not the whole window scrolled through."""
+    app = many_tickets(sqlite_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and app.screen.table.loaded)
+        await pilot.press("2")  # all tickets
+        table = app.screen.query_one(TicketTable)
+        await until(pilot, lambda: table.loaded and len(table.rows) > 0)
+        every = [r.id for r in sv.list_tickets(app.store, app.actor, sv.ListSpec("all"), limit=500)]
+        for _ in range(10):
+            await pilot.press("pagedown")
+            await until(pilot, lambda: table._pending is None and not table.fetching)
+        window, reading = len(table.rows), table.current.id
+        on_screen = [r.id for r in table.rows[table.top:table.top + table.page_height]]
+        await pilot.press("r")
+        await until(pilot, lambda: not table.fetching and table.current is not None)
+        assert table.current.id == reading
+        assert [r.id for r in table.rows[table.top:table.top + table.page_height]] == on_screen
+        assert len(table.rows) <= 2 * table.chunk + 2 * table.page_height < window
+        assert not table.at_start and [r.id for r in table.rows] == every[table.first_index:][:len(table.rows)]
+        await pilot.press("home")  # the rows let go are read again when wanted
+        await until(pilot, lambda: not table.fetching and table.at_start)
+        assert table.current.id == every[0]

@@ -137,18 +137,26 @@ class TicketTable(Widget, can_focus=True):
         self._request(Page(limit=self.chunk, whole=True), self._replace_all, force=True)
 
     def reload(self) -> None:
-        """Refreshes the window in place (others changed something): same start, same ticket."""
+        """Refreshes what is on screen in place (others changed something, or the reader is
+        back from a ticket): same place, same ticket. The window is read again from a chunk
+        above the screen to a chunk below it; rows further off are let go (the prefetch reads
+        them again if the reader goes there), so a reload after long scrolling reads ~140 rows,
+        not the whole window."""
         keep_id = self.current.id if self.current else None
-        keep_index = self.cursor
-        first = self.rows[0].sort_key if self.rows and not self.at_start else None
-        page = Page(start=first, limit=max(len(self.rows), self.chunk), whole=True)
+        drop = max(0, min(self.top - self.chunk, len(self.rows) - 1))  # rows let go above
+        first = self.rows[drop].sort_key if self.rows and (drop or not self.at_start) else None
+        page = Page(start=first, limit=self.top - drop + self.page_height + self.chunk, whole=True)
+        keep_index, top = self.cursor - drop, self.top - drop
 
         def apply(rows: list[TicketRow]) -> None:
             self.rows = rows
             self.at_end = len(rows) < page.limit
+            if drop:
+                self.at_start = False
+                self.first_index = None if self.first_index is None else self.first_index + drop
             ids = [r.id for r in rows]
             self.cursor = ids.index(keep_id) if keep_id in ids else min(keep_index, len(rows) - 1)
-            self.cursor = max(0, self.cursor)
+            self.cursor, self.top = max(0, self.cursor), top
             self._clamp_top()
 
         self._request(page, apply, force=True)
