@@ -38,6 +38,11 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # migrations) keep the default.
 SQLITE_CACHE_KIB = 256
 SQLITE_TEMP_CACHE_KIB = 256
+# Compiled statements each plain connection keeps (sqlite3's default: 128). The lists' SQL
+# differs with the number of ids asked for, so the cache filled with big one-off programs:
+# 32 keep what a reading session repeats (A/B, 15 runs: every read within noise) and the
+# session's SQLite memory ~0.35 MB lower.
+SQLITE_STATEMENTS = 32
 PG_CONNECT_TIMEOUT_S = 5
 IDLE_CONNECTIONS = 4
 
@@ -171,7 +176,8 @@ class Pool:
             import sqlite3
 
             conn = sqlite3.connect(self.url.database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
-                                   check_same_thread=False)
+                                   check_same_thread=False,
+                                   cached_statements=SQLITE_STATEMENTS)
             setup_sqlite(conn)
             conn.execute(f"PRAGMA main.cache_size = -{SQLITE_CACHE_KIB}")
             conn.execute(f"PRAGMA temp.cache_size = -{SQLITE_TEMP_CACHE_KIB}")

@@ -7,6 +7,8 @@ import string
 import weakref
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
@@ -150,3 +152,61 @@ async def test_a_finished_thread_worker_is_let_go() -> None:
         await pilot.pause(0.1)
         gc.collect()
         assert kept() is None
+
+
+# --- Strip's caches made on first use --------------------------------------------------------
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 9), st.integers()), max_size=60),
+       st.integers(1, 5))
+def test_a_lazy_cache_answers_as_textuals_fifo_cache(steps, maxsize) -> None:
+    from textual.cache import FIFOCache
+
+    from tui.textual_fixes import LazyFIFOCache
+
+    lazy, fifo = LazyFIFOCache(maxsize), FIFOCache(maxsize)
+    for write, key, value in steps:
+        if write:
+            lazy[key] = fifo[key] = value
+        assert lazy.get(key, "none") == fifo.get(key, "none")
+        assert len(lazy) == len(fifo) and list(lazy.keys()) == list(fifo.keys())
+        assert (key in lazy) == (key in fifo)
+
+
+def test_strips_paint_the_same_with_caches_made_on_first_use(monkeypatch) -> None:
+    from rich.console import Console
+    from rich.segment import Segment
+    from rich.style import Style
+
+    import textual.cache
+    import textual.strip
+    from tui.textual_fixes import LazyFIFOCache
+
+    def flat(result):
+        if isinstance(result, textual.strip.Strip):
+            return result.text, list(result)
+        if isinstance(result, list):
+            return [flat(r) for r in result]
+        return result
+
+    def paint(cache_class) -> list:
+        monkeypatch.setattr(textual.strip, "FIFOCache", cache_class)
+        bold, red = Style(bold=True), Style(color="red")
+        strip = textual.strip.Strip([Segment("Ticket #42 ", bold), Segment("Site down", red)])
+        out = []
+        for _ in range(2):  # the second time from the caches
+            out += [strip.crop(3, 15), strip.divide([4, 11]), strip.apply_style(red),
+                    strip.crop_extend(2, 30, bold), strip.adjust_cell_length(25, bold),
+                    strip.apply_offsets(1, 2), strip.render(Console())]
+        return flat(out)
+
+    assert paint(LazyFIFOCache) == paint(textual.cache.FIFOCache)
+    monkeypatch.setattr(textual.strip, "FIFOCache", LazyFIFOCache)
+    fresh = textual.strip.Strip([Segment("x")])
+    assert fresh._crop_cache._cache is None  # no dict until something is cached
+
+
+def test_strips_make_their_caches_on_first_use() -> None:
+    import textual.strip
+
+    from tui.textual_fixes import LazyFIFOCache
+
+    assert textual.strip.FIFOCache is LazyFIFOCache  # as the app applies it

@@ -58,6 +58,62 @@ def let_finished_thread_workers_go() -> None:
     worker.Worker._run_threaded = _run_threaded
 
 
+class LazyFIFOCache:
+    """textual.cache.FIFOCache as Strip uses it (get, set), its dict made on the first set.
+
+    Every Strip (one per painted line, per layer: a widget's lines, the compositor's cuts, their
+    crops and styles) makes seven FIFOCaches, most of which are never written: ~1 KB a strip,
+    ~0.6 MB of a 2,000-message ticket form's 2.2. Textual's Content already makes its caches
+    on first use."""
+
+    __slots__ = ("_maxsize", "_cache")
+
+    def __init__(self, maxsize: int) -> None:
+        self._maxsize = maxsize
+        self._cache: dict | None = None
+
+    def get(self, key, default=None):
+        cache = self._cache
+        return default if cache is None else cache.get(key, default)
+
+    def set(self, key, value) -> None:
+        cache = self._cache
+        if cache is None:
+            self._cache = {key: value}
+            return
+        if key not in cache and len(cache) >= self._maxsize:
+            del cache[next(iter(cache))]  # the first added goes first
+        cache[key] = value
+
+    __setitem__ = set
+
+    def __getitem__(self, key):
+        if self._cache is None:
+            raise KeyError(key)
+        return self._cache[key]
+
+    def __contains__(self, key) -> bool:
+        return self._cache is not None and key in self._cache
+
+    def __len__(self) -> int:
+        return 0 if self._cache is None else len(self._cache)
+
+    def keys(self):
+        return {}.keys() if self._cache is None else self._cache.keys()
+
+    def clear(self) -> None:
+        self._cache = None
+
+
+def make_strip_caches_on_first_use() -> None:
+    """Not a fault: a cost (see LazyFIFOCache)."""
+    import textual.strip
+    from textual.cache import FIFOCache
+
+    if textual.strip.FIFOCache is FIFOCache:
+        textual.strip.FIFOCache = LazyFIFOCache
+
+
 # The Unicode names of printable ASCII's punctuation, and the few key names that the Unicode
 # database knows as control characters' aliases (unicodedata.lookup("ESCAPE") is "\x1b").
 KEY_CHARACTERS = {
@@ -120,4 +176,5 @@ def look_key_names_up_without_the_unicode_database() -> None:
 def apply() -> None:
     keep_no_dead_styles_caches()
     let_finished_thread_workers_go()
+    make_strip_caches_on_first_use()
     look_key_names_up_without_the_unicode_database()
