@@ -5,11 +5,14 @@ closed ticket form is freed only by Python's cycle collector, whose full passes 
 piled up between passes (three 2,000-message tickets opened in turn held ~2 MB more than one),
 and each new form took fresh memory instead of reusing the last one's.
 
-So the app sweeps (one collection) a moment after each change of screen. To keep a sweep
-short, what is alive once the home screen is first painted (modules, styles, the home screen,
-which lives as long as the app) is frozen out of the collector's sight (gc.freeze): a sweep
-then costs ~4 ms instead of ~30 ms with a million-ticket list open. The app thaws it when it
-ends, so that an app run inside a longer process (the tests) leaves nothing behind.
+So the app sweeps a moment after each change of screen: one collection, and Rich's cache of
+text widths emptied (it keeps up to 4,096 of the lines last painted, the closed screen's among
+them). To keep a sweep short, what is alive once the home screen is first painted (modules,
+styles, the home screen, which lives as long as the app) is frozen out of the collector's sight
+(gc.freeze): a sweep then costs ~4 ms instead of ~30 ms with a million-ticket list open. The
+price: a frozen object dropped later in a cycle (the styles of a theme switched away from, say)
+is freed only when the app ends and thaws it, so that an app run inside a longer process (the
+tests) leaves nothing behind.
 """
 
 from __future__ import annotations
