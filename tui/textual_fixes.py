@@ -1,6 +1,9 @@
-"""Fixes for faults of the pinned Textual, each with its upstream report, and one for a cost;
-applied once, when tui/app.py is imported. Each checks that the fault is still there, so an upgraded Textual that
-fixed it is left alone (tests/test_textual_fixes.py checks what each fix is for).
+"""Changes to the pinned Textual, applied once, when tui/app.py is imported: two faults (an
+lru_cache that kept dead widgets' lines, Textual #6665; the executor's threads keeping finished
+workers and their screens, not yet reported: no network here) and two costs (key names looked
+up in the Unicode database; seven caches made for every Strip). Each leaves alone code that is
+no longer what it was written for, where that can be told cheaply; tests/test_textual_fixes.py
+checks what each is for, so a Textual upgrade that changes them fails there first.
 """
 
 from __future__ import annotations
