@@ -1,6 +1,7 @@
 """What a reading session keeps in memory: a closed ticket form is given back at once (tui/memory.py),
 the start's long-lived objects are frozen out of the collector's sight only while the app
-runs, and the list keeps formatted rows for a few screens only (tui/ticket_table.py)."""
+runs (staff and client area), Rich's cache of text widths is emptied at each change of screen,
+and the list keeps formatted rows for a few screens only (tui/ticket_table.py)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,35 @@ async def test_the_start_is_frozen_while_the_app_runs_and_thawed_when_it_ends(sq
         await until(pilot, lambda: app.sweeper.frozen)
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
+
+
+async def test_the_client_area_is_frozen_too(sqlite_desk: Desk) -> None:
+    gc.unfreeze()
+    sqlite_desk.open(subject="Mine")
+    app = TicketApp(sqlite_desk.store, sqlite_desk.john, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.sweeper.frozen)
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
+async def test_a_change_of_screen_empties_richs_cache_of_text_widths(sqlite_desk: Desk) -> None:
+    """It keeps up to 4,096 of the lines last painted, the closed screen's among them."""
+    from rich.cells import cached_cell_len
+
+    sqlite_desk.open(subject="Read and closed")
+    app = TicketApp(sqlite_desk.store, sqlite_desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and app.sweeper.frozen)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail is not None)
+        assert cached_cell_len.cache_info().currsize > 0
+        swept = []
+        sweep = app.sweeper.sweep
+        app.sweeper.sweep = lambda: (sweep(), swept.append(cached_cell_len.cache_info().currsize))
+        await pilot.press("escape")
+        await until(pilot, lambda: swept)
+        assert swept == [0]
 
 
 def many_tickets(desk: Desk) -> TicketApp:

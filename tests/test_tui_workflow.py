@@ -211,3 +211,22 @@ async def test_back_from_reading_the_list_is_read_again_and_counted_again_only_a
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).total == 2)
         assert counts == ["counted"]
+
+
+async def test_a_change_check_that_cannot_reach_the_database_leaves_the_list_as_it_is(
+        desk: Desk, monkeypatch) -> None:
+    """The live feed tells of an outage; the list's own check must not end the app."""
+    from store.errors import Unavailable
+
+    desk.open(subject="First")
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).total == 1)
+
+        def unreachable(store):
+            raise Unavailable("The database can't be reached.")
+
+        monkeypatch.setattr(sv, "change_marker", unreachable)
+        app.screen.tickets_changed(None)
+        await pilot.pause(0.3)
+        assert app.is_running and [r.subject for r in table(app).rows] == ["First"]

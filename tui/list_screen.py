@@ -91,23 +91,9 @@ class TicketListScreen(Screen[None]):
             return
         tables = self.query(TicketTable)
         if tables and tables.first().loaded:
-            self._back_from_elsewhere()
-
-    @work(thread=True, exclusive=True, group="changes")
-    def _back_from_elsewhere(self) -> None:
-        """Back from a ticket or a dialog: the rows are read again (the ticket just read is no
-        longer new to its reader), but the tickets are counted again only if one changed
-        meanwhile: a count walks up to COUNT_AT_MOST rows beside the reload."""
-        try:
-            changed = sv.change_marker(self.app.store) != self._marker
-        except StoreError:
-            changed = True  # the reload will tell what is wrong
-        self.app.call_from_thread(self._reload, changed)
-
-    def _reload(self, recount: bool) -> None:
-        self.table.reload()
-        if recount:
-            self._recount()
+            # Back from a ticket or a dialog: the rows are read again (the ticket just read is
+            # no longer new to its reader), counted again only if a ticket changed meanwhile.
+            self._check_changes(reload_anyway=True)
 
     # --- data (worker threads) ----------------------------------------------------------
     def _fetch(self, page: Page) -> list[TicketRow]:
@@ -143,16 +129,26 @@ class TicketListScreen(Screen[None]):
         self._check_changes()
 
     @work(thread=True, exclusive=True, group="changes")
-    def _check_changes(self) -> None:
-        """Others' changes appear without a keypress: a one-row query, then a window reload."""
-        marker = sv.change_marker(self.app.store)
-        if self._marker is not None and marker != self._marker:
+    def _check_changes(self, reload_anyway: bool = False) -> None:
+        """Others' changes appear without a keypress: a one-row query, then a window reload and
+        a recount; the count (it walks up to COUNT_AT_MOST rows) only when something changed.
+        reload_anyway: the rows are read again even if nothing did."""
+        try:
+            marker = sv.change_marker(self.app.store)
+        except StoreError:
+            if reload_anyway:  # the reload tells what is wrong
+                self.app.call_from_thread(self._reload, True)
+            return  # (an outage is told by the live feed)
+        changed = self._marker is not None and marker != self._marker
+        if changed:
             self._marker = marker
-            self.app.call_from_thread(self._others_changed)
+        if changed or reload_anyway:
+            self.app.call_from_thread(self._reload, changed)
 
-    def _others_changed(self) -> None:
+    def _reload(self, recount: bool) -> None:
         self.table.reload()
-        self._recount()
+        if recount:
+            self._recount()
 
     # --- actions ------------------------------------------------------------------------
     def action_view(self, view: str) -> None:
@@ -208,8 +204,7 @@ class TicketListScreen(Screen[None]):
         self.app.push_screen(SettingsModal(), lambda _: self.table.refresh())
 
     def action_refresh(self) -> None:
-        self.table.reload()
-        self._recount()
+        self._reload(recount=True)
 
     def _apply(self) -> None:
         self._show_bar()
