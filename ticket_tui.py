@@ -9,7 +9,7 @@ import click
 from cli.common import AppContext, TicketTuiGroup
 from cli.tui_launch import open_default
 from store.url import ENV_VAR
-from tui.config import load_config
+from tui.runtime.config import load_config
 
 
 # Each command's module is imported when that command runs: `ticket-tui` alone opens the TUI

@@ -71,7 +71,7 @@ def _app_ready(app) -> str | None:
             event, _expect = _expect, None
             return event
     if _expect == "open" and name in ("TicketScreen", "ClientTicketScreen"):
-        from tui.thread import MessageBox, Thread
+        from tui.widgets.thread import MessageBox, Thread
 
         thread = screen.query_one(Thread)
         boxes = thread.query(MessageBox)
@@ -122,7 +122,8 @@ def run_app(argv: list[str]) -> None:
     emit("mark:interpreter-ready")
     _wrap_display(_app_ready)
     emit("mark:textual-imported")
-    from tui import list_screen, ticket_table
+    from tui.queue import screen as list_screen
+    from tui.widgets import ticket_table
 
     emit("mark:tui-imported")
     import ticket_tui

@@ -177,7 +177,7 @@ def config() -> None:
 @config.command("path")
 def config_path_command() -> None:
     """Print where the config file is (it may not exist yet)."""
-    from tui.config import config_path
+    from tui.runtime.config import config_path
 
     click.echo(str(config_path()))
 

@@ -10,7 +10,7 @@ import click
 from store.db import Store
 from store.errors import BadInput, ConnectionLost, StoreError, Unavailable
 from store.safe_text import printable
-from tui.config import Config
+from tui.runtime.config import Config
 
 
 @dataclass

@@ -14,7 +14,7 @@ def run_staff_app(app: AppContext, login: str | None) -> None:
     from tui.app import TicketApp
 
     from store.service import my_settings
-    from tui import first_page
+    from tui.queue import first_page
 
     store = app.store()
     actor = staff_actor(store, login) if login else None

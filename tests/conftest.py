@@ -46,7 +46,7 @@ def pg_url(pg_cluster: PgCluster, pg_template: str):
 
 @pytest.fixture(autouse=True)
 def _private_draft_spool(tmp_path, monkeypatch) -> None:
-    """Drafts kept locally during an outage (tui/draft_spool.py) go to the test's own folder."""
+    """Drafts kept locally during an outage (tui/runtime/draft_spool.py) go to the test's own folder."""
     monkeypatch.setenv("TICKET_TUI_SPOOL", str(tmp_path / "draft-spool"))
 
 

@@ -14,7 +14,7 @@ from store.errors import BadInput, NotVisible
 from store.models import Message
 from store.service.reading import messages_page
 from tests.desk import Desk, make_desk
-from tui.thread import BATCH, WINDOW, EarlierNote, MessageBox, Thread
+from tui.widgets.thread import BATCH, WINDOW, EarlierNote, MessageBox, Thread
 
 N = 300  # more than a window, a batch and a fetch
 

@@ -466,9 +466,9 @@ async def test_the_ticket_form_digs_the_tickets_domain_into_the_internal_comment
     from store.db import Store
     from tests.desk import make_desk
     from tui.app import TicketApp
-    from tui.config import Config
-    from tui.reply_pane import ReplyPane
-    from tui.ticket_screen import TicketScreen
+    from tui.runtime.config import Config
+    from tui.ticket.reply_pane import ReplyPane
+    from tui.ticket.screen import TicketScreen
 
     store = Store.open(sqlite_url)
     desk = make_desk(store)

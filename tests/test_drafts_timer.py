@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tui import drafts
-from tui.drafts import MAX_WAIT, QUIET, DraftTimer
+from tui.runtime import drafts
+from tui.runtime.drafts import MAX_WAIT, QUIET, DraftTimer
 
 
 class FakeTimer:

@@ -1,4 +1,4 @@
-"""The footer (tui/footer.py): one widget drawing the keys the screen answers to, as Textual's
+"""The footer (tui/widgets/footer.py): one widget drawing the keys the screen answers to, as Textual's
 Footer shows them; a click presses a key, a disabled key rings the bell, hovering highlights."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 
-from tui.footer import KeysFooter
+from tui.widgets.footer import KeysFooter
 
 
 class Keys(App[None]):

@@ -274,7 +274,7 @@ def test_the_command_line_takes_a_file_whose_name_is_not_utf8(desk: Desk, tmp_pa
 
 
 def test_the_tui_reader_refuses_a_file_removed_after_it_was_chosen(tmp_path: Path) -> None:
-    from tui.files import MissingFile, read_files
+    from tui.runtime.files import MissingFile, read_files
 
     kept, gone = tmp_path / "kept.txt", tmp_path / "gone.txt"
     kept.write_bytes(b"kept")

@@ -18,8 +18,8 @@ from tests.desk import Desk, make_desk
 from tests.test_tui_workflow import SIZE, table, until
 from ticket_tui import main
 from tui.app import TicketApp
-from tui.list_screen import TicketListScreen
-from tui.ticket_screen import TicketScreen
+from tui.queue.screen import TicketListScreen
+from tui.ticket.screen import TicketScreen
 
 HOSTILE = [
     "[bold]bold?[/]", "[/", "[@click=app.quit]click me[/]", "[link=http://evil.example]x[/link]",
@@ -61,7 +61,7 @@ def test_lone_surrogates_and_nul_are_refused_clearly(desk: Desk) -> None:
 @given(body=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                     min_size=1).filter(str.strip))
 def test_any_text_a_client_sends_comes_back_exactly_and_renders(sqlite_desk: Desk, body: str) -> None:
-    from tui.thread import MessageBox
+    from tui.widgets.thread import MessageBox
 
     tid = sqlite_desk.open(body=body)
     message = sv.peek(sqlite_desk.store, sqlite_desk.john, tid).messages[0]

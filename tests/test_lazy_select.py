@@ -6,7 +6,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Button, Select
 from textual.widgets._select import SelectOverlay
 
-from tui.lazy_select import LazySelect
+from tui.widgets.lazy_select import LazySelect
 
 
 class Form(App[None]):

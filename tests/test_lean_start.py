@@ -25,7 +25,7 @@ SESSION = textwrap.dedent("""
     from cli import tui_launch
     from store.db import Store
     from tui.app import TicketApp
-    from tui.config import Config
+    from tui.runtime.config import Config
 
     async def read_the_desk(url, login):
         store = Store.open(url)
@@ -56,7 +56,7 @@ SESSION = textwrap.dedent("""
     asyncio.run(read_the_desk(sys.argv[1], sys.argv[2]))
     heavy = ("sqlalchemy", "alembic", "dns", "cli.admin", "cli.tickets", "tui.modals.",
              "_hashlib",  # OpenSSL's digests (draft_spool names a file only when one is spooled)
-             "tui.reply_pane", "textual.widgets._text_area")  # loaded once a ticket is taken
+             "tui.ticket.reply_pane", "textual.widgets._text_area")  # loaded once a ticket is taken
     print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))))
 """)
 

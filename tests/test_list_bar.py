@@ -1,4 +1,4 @@
-"""The list's bar (tui/list_bar.py): the views on the left, the chips right-aligned beside them
+"""The list's bar (tui/queue/bar.py): the views on the left, the chips right-aligned beside them
 or, when they don't fit, on the lines below: never cut in two, never hidden."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from tui.list_bar import ListBar
+from tui.queue.bar import ListBar
 
 VIEWS = Text(" 1 Support tickets   2 All tickets   3 Favorites ")
 CLIENT = Text(" client: harriet@colesbakery.example ✕ ", style="reverse")  # 39 cells

@@ -1,7 +1,7 @@
-"""What a reading session keeps in memory: a closed ticket form is given back at once (tui/memory.py),
+"""What a reading session keeps in memory: a closed ticket form is given back at once (tui/runtime/memory.py),
 the start's long-lived objects are frozen out of the collector's sight only while the app
 runs (staff and client area), Rich's cache of text widths is emptied at each change of screen,
-and the list keeps formatted rows for a few screens only (tui/ticket_table.py)."""
+and the list keeps formatted rows for a few screens only (tui/widgets/ticket_table.py)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from store.seed import seed
 from tests.desk import Desk
 from tests.pilot_wait import until
 from tui.app import TicketApp
-from tui.list_screen import TicketListScreen
-from tui.ticket_screen import TicketScreen
-from tui.ticket_table import CELL_CACHE_PAGES, TicketTable
+from tui.queue.screen import TicketListScreen
+from tui.ticket.screen import TicketScreen
+from tui.widgets.ticket_table import CELL_CACHE_PAGES, TicketTable
 
 SIZE = (120, 30)
 

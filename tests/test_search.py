@@ -267,7 +267,7 @@ async def test_a_new_list_supersedes_a_fetch_still_running() -> None:
     from textual.app import App
 
     from store.views import TicketRow
-    from tui.ticket_table import TicketTable
+    from tui.widgets.ticket_table import TicketTable
 
     now = store_clock.utcnow()
 

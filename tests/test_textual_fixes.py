@@ -1,4 +1,4 @@
-"""The fixes tui/textual_fixes.py makes to the pinned Textual do what they are for."""
+"""The fixes tui/runtime/textual_fixes.py makes to the pinned Textual do what they are for."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _key_names_asked() -> set[str]:
 def test_key_names_are_answered_as_the_unicode_database_would() -> None:
     import unicodedata
 
-    from tui.textual_fixes import KEY_CHARACTERS, NOT_CHARACTERS, KeyNames
+    from tui.runtime.textual_fixes import KEY_CHARACTERS, NOT_CHARACTERS, KeyNames
 
     names = KeyNames(unicodedata)
     for name, char in KEY_CHARACTERS.items():
@@ -84,7 +84,7 @@ def test_textual_shows_and_maps_every_key_as_before(monkeypatch) -> None:
 
     import textual.keys as keys
 
-    from tui.textual_fixes import KeyNames
+    from tui.runtime.textual_fixes import KeyNames
 
     def both(key: str) -> tuple:
         return (keys.format_key.__wrapped__(key), keys.key_to_character.__wrapped__(key),
@@ -104,7 +104,7 @@ async def test_reading_the_desk_looks_no_key_up_in_the_unicode_database(sqlite_d
 
     from tests.pilot_wait import until
     from tui.app import TicketApp
-    from tui.ticket_screen import TicketScreen
+    from tui.ticket.screen import TicketScreen
 
     asked: list[str] = []
 
@@ -160,7 +160,7 @@ async def test_a_finished_thread_worker_is_let_go() -> None:
 def test_a_lazy_cache_answers_as_textuals_fifo_cache(steps, maxsize) -> None:
     from textual.cache import FIFOCache
 
-    from tui.textual_fixes import LazyFIFOCache
+    from tui.runtime.textual_fixes import LazyFIFOCache
 
     lazy, fifo = LazyFIFOCache(maxsize), FIFOCache(maxsize)
     for write, key, value in steps:
@@ -178,7 +178,7 @@ def test_strips_paint_the_same_with_caches_made_on_first_use(monkeypatch) -> Non
 
     import textual.cache
     import textual.strip
-    from tui.textual_fixes import LazyFIFOCache
+    from tui.runtime.textual_fixes import LazyFIFOCache
 
     def flat(result):
         if isinstance(result, textual.strip.Strip):
@@ -207,6 +207,6 @@ def test_strips_paint_the_same_with_caches_made_on_first_use(monkeypatch) -> Non
 def test_strips_make_their_caches_on_first_use() -> None:
     import textual.strip
 
-    from tui.textual_fixes import LazyFIFOCache
+    from tui.runtime.textual_fixes import LazyFIFOCache
 
     assert textual.strip.FIFOCache is LazyFIFOCache  # as the app applies it

@@ -12,9 +12,9 @@ from store import service as sv
 from tests.desk import Desk
 from tests.test_tui_workflow import SIZE, table, until
 from tui.app import TicketApp
-from tui.config import Config
-from tui.list_screen import TicketListScreen
-from tui.themes import BUNDLED_DIR, contrast, load_theme_file, load_themes
+from tui.runtime.config import Config
+from tui.queue.screen import TicketListScreen
+from tui.runtime.themes import BUNDLED_DIR, contrast, load_theme_file, load_themes
 
 BUNDLED = ["ticket-dark", "ticket-light", "ticket-high-contrast"]
 

@@ -10,12 +10,12 @@ import textual.app
 from tests.desk import Desk
 from tests.pilot_wait import until
 from tests.test_big_thread import long_thread
-from tui import early_call
+from tui.runtime import early_call
 from tui.app import TicketApp
 from tui.client.ticket import ClientTicketScreen
-from tui.list_screen import TicketListScreen
-from tui.thread import WINDOW, MessageBox, Thread
-from tui.ticket_screen import TicketScreen
+from tui.queue.screen import TicketListScreen
+from tui.widgets.thread import WINDOW, MessageBox, Thread
+from tui.ticket.screen import TicketScreen
 
 SIZE = (120, 36)
 
@@ -85,7 +85,7 @@ async def test_the_additional_fields_are_made_when_first_opened(desk: Desk) -> N
     pane answers with the values they start with."""
     from textual.widgets import TextArea
 
-    from tui.reply_pane import AdditionalFields, ReplyPane
+    from tui.ticket.reply_pane import AdditionalFields, ReplyPane
 
     tid, _ = desk.taken()  # Technical support: charged per incident
     app = TicketApp(desk.store, desk.alice, live_interval=60)
@@ -124,7 +124,7 @@ async def test_the_client_ticket_is_first_painted_filled_in_at_its_latest_messag
 async def test_taking_a_ticket_shows_the_reply_pane_with_the_cursor_in_it(desk: Desk, monkeypatch) -> None:
     """The fastest path is Enter, t, type: the first frame that shows the reply pane already has
     the cursor in the reply (no frame, no timer tick, where letters would still be keys)."""
-    from tui.reply_pane import ReplyPane
+    from tui.ticket.reply_pane import ReplyPane
 
     first: list[str | None] = []
     display = textual.app.App._display

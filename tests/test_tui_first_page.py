@@ -1,4 +1,4 @@
-"""The queue's first page read while the app starts (tui/first_page.py): the list shows it
+"""The queue's first page read while the app starts (tui/queue/first_page.py): the list shows it
 without reading it again; a failed or unfinished read leaves the list to read it itself."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from store.db import Store
 from store.errors import ConnectionLost
 from tests.desk import make_desk
 from tests.pilot_wait import until
-from tui import first_page
+from tui.queue import first_page
 from tui.app import TicketApp
-from tui.list_screen import TicketListScreen
-from tui.ticket_table import TicketTable
+from tui.queue.screen import TicketListScreen
+from tui.widgets.ticket_table import TicketTable
 
 
 def record_reads(monkeypatch) -> list:

@@ -1,4 +1,4 @@
-"""The screens' header (tui/header.py): titles follow the app and the screen, and a header
+"""The screens' header (tui/widgets/header.py): titles follow the app and the screen, and a header
 leaves with its screen (Textual's own kept every opened ticket's header alive on the app)."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from store.db import Store
 from tests.desk import make_desk
 from tests.pilot_wait import until
 from tui.app import TicketApp
-from tui.header import SafeHeader
-from tui.list_screen import TicketListScreen
-from tui.ticket_screen import TicketScreen
-from tui.ticket_table import TicketTable
+from tui.widgets.header import SafeHeader
+from tui.queue.screen import TicketListScreen
+from tui.ticket.screen import TicketScreen
+from tui.widgets.ticket_table import TicketTable
 
 
 def title_on(screen) -> str:

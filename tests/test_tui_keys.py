@@ -7,9 +7,9 @@ import pytest
 from tests.desk import Desk
 from tests.test_tui_workflow import SIZE, table, until
 from tui.app import TicketApp
-from tui.config import Config, load_config
-from tui.list_screen import TicketListScreen
-from tui.ticket_screen import TicketScreen
+from tui.runtime.config import Config, load_config
+from tui.queue.screen import TicketListScreen
+from tui.ticket.screen import TicketScreen
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from store import service as sv
 from store.db import Store
 from tests.desk import Desk, make_desk
 from tests.test_tui_workflow import SIZE, until
-from tui import draft_spool
+from tui.runtime import draft_spool
 from tui.app import TicketApp
-from tui.list_screen import TicketListScreen
-from tui.reply_pane import ReplyPane
-from tui.thread import MessageBox
-from tui.ticket_screen import TicketScreen
+from tui.queue.screen import TicketListScreen
+from tui.ticket.reply_pane import ReplyPane
+from tui.widgets.thread import MessageBox
+from tui.ticket.screen import TicketScreen
 
 pytestmark = pytest.mark.pg
 

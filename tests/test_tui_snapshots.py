@@ -21,12 +21,12 @@ from tests.snapshot_apps import (
     isolate_user_config, screen_name, settle, until,
 )
 from tui.app import TicketApp
-from tui.config import Config
-from tui.list_screen import TicketListScreen
-from tui.reply_pane import ReplyPane
-from tui.thread import MessageBox, Thread
-from tui.ticket_screen import TicketScreen
-from tui.ticket_table import TicketTable
+from tui.runtime.config import Config
+from tui.queue.screen import TicketListScreen
+from tui.ticket.reply_pane import ReplyPane
+from tui.widgets.thread import MessageBox, Thread
+from tui.ticket.screen import TicketScreen
+from tui.widgets.ticket_table import TicketTable
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from store import service as sv
 from tests.desk import Desk
 from tests.pilot_wait import until
 from tui.app import TicketApp
-from tui.list_screen import TicketListScreen
-from tui.reply_pane import ReplyPane
-from tui.ticket_screen import TicketScreen
-from tui.ticket_table import TicketTable
+from tui.queue.screen import TicketListScreen
+from tui.ticket.reply_pane import ReplyPane
+from tui.ticket.screen import TicketScreen
+from tui.widgets.ticket_table import TicketTable
 
 SIZE = (120, 40)
 
@@ -165,7 +165,7 @@ async def test_saving_an_attachment_from_the_form(desk: Desk, tmp_path) -> None:
 
 
 async def test_a_click_on_a_toolbar_label_runs_its_action(desk: Desk) -> None:
-    from tui.toolbar import Toolbar
+    from tui.ticket.toolbar import Toolbar
 
     desk.open(subject="Clickable")
     app = TicketApp(desk.store, desk.alice, live_interval=60)

@@ -1,1 +1,1 @@
-"""Theme files bundled with ticket-tui (TOML); tui/themes.py loads them and the user's own."""
+"""Theme files bundled with ticket-tui (TOML); tui/runtime/themes.py loads them and the user's own."""

@@ -15,13 +15,14 @@ from store.db import Store
 from store.service import my_settings
 from store.service.staff_settings import DENSITIES, STAFF_DEFAULTS
 
-from . import display
-from .config import Config
-from .themes import BUNDLED_DIR, DEFAULT_THEME, load_themes, mark_colours, user_theme_dir
-from .working import run_store_call
-from .live import LiveFeed
-from .memory import Sweeper
-from . import textual_fixes
+from tui.runtime import display
+from tui.runtime.config import Config
+from tui.runtime.themes import BUNDLED_DIR, DEFAULT_THEME, load_themes, mark_colours, user_theme_dir
+from tui.runtime.safe import for_markup
+from tui.runtime.working import run_store_call
+from tui.runtime.live import LiveFeed
+from tui.runtime.memory import Sweeper
+from tui.runtime import textual_fixes
 
 textual_fixes.apply()
 
@@ -41,7 +42,7 @@ class TicketApp(App[None]):
                  first_page: Future | None = None) -> None:
         """staff_settings: the actor's display settings, when read already (the command line
         reads them with the actor, so the list's first paint waits for no worker);
-        first_page: the queue's first page being read meanwhile (tui/first_page.py)."""
+        first_page: the queue's first page being read meanwhile (tui/queue/first_page.py)."""
         super().__init__()
         self.store = store
         self.actor = actor
@@ -65,7 +66,7 @@ class TicketApp(App[None]):
         self.live.start()
         self.sweeper.start()
         if self.actor is None:
-            from .staff_picker import StaffPicker
+            from tui.modals.staff_picker import StaffPicker
 
             self.push_screen(StaffPicker(), self._signed_in)
         elif self._home_first:
@@ -88,8 +89,8 @@ class TicketApp(App[None]):
         return super().get_default_screen()
 
     def _titles_changed(self) -> None:
-        """The headers watch their own screens only (tui/header.py)."""
-        from .header import SafeHeader
+        """The headers watch their own screens only (tui/widgets/header.py)."""
+        from tui.widgets.header import SafeHeader
 
         for screen in self.screen_stack:
             for header in screen.query(SafeHeader):
@@ -102,7 +103,7 @@ class TicketApp(App[None]):
         self.actor = actor
         self._open_home()
 
-    # --- others' changes and the connection (tui/live.py) ---------------------------------
+    # --- others' changes and the connection (tui/runtime/live.py) ---------------------------------
     def tickets_changed(self, change) -> None:
         for screen in list(self.screen_stack):
             handler = getattr(screen, "tickets_changed", None)
@@ -202,18 +203,38 @@ class TicketApp(App[None]):
 
     def _home_screen(self) -> Screen:
         if isinstance(self.actor, ClientActor):
-            from .client.home import ClientHomeScreen
+            from tui.client.home import ClientHomeScreen
 
             self.sub_title = f"Client area — {self.actor.name} <{self.actor.email}>"
             return ClientHomeScreen()
-        from .list_screen import TicketListScreen
+        from tui.queue.screen import TicketListScreen
 
         self.sub_title = f"{self.actor.name} ({self.actor.login})"
         first, self._first_page = self._first_page, None
         return TicketListScreen(first)
 
+    # --- navigation: screens never import each other; they ask the app ---------------------
+    def open_ticket(self, ticket_id: int) -> None:
+        """The staff ticket form over the list."""
+        from tui.ticket.screen import TicketScreen
+
+        self.push_screen(TicketScreen(ticket_id))
+
+    def warm_up_ticket_form(self) -> None:
+        """Imports the ticket form while the list is idle, so the first Enter opens it at once."""
+        import tui.ticket.screen  # noqa: F401
+
+    def back_to_queue(self, *, client_filter: str | None = None) -> None:
+        """Leaves the ticket form for the list under it; client_filter then shows only that
+        client's tickets there."""
+        self.pop_screen()
+        show_only = getattr(self.screen, "set_client_filter", None)
+        if client_filter is not None and show_only is not None:
+            show_only(client_filter)
+            self.notify(f"Showing only {for_markup(client_filter)}'s tickets.")
+
     def action_show_keys(self) -> None:
-        from .help_screen import KeysScreen
+        from tui.widgets.help_screen import KeysScreen
 
         if not isinstance(self.screen, KeysScreen):
             self.push_screen(KeysScreen(self.screen))

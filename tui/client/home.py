@@ -13,10 +13,10 @@ from store import service as sv
 from store.errors import StoreError
 from store.views import TicketRow
 
-from ..columns import CLIENT_COLUMNS
-from ..ticket_table import Page, TicketTable
-from ..header import SafeHeader
-from ..footer import KeysFooter
+from tui.widgets.columns import CLIENT_COLUMNS
+from tui.widgets.ticket_table import Page, TicketTable
+from tui.widgets.header import SafeHeader
+from tui.widgets.footer import KeysFooter
 
 VIEWS = [("queue", "My tickets"), ("archive", "Archive")]
 
@@ -87,7 +87,7 @@ class ClientHomeScreen(Screen[None]):
         self.table.reload()
 
     def action_new_ticket(self) -> None:
-        from .new_ticket import NewTicketScreen
+        from tui.client.new_ticket import NewTicketScreen
 
         self.app.push_screen(NewTicketScreen(), self._opened)
 
@@ -98,7 +98,7 @@ class ClientHomeScreen(Screen[None]):
 
     @on(TicketTable.Opened)
     def _open(self, event: TicketTable.Opened) -> None:
-        from .ticket import ClientTicketScreen
+        from tui.client.ticket import ClientTicketScreen
 
         self.app.push_screen(ClientTicketScreen(event.ticket_id))
 

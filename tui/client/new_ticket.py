@@ -13,9 +13,9 @@ from store import service as sv
 from store import settings as global_settings
 from store.status import PRIORITIES
 
-from ..files import MissingFile, read_files
-from ..safe import service_label, text
-from ..working import run_store_call
+from tui.runtime.files import MissingFile, read_files
+from tui.runtime.safe import service_label, text
+from tui.runtime.working import run_store_call
 
 
 class NewTicketScreen(ModalScreen[int | None]):

@@ -14,16 +14,16 @@ from store import service as sv
 from store.errors import StoreError
 from store.views import TicketDetail
 
-from ..files import MissingFile, read_files
-from ..safe import text
-from ..thread import Thread, when
-from ..working import run_store_call
-from ..header import SafeHeader
-from ..footer import KeysFooter
-from ..drafts import DraftTimer
-from ..draft_spool import next_version, restore_spooled, save_draft
-from ..live import FollowsTicket
-from ..early_call import EarlyCall
+from tui.runtime.files import MissingFile, read_files
+from tui.runtime.safe import text
+from tui.widgets.thread import Thread, when
+from tui.runtime.working import run_store_call
+from tui.widgets.header import SafeHeader
+from tui.widgets.footer import KeysFooter
+from tui.runtime.drafts import DraftTimer
+from tui.runtime.draft_spool import next_version, restore_spooled, save_draft
+from tui.runtime.live import FollowsTicket
+from tui.runtime.early_call import EarlyCall
 
 
 
@@ -144,7 +144,7 @@ class ClientTicketScreen(FollowsTicket, Screen[None]):
         self.app.pop_screen()
 
     def action_attachments(self) -> None:
-        from ..modals import AttachmentsModal
+        from tui.modals import AttachmentsModal
 
         if self.detail is not None:
             self.app.push_screen(AttachmentsModal(self.detail.messages))

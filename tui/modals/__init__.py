@@ -1,5 +1,8 @@
-"""The dialogs the ticket form and the list open. Each is imported when first asked for (PEP 562):
-a form that opens no dialog never loads their modules and widgets."""
+"""The dialogs the ticket form and the list open, and the staff picker of the start (which the
+app imports directly). Each is imported when first asked for (PEP 562): a form that opens no
+dialog never loads their modules and widgets.
+
+May import widgets/, runtime/ and store/; never a screen's room (queue/, ticket/, client/)."""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ from store import service as sv
 from store.files import save_into
 from store.views import MessageView
 
-from ..safe import text
-from ..thread import size
-from .base import Modal, error_line
+from tui.runtime.safe import text
+from tui.widgets.thread import size
+from tui.modals.base import Modal, error_line
 
 
 def default_folder() -> Path:

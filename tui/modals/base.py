@@ -8,8 +8,8 @@ from textual.widgets import Static
 
 from store.errors import StoreError
 
-from ..safe import text
-from ..working import run_store_call
+from tui.runtime.safe import text
+from tui.runtime.working import run_store_call
 
 
 class Modal(ModalScreen):

@@ -21,8 +21,8 @@ from textual.worker import Worker, WorkerState
 from store.diag import RECORD_TYPES, DiagError, clip
 from store.safe_text import printable
 
-from ..safe import text
-from .base import Modal, error_line
+from tui.runtime.safe import text
+from tui.modals.base import Modal, error_line
 
 Kind = Literal["dig", "whois"]
 # The internal comment holds 10 000 characters; an answer takes at most this share of it.

@@ -16,10 +16,10 @@ from store import service as sv
 from store.clock import utcnow
 from store.views import ClientCard
 
-from ..safe import text
-from ..display import SAMPLE
-from ..thread import when
-from .base import Modal, error_line
+from tui.runtime.safe import text
+from tui.runtime.display import SAMPLE
+from tui.widgets.thread import when
+from tui.modals.base import Modal, error_line
 
 
 def buttons(ok: str) -> Horizontal:

@@ -12,9 +12,9 @@ from textual.widgets.option_list import Option
 
 from store.views import MessageView, TemplateView
 
-from ..safe import text
-from ..thread import LABELS, when
-from .base import Modal, error_line
+from tui.runtime.safe import text
+from tui.widgets.thread import LABELS, when
+from tui.modals.base import Modal, error_line
 
 
 class ConfirmTakeOver(Modal):

@@ -14,10 +14,10 @@ from textual.widgets.option_list import Option
 from store import admin
 from store.actors import StaffActor, staff_actor
 
-from .safe import text
-from .working import run_store_call
-from .header import SafeHeader
-from .footer import KeysFooter
+from tui.runtime.safe import text
+from tui.runtime.working import run_store_call
+from tui.widgets.header import SafeHeader
+from tui.widgets.footer import KeysFooter
 
 
 class StaffPicker(Screen[StaffActor | None]):

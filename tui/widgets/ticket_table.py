@@ -22,7 +22,7 @@ from typing import NamedTuple
 from store.clock import utcnow
 from store.views import TicketRow
 
-from .columns import STAFF_COLUMNS, Column, fit
+from tui.widgets.columns import STAFF_COLUMNS, Column, fit
 
 WINDOW_MAX = 1500  # rows kept in memory at most
 CELL_CACHE_PAGES = 3  # screens of formatted rows kept (see _cells)

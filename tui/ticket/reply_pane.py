@@ -13,8 +13,8 @@ from typing import NamedTuple
 from store.status import PRIORITIES
 from store.views import DraftView, NewAttachment, TicketDetail
 
-from .files import MissingFile, read_files
-from .lazy_select import LazySelect
+from tui.runtime.files import MissingFile, read_files
+from tui.widgets.lazy_select import LazySelect
 
 
 class ReplyFields(NamedTuple):

@@ -16,10 +16,10 @@ from store.errors import StoreError
 from store.service.reading import MessagePage, messages_page
 from store.views import MessageView
 
-from . import display
-from .display import when
-from .safe import text
-from .working import run_store_call
+from tui.runtime import display
+from tui.runtime.display import when
+from tui.runtime.safe import text
+from tui.runtime.working import run_store_call
 
 LABELS = {"client": "Client", "staff": "Staff", "internal": "Internal comment", "system": "System"}
 WINDOW = 20  # messages made into widgets when a thread opens: more than a screen shows

@@ -16,12 +16,12 @@ from store.errors import StoreError
 from store.safe_text import printable
 from store.views import TicketRow
 
-from .first_page import ready as ready_first_page
-from .safe import for_markup
-from .ticket_table import Page, TicketTable
-from .header import SafeHeader
-from .footer import KeysFooter
-from .list_bar import ListBar
+from tui.queue.first_page import ready as ready_first_page
+from tui.runtime.safe import for_markup
+from tui.widgets.ticket_table import Page, TicketTable
+from tui.widgets.header import SafeHeader
+from tui.widgets.footer import KeysFooter
+from tui.queue.bar import ListBar
 
 # Counting stops here: a million tickets read "10,000+" at once instead of after seconds.
 COUNT_AT_MOST = 10_000
@@ -49,7 +49,7 @@ class TicketListScreen(Screen[None]):
     ]
 
     def __init__(self, first_page: Future | None = None) -> None:
-        """first_page: the queue's first page being read already (tui/first_page.py)."""
+        """first_page: the queue's first page being read already (tui/queue/first_page.py)."""
         super().__init__()
         self._first_page = first_page
         self._shown = False
@@ -76,8 +76,7 @@ class TicketListScreen(Screen[None]):
         self.set_timer(0.5, self._warm_up)
 
     def _warm_up(self) -> None:
-        """Imports the ticket form while the list is idle, so the first Enter opens it at once."""
-        from . import ticket_screen  # noqa: F401
+        self.app.warm_up_ticket_form()
 
     @property
     def table(self) -> TicketTable:
@@ -125,7 +124,7 @@ class TicketListScreen(Screen[None]):
         self._show_status()
 
     def tickets_changed(self, change) -> None:
-        """Someone changed tickets (tui/live.py): a new ticket may belong in this list too."""
+        """Someone changed tickets (tui/runtime/live.py): a new ticket may belong in this list too."""
         self._check_changes()
 
     @work(thread=True, exclusive=True, group="changes")
@@ -199,7 +198,7 @@ class TicketListScreen(Screen[None]):
         self.set_client_filter(None)
 
     def action_settings(self) -> None:
-        from .modals import SettingsModal
+        from tui.modals import SettingsModal
 
         self.app.push_screen(SettingsModal(), lambda _: self.table.refresh())
 
@@ -219,9 +218,7 @@ class TicketListScreen(Screen[None]):
 
     @on(TicketTable.Opened)
     def _open(self, event: TicketTable.Opened) -> None:
-        from .ticket_screen import TicketScreen
-
-        self.app.push_screen(TicketScreen(event.ticket_id))
+        self.app.open_ticket(event.ticket_id)
 
     @on(TicketTable.Moved)
     def _moved(self, event: TicketTable.Moved) -> None:

@@ -18,21 +18,21 @@ from store.errors import LockedByOther, StoreError
 from store.safe_text import printable
 from store.views import ClientCard, DraftView, LockInfo, TicketDetail
 
-from . import modals
-from .safe import for_markup, service_label, text
-from .thread import FETCH, Thread, when
-from .working import run_store_call
-from .header import SafeHeader
-from .footer import KeysFooter
-from .lazy_select import LazySelect
-from .drafts import DraftTimer
-from .draft_spool import next_version, restore_spooled, save_draft
-from .toolbar import Toolbar
-from .live import FollowsTicket
-from .early_call import EarlyCall
+from tui import modals
+from tui.runtime.safe import service_label, text
+from tui.widgets.thread import FETCH, Thread, when
+from tui.runtime.working import run_store_call
+from tui.widgets.header import SafeHeader
+from tui.widgets.footer import KeysFooter
+from tui.widgets.lazy_select import LazySelect
+from tui.runtime.drafts import DraftTimer
+from tui.runtime.draft_spool import next_version, restore_spooled, save_draft
+from tui.ticket.toolbar import Toolbar
+from tui.runtime.live import FollowsTicket
+from tui.runtime.early_call import EarlyCall
 
 if TYPE_CHECKING:
-    from .reply_pane import ReplyPane
+    from tui.ticket.reply_pane import ReplyPane
 
 
 # Two rows of buttons, as wide as their words.
@@ -197,7 +197,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
     def _show_pane(self, draft: DraftView | None) -> None:
         panes = self.query("ReplyPane")
         if self.mine and not panes:
-            from .reply_pane import ReplyPane  # loaded once a ticket is taken: reading needs none
+            from tui.ticket.reply_pane import ReplyPane  # loaded once a ticket is taken: reading needs none
 
             self.mount(ReplyPane(self.detail, self.use_priority, draft, focused=self._reply_gets_cursor),
                        before=self.query_one(KeysFooter))
@@ -301,7 +301,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
         self._drafts.flush()
 
     def action_send(self, close: bool = False) -> None:
-        from .reply_pane import FieldError  # (loaded with the pane)
+        from tui.ticket.reply_pane import FieldError  # (loaded with the pane)
 
         pane = self._pane
         try:
@@ -332,7 +332,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
         self.load()
 
     def action_save_parameters(self) -> None:
-        from .reply_pane import FieldError  # (loaded with the pane)
+        from tui.ticket.reply_pane import FieldError  # (loaded with the pane)
 
         subject: str | None = self.query_one("#subject", Input).value
         if subject == self._shown_subject:
@@ -381,7 +381,7 @@ class TicketScreen(FollowsTicket, Screen[None]):
                            done=self._pane.insert)
 
     def action_editor(self) -> None:
-        from .editor import edit_in_editor
+        from tui.runtime.editor import edit_in_editor
 
         body = self.query_one("#reply-body")
         new_text, problem = edit_in_editor(self.app, body.text)
@@ -449,14 +449,8 @@ class TicketScreen(FollowsTicket, Screen[None]):
                        done=lambda _: self.load())
 
     def action_filter_client(self) -> None:
-        from .list_screen import TicketListScreen
-
-        email = self.detail.client_email
         self._flush_draft()
-        self.app.pop_screen()
-        if isinstance(self.app.screen, TicketListScreen):
-            self.app.screen.set_client_filter(email)
-            self.app.notify(f"Showing only {for_markup(email)}'s tickets.")
+        self.app.back_to_queue(client_filter=self.detail.client_email)
 
     def action_whois(self) -> None:
         self._diagnose("whois")

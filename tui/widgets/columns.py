@@ -12,7 +12,7 @@ from store.safe_text import printable
 from store.status import PRIORITIES
 from store.views import TicketRow
 
-from .display import when
+from tui.runtime.display import when
 
 
 def fit(text: str, width: int) -> str:

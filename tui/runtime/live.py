@@ -15,7 +15,7 @@ from store import live
 from store import service as sv
 from store.errors import StoreError
 
-from .working import run_store_call
+from tui.runtime.working import run_store_call
 
 RETRY_SECONDS = 1.0
 

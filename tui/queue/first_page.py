@@ -17,7 +17,7 @@ from typing import NamedTuple
 from store import service as sv
 from store.views import TicketRow
 
-from .early_call import FIRST_PAINT_WAIT
+from tui.runtime.early_call import FIRST_PAINT_WAIT
 
 # The table's smallest window (TicketTable.chunk): its size before the screen is laid out.
 LIMIT = 100

@@ -36,7 +36,7 @@ class ThemeLoad:
 
 
 def user_theme_dir() -> Path:
-    from .config import config_path
+    from tui.runtime.config import config_path
 
     return config_path().parent / "themes"
 
