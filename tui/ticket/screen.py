@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,26 +24,21 @@ from tui.widgets.header import SafeHeader
 from tui.widgets.footer import KeysFooter
 from tui.widgets.lazy_select import LazySelect
 from tui.runtime.drafts import DraftTimer
-from tui.runtime.draft_spool import next_version, restore_spooled, save_draft
+from tui.runtime.draft_spool import restore_spooled
+from tui.ticket.replying import Replying
 from tui.ticket.toolbar import Toolbar
+from tui.ticket.toolbar_actions import DOMAIN_ACTIONS, TOOLBAR, ToolbarActions
 from tui.runtime.live import FollowsTicket
 from tui.runtime.early_call import EarlyCall
 
-if TYPE_CHECKING:
-    from tui.ticket.reply_pane import ReplyPane
 
-
-# Two rows of buttons, as wide as their words.
-TOOLBAR = [[("information", "Information", "i"), ("summary", "Summary", "s"), ("assign", "Assign", "a"),
-            ("delay", "Delay", "d"), ("abuse", "Abuse", "b"), ("settings", "Settings", "o")],
-           [("messages", "Messages", "m"), ("favorite", "Favorite", "f"),
-            ("filter_client", "Filter by client", "l"), ("whois", "Whois", "W"), ("dig", "Dig", "D"),
-            ("toggle_system", "Hide system messages", "h")]]
-DOMAIN_ACTIONS = {"whois", "dig"}  # only for a ticket about a domain service
 NEEDS_LOCK = {"ok", "send", "save_parameters", "quote", "editor", "predefined", "additional"}
 
 
-class TicketScreen(FollowsTicket, Screen[None]):
+class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
+    """Layout, loading and painting, which actions apply now, and the lock; what the form
+    writes is in Replying (tui/ticket/replying.py), the toolbar's actions in ToolbarActions."""
+
     BINDINGS = [
         Binding("t,ctrl+t", "take", "Assign ticket to me", id="ticket.take"),
         Binding("ctrl+o", "ok", "Ok", id="ticket.ok"),
@@ -269,213 +262,8 @@ class TicketScreen(FollowsTicket, Screen[None]):
     def action_unlock(self) -> None:
         run_store_call(self, sv.unlock, self.ticket_id, done=lambda _: self.load())
 
-    # --- the reply pane ---------------------------------------------------------------------
-    @property
-    def _pane(self) -> ReplyPane:
-        return self.query_one("ReplyPane")  # type: ignore[return-value]
-
-    def on_text_area_changed(self, event) -> None:  # (TextArea.Changed: not imported to read)
-        if event.text_area.id in ("reply-body", "internal"):
-            self._schedule_draft()
-
-    def _schedule_draft(self) -> None:
-        if not self.mine:
-            return
-        self._drafts.changed()
-
-    def _save_draft(self) -> None:
-        panes = self.query("ReplyPane")
-        if not panes:
-            return
-        pane = panes.first()
-        run_store_call(self, save_draft, self.ticket_id, pane.body, pane.internal, next_version(), group="draft",
-                       done=self._draft_saved, refused=self._draft_refused)
-
-    def _draft_saved(self, kept_locally: bool) -> None:
-        self._draft_waiting = kept_locally  # saved again once the database is back
-
-    def _draft_refused(self, error: StoreError) -> None:
-        self.app.notify(f"The draft was not saved: {error}", severity="error", markup=False)
-
-    def _flush_draft(self) -> None:
-        self._drafts.flush()
-
-    def action_send(self, close: bool = False) -> None:
-        from tui.ticket.reply_pane import FieldError  # (loaded with the pane)
-
-        pane = self._pane
-        try:
-            fields = pane.fields()
-        except FieldError as error:
-            pane.show_error(str(error))
-            return
-        self._drafts.cancel()
-        pane.show_error(None)
-        run_store_call(
-            self, sv.reply, self.ticket_id, fields.body, internal=fields.internal, close=close,
-            attachments=fields.files, charge=fields.charge, incidents=fields.incidents,
-            top=fields.top if fields.top != self.detail.placed_first else None,
-            priority=fields.priority if fields.priority not in (None, self.detail.priority) else None,
-            token=self.lock_token, done=self._sent, refused=lambda e: pane.show_error(str(e)),
-        )
-
-    def action_ok(self) -> None:
-        self.action_send(close=True)
-
-    def _sent(self, result: sv.ReplyResult) -> None:
-        if result.closed:
-            self.app.notify(f"Ticket #{self.ticket_id}: sent and closed.")
-            self.app.pop_screen()
-            return
-        self._pane.clear()
-        self.app.notify(f"Ticket #{self.ticket_id}: sent.")
-        self.load()
-
-    def action_save_parameters(self) -> None:
-        from tui.ticket.reply_pane import FieldError  # (loaded with the pane)
-
-        subject: str | None = self.query_one("#subject", Input).value
-        if subject == self._shown_subject:
-            subject = None  # untouched
-        service = self.query_one("#service", Select).value
-        service_id = None if service is Select.NULL else service
-        pane = self._pane
-        try:
-            fields = pane.fields()
-        except FieldError as error:
-            pane.show_error(str(error))
-            return
-        run_store_call(
-            self, sv.save_parameters, self.ticket_id, subject=subject, service_id=service_id,
-            priority=fields.priority, placed_first=fields.top, token=self.lock_token,
-            done=self._saved, refused=lambda e: pane.show_error(str(e)),
-        )
-
-    def _saved(self, changed: list[str]) -> None:
-        self.app.notify("Saved: " + ", ".join(changed) if changed else "Nothing changed.")
-        self.load()
-
+    # --- leaving ------------------------------------------------------------------------
     def action_cancel(self) -> None:
         """Leaves the form; sends nothing; the ticket stays open and locked; the draft is kept."""
         self._flush_draft()
         self.app.pop_screen()
-
-    def action_additional(self) -> None:
-        self._pane.toggle_additional()
-
-    def action_quote(self) -> None:
-        self.app.push_screen(modals.QuotePicker(self.query_one(Thread).messages), self._quote)
-
-    def _quote(self, body: str | None) -> None:
-        if body:
-            quoted = "\n".join("> " + line for line in body.splitlines()) + "\n\n"
-            self._pane.insert(quoted)
-
-    def action_predefined(self) -> None:
-        run_store_call(self, lambda store, actor: sv.templates_for(store, actor),
-                       done=lambda ts: self.app.push_screen(modals.TemplatePicker(ts), self._template))
-
-    def _template(self, template_id: int | None) -> None:
-        if template_id is not None:
-            run_store_call(self, sv.render_template, template_id, self.ticket_id,
-                           done=self._pane.insert)
-
-    def action_editor(self) -> None:
-        from tui.runtime.editor import edit_in_editor
-
-        body = self.query_one("#reply-body")
-        new_text, problem = edit_in_editor(self.app, body.text)
-        if problem:
-            self.app.notify(problem, severity="error", markup=False)
-        elif new_text is not None:
-            body.load_text(new_text)
-            self._schedule_draft()
-
-    # --- toolbar --------------------------------------------------------------------------
-    def action_information(self) -> None:
-        run_store_call(self, sv.client_card, self.ticket_id,
-                       done=lambda card: self.app.push_screen(modals.InformationModal(self.ticket_id, card)))
-
-    def action_summary(self) -> None:
-        self.app.push_screen(modals.SummaryModal(self.ticket_id, self.detail.summary or ""),
-                             lambda _: self.load())
-
-    def action_assign(self) -> None:
-        self.app.push_screen(modals.AssignModal(self.ticket_id), lambda _: self.load())
-
-    def action_delay(self) -> None:
-        self.app.push_screen(modals.DelayModal(self.ticket_id, self.detail.delayed_until),
-                             lambda _: self.load())
-
-    def action_abuse(self) -> None:
-        self.app.push_screen(modals.AbuseModal(self.ticket_id), lambda _: self.load())
-
-    def action_settings(self) -> None:
-        self.app.push_screen(modals.SettingsModal(), self._settings_saved)
-
-    def _settings_saved(self, values: dict | None) -> None:
-        if values is None:
-            return
-        thread = self.query_one(Thread)
-        if thread.has_class("hide-system") != bool(values["hide_system_messages"]):
-            self.action_toggle_system()
-        thread.remove_children()  # drawn again in the new time format and width
-        self.load()
-
-    def action_messages(self) -> None:
-        self._with_whole_thread(lambda messages: self.app.push_screen(
-            modals.MessagesModal(self.ticket_id, messages, self.lock_token, self.mine),
-            self._messages_done))
-
-    def _with_whole_thread(self, then) -> None:
-        """The form holds the thread's tail; the Messages and Attachments lists need it all."""
-        thread = self.query_one(Thread)
-        if thread.hidden_earlier == 0:
-            then(thread.messages)
-            return
-        run_store_call(self, lambda store, actor, tid: sv.peek(store, actor, tid).messages,
-                       self.ticket_id, done=then)
-
-    def _messages_done(self, new_ticket: int | None) -> None:
-        if new_ticket:
-            self.app.notify(f"Split into ticket #{new_ticket}.")
-        self.load()
-
-    def action_attachments(self) -> None:
-        self._with_whole_thread(lambda messages: self.app.push_screen(modals.AttachmentsModal(messages)))
-
-    def action_favorite(self) -> None:
-        run_store_call(self, sv.set_favorite, self.ticket_id, not self.detail.favorite,
-                       done=lambda _: self.load())
-
-    def action_filter_client(self) -> None:
-        self._flush_draft()
-        self.app.back_to_queue(client_filter=self.detail.client_email)
-
-    def action_whois(self) -> None:
-        self._diagnose("whois")
-
-    def action_dig(self) -> None:
-        self._diagnose("dig")
-
-    def _diagnose(self, kind: str) -> None:
-        """Dig or Whois for the ticket's domain; once the ticket is mine, the answer can go into
-        the internal comment (ctrl+n in the modal)."""
-        config = self.app.config
-        server, port = ((config.dns_server, config.dns_port) if kind == "dig"
-                        else (config.whois_server, config.whois_port))
-        self.app.push_screen(modals.DiagModal(self._domain, kind, server=server, port=port,
-                                              can_insert=self.mine), self._diagnosed)
-
-    def _diagnosed(self, answer: str | None) -> None:
-        if answer is None or not self.query("ReplyPane"):
-            return
-        self._pane.add_internal(answer)
-        self._schedule_draft()
-
-    def action_toggle_system(self) -> None:
-        thread = self.query_one(Thread)
-        thread.set_class(not thread.has_class("hide-system"), "hide-system")
-        hidden = thread.has_class("hide-system")
-        self.query_one(Toolbar).set_title(
-            "toggle_system", "Show system messages" if hidden else "Hide system messages")

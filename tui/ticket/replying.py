@@ -1,0 +1,140 @@
+"""The ticket form's reply pane at work, once the ticket is yours: drafts saved as you type,
+Send and Ok, Save parameters, quoting, predefined replies, the editor, additional fields.
+
+A part of TicketScreen (tui/ticket/screen.py), kept apart because it is the half of the form
+that writes; it uses the screen's ticket_id, detail, lock_token, mine, load() and _drafts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.widgets import Input, Select
+
+from store import service as sv
+from store.errors import StoreError
+
+from tui import modals
+from tui.runtime.draft_spool import next_version, save_draft
+from tui.runtime.working import run_store_call
+from tui.widgets.thread import Thread
+
+if TYPE_CHECKING:
+    from tui.ticket.reply_pane import ReplyPane
+
+
+class Replying:
+    @property
+    def _pane(self) -> ReplyPane:
+        return self.query_one("ReplyPane")  # type: ignore[return-value]
+
+    def on_text_area_changed(self, event) -> None:  # (TextArea.Changed: not imported to read)
+        if event.text_area.id in ("reply-body", "internal"):
+            self._schedule_draft()
+
+    def _schedule_draft(self) -> None:
+        if not self.mine:
+            return
+        self._drafts.changed()
+
+    def _save_draft(self) -> None:
+        panes = self.query("ReplyPane")
+        if not panes:
+            return
+        pane = panes.first()
+        run_store_call(self, save_draft, self.ticket_id, pane.body, pane.internal, next_version(), group="draft",
+                       done=self._draft_saved, refused=self._draft_refused)
+
+    def _draft_saved(self, kept_locally: bool) -> None:
+        self._draft_waiting = kept_locally  # saved again once the database is back
+
+    def _draft_refused(self, error: StoreError) -> None:
+        self.app.notify(f"The draft was not saved: {error}", severity="error", markup=False)
+
+    def _flush_draft(self) -> None:
+        self._drafts.flush()
+
+    def action_send(self, close: bool = False) -> None:
+        from tui.ticket.reply_pane import FieldError  # (loaded with the pane)
+
+        pane = self._pane
+        try:
+            fields = pane.fields()
+        except FieldError as error:
+            pane.show_error(str(error))
+            return
+        self._drafts.cancel()
+        pane.show_error(None)
+        run_store_call(
+            self, sv.reply, self.ticket_id, fields.body, internal=fields.internal, close=close,
+            attachments=fields.files, charge=fields.charge, incidents=fields.incidents,
+            top=fields.top if fields.top != self.detail.placed_first else None,
+            priority=fields.priority if fields.priority not in (None, self.detail.priority) else None,
+            token=self.lock_token, done=self._sent, refused=lambda e: pane.show_error(str(e)),
+        )
+
+    def action_ok(self) -> None:
+        self.action_send(close=True)
+
+    def _sent(self, result: sv.ReplyResult) -> None:
+        if result.closed:
+            self.app.notify(f"Ticket #{self.ticket_id}: sent and closed.")
+            self.app.pop_screen()
+            return
+        self._pane.clear()
+        self.app.notify(f"Ticket #{self.ticket_id}: sent.")
+        self.load()
+
+    def action_save_parameters(self) -> None:
+        from tui.ticket.reply_pane import FieldError  # (loaded with the pane)
+
+        subject: str | None = self.query_one("#subject", Input).value
+        if subject == self._shown_subject:
+            subject = None  # untouched
+        service = self.query_one("#service", Select).value
+        service_id = None if service is Select.NULL else service
+        pane = self._pane
+        try:
+            fields = pane.fields()
+        except FieldError as error:
+            pane.show_error(str(error))
+            return
+        run_store_call(
+            self, sv.save_parameters, self.ticket_id, subject=subject, service_id=service_id,
+            priority=fields.priority, placed_first=fields.top, token=self.lock_token,
+            done=self._saved, refused=lambda e: pane.show_error(str(e)),
+        )
+
+    def _saved(self, changed: list[str]) -> None:
+        self.app.notify("Saved: " + ", ".join(changed) if changed else "Nothing changed.")
+        self.load()
+
+    def action_additional(self) -> None:
+        self._pane.toggle_additional()
+
+    def action_quote(self) -> None:
+        self.app.push_screen(modals.QuotePicker(self.query_one(Thread).messages), self._quote)
+
+    def _quote(self, body: str | None) -> None:
+        if body:
+            quoted = "\n".join("> " + line for line in body.splitlines()) + "\n\n"
+            self._pane.insert(quoted)
+
+    def action_predefined(self) -> None:
+        run_store_call(self, lambda store, actor: sv.templates_for(store, actor),
+                       done=lambda ts: self.app.push_screen(modals.TemplatePicker(ts), self._template))
+
+    def _template(self, template_id: int | None) -> None:
+        if template_id is not None:
+            run_store_call(self, sv.render_template, template_id, self.ticket_id,
+                           done=self._pane.insert)
+
+    def action_editor(self) -> None:
+        from tui.runtime.editor import edit_in_editor
+
+        body = self.query_one("#reply-body")
+        new_text, problem = edit_in_editor(self.app, body.text)
+        if problem:
+            self.app.notify(problem, severity="error", markup=False)
+        elif new_text is not None:
+            body.load_text(new_text)
+            self._schedule_draft()
