@@ -17,7 +17,7 @@ from store.db import Store
 from store.errors import BadInput
 from store.models import Client, Department, Holder, Message, Staff, Ticket, TicketEvent
 from store.seed import seed
-from store.seed_text import DEPARTMENTS, STAFF
+from store.seed.banks.staff import DEPARTMENTS, STAFF
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 N = 1000  # enough for a few locked, delayed and assigned tickets with the fixed seed
