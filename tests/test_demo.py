@@ -183,7 +183,7 @@ def test_ensure_demo_builds_once(db_url: str) -> None:
 
 def test_ensure_demo_default_file_and_reset(tmp_path, monkeypatch) -> None:
     path = tmp_path / "data" / "demo.db"
-    monkeypatch.setattr(demo, "default_demo_path", lambda: path)
+    monkeypatch.setattr(demo.build, "default_demo_path", lambda: path)
     store, info = demo.ensure_demo()
     try:
         admin = staff_actor(store, "admin")

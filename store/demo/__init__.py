@@ -18,7 +18,8 @@ The package, one job per module:
   build.py     build_demo, ensure_demo, DemoInfo: building and opening the demo database
   people.py    the departments, staff, clients and reply templates
   desk.py      the Desk the scripts act through, and setting the cast up
-  clock.py     the fake clock, time helpers and the scheduler that interleaves the scripts
+  clock.py     the fake clock and the time helpers
+  schedule.py  the scheduler that interleaves the scripts in time order
   files.py     generated attachments (text, PNG, PDF)
   plan.py      when each conversation starts
   threads_*.py the conversations, by theme

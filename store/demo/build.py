@@ -14,10 +14,11 @@ from ..db import Store
 from ..engine import parse_url
 from ..errors import BadInput
 from ..models import Client, Department, Staff, Ticket
-from .clock import fake_clock, run_scripts
+from .clock import fake_clock
 from .desk import setup_desk
 from .people import ADMIN
 from .plan import make_plan
+from .schedule import run_scripts
 
 WINDOW_DAYS = 21
 
@@ -43,9 +44,7 @@ def ensure_demo(url: str | None = None, reset: bool = False) -> tuple[Store, Dem
     the demo if the database has no departments yet. reset=True deletes a SQLite demo first;
     a PostgreSQL database is never dropped here (give an empty one instead)."""
     if url is None:
-        from . import default_demo_path as path_of_demo  # the package's: it may be replaced there
-
-        url = f"sqlite:///{path_of_demo()}"
+        url = f"sqlite:///{default_demo_path()}"
     path = _sqlite_file(url)
     if reset:
         if path is None:

@@ -1,18 +1,13 @@
-"""Time while the demo is built: a fake clock that replaces store.clock.utcnow, the helpers the
-scripts count time with, and the scheduler that runs the scripts interleaved in time order."""
+"""Time while the demo is built: a fake clock that replaces store.clock.utcnow, and the helpers
+the scripts count time with."""
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from .. import clock as wall
-
-if TYPE_CHECKING:
-    from .desk import Desk
 
 
 class Clock:
@@ -61,28 +56,3 @@ def hours(n: float) -> timedelta:
 
 def days(n: float) -> timedelta:
     return timedelta(days=n)
-
-
-Script = Callable[["Desk"], Iterator[timedelta]]
-
-
-def run_scripts(desk: "Desk", plan: list[tuple[datetime, Script]]) -> None:
-    """Runs the scripts interleaved in time order. A script yields how long to wait before its
-    next step; its steps run with the clock at their time."""
-    queue: list[tuple[datetime, int, Iterator[timedelta]]] = []
-    for order, (start, script) in enumerate(plan):
-        heapq.heappush(queue, (start, order, script(desk)))
-    order = len(plan)
-    while queue:
-        when, number, steps = heapq.heappop(queue)
-        desk.clock.at(when)
-        try:
-            wait = next(steps)
-        except StopIteration:
-            wait = None
-        if wait is not None:
-            heapq.heappush(queue, (desk.clock.current + wait, number, steps))
-        for after, script in desk.spawned:
-            heapq.heappush(queue, (desk.clock.current + after, order, script(desk)))
-            order += 1
-        desk.spawned.clear()

@@ -4,6 +4,7 @@ action), and setting up the cast before the first ticket."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -15,9 +16,12 @@ from ..db import Store
 from ..models import Client
 from ..service import ReplyResult
 from ..views import NewAttachment
-from .clock import Clock, Script
+from .clock import Clock
 from .files import tidy
 from .people import CLIENTS, DEPARTMENTS, STAFF, TEMPLATES
+
+# A conversation: acts through the desk, and yields how long to wait before its next step.
+Script = Callable[["Desk"], Iterator[timedelta]]
 
 
 class Desk:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from .. import service as sv
-from .clock import Script, days, hours, mins
-from .desk import Desk
+from .clock import days, hours, mins
+from .desk import Desk, Script
 from .people import ADMIN
 from .threads_abuse import t_bruteforce_limit, t_hacked_wordpress, t_impersonation, t_port25_spam
 from .threads_billing import (t_card_update, t_cleanup_installments, t_invoice_address,
