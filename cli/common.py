@@ -10,6 +10,7 @@ import click
 from store.db import Store
 from store.errors import BadInput, ConnectionLost, StoreError, Unavailable
 from store.safe_text import printable
+from store.url import is_default
 from tui.runtime.config import Config
 
 
@@ -23,9 +24,12 @@ class AppContext:
     login_explicit: bool = True
     _store: Store | None = field(default=None, repr=False)
 
-    def store(self) -> Store:
+    def store(self, *, create: bool = False) -> Store:
+        """The database, opened once. A missing one is made only at the default location (a
+        first run) or when the command builds a whole desk (create: `seed`); `init` and `demo`
+        open their own."""
         if self._store is None:
-            self._store = Store.open(self.db_url)
+            self._store = Store.open(self.db_url, create=create or is_default(self.db_url))
         return self._store
 
     def identity(self) -> tuple[str, str | None]:

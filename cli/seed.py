@@ -25,7 +25,7 @@ def seed(app: AppContext, tickets: int, messages: int, rng_seed: int) -> None:
 
     from store.seed import seed as seed_store
 
-    store = app.store()
+    store = app.store(create=True)  # a desk seeded from nothing, as the demo's
     # The bar goes to stderr, so the summary line on stdout stays clean for scripts.
     console = Console(stderr=True)
     columns = (TextColumn("Seeding"), BarColumn(), MofNCompleteColumn(), TextColumn("tickets"),

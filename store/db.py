@@ -53,9 +53,12 @@ class Store:
         self._lazy_lock = threading.Lock()
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> "Store":
-        """Connects, and upgrades an older schema unless migrate is False."""
+    def open(cls, url: str | None = None, *, migrate: bool = True, create: bool = True) -> "Store":
+        """Connects, and upgrades an older schema unless migrate is False. create=False refuses
+        a SQLite file that does not exist yet, instead of making it (and its folder)."""
         store = cls(resolve_url(url))
+        if not create:
+            _refuse_missing(store.location)
         store.plain.connect_checked()
         if migrate:
             store.upgrade()
@@ -156,6 +159,17 @@ def _session(maker, phase: str, commit_phase: str) -> Iterator["Session"]:
             raise
         with _translated(commit_phase):
             session.commit()
+
+
+def _refuse_missing(location: url_rules.DbUrl) -> None:
+    """A mistyped path must not quietly become a new, empty help desk: only `init` (and the
+    default location, on a first run) makes one."""
+    path = location.database
+    if location.backend != "sqlite" or not path or path == ":memory:":
+        return
+    if not Path(path).expanduser().exists():
+        raise Unavailable(f"There is no database at {path}; `ticket-tui --db {location.raw} init` "
+                          "creates one.")
 
 
 def plain_in(session: "Session") -> Sql:

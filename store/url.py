@@ -54,6 +54,11 @@ def resolve_url(cli_url: str | None) -> str:
     return f"sqlite:///{default_db_path()}"
 
 
+def is_default(cli_url: str | None) -> bool:
+    """True when resolve_url would choose the default file (a first run makes it there)."""
+    return cli_url is None and not os.environ.get(ENV_VAR)
+
+
 _USAGE = "use sqlite:///PATH or postgresql://USER@HOST/DB."
 
 
