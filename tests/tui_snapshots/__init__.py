@@ -1,0 +1,1 @@
+"""Snapshots of the TUI, a module a screen (the fixtures they share are in conftest.py)."""
