@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import click
 
 from store.db import Store
-from store.errors import BadInput, ConnectionLost, StoreError, Unavailable
+from store.errors import BadInput, ConnectionLost, NotWritable, StoreError, Unavailable
 from store.safe_text import printable
 from store.url import is_default
 from tui.runtime.config import Config
@@ -60,9 +60,10 @@ pass_app = click.make_pass_decorator(AppContext)
 
 
 def exit_code(error: StoreError) -> int:
-    """1 refused by a rule; 2 bad usage or input, or no database; 3 the database was lost
-    mid-action (connection dropped, server restarted, timed out): try again."""
-    if isinstance(error, ConnectionLost):
+    """1 refused by a rule; 2 bad usage or input, or no database; 3 the database failed the
+    action (connection dropped, server restarted, timed out, read-only, disk full): nothing
+    half-written, try again once it is back or fixed."""
+    if isinstance(error, (ConnectionLost, NotWritable)):
         return 3
     return 2 if isinstance(error, (BadInput, Unavailable)) else 1
 

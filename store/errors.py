@@ -1,7 +1,8 @@
 """Typed refusals. Each carries one plain sentence meant for the person who asked.
 
-The command line maps BadInput and Unavailable to exit code 2, every Refused to exit code 1 and
-ConnectionLost to exit code 3.
+The command line maps BadInput and Unavailable to exit code 2, every Refused to exit code 1, and
+ConnectionLost and NotWritable (the database, not the request, failed; nothing was written) to
+exit code 3.
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ class ConnectionLost(StoreError):
     def __init__(self, sentence: str, saved: bool | None = False) -> None:
         super().__init__(sentence)
         self.saved = saved
+
+
+class NotWritable(StoreError):
+    """The database can't take a write now: its file is read-only, or its disk is full. The
+    transaction was rolled back whole; reading still works."""
 
 
 class RefusedByDatabase(Refused):

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ConnectionLost, RefusedByDatabase, StoreError, Unavailable
+from .errors import ConnectionLost, NotWritable, RefusedByDatabase, StoreError, Unavailable
 from .url import DbUrl
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -70,11 +70,13 @@ def store_error(exc: BaseException, phase: str, *, lost: bool = False) -> StoreE
     phase: "read", "work" (before the commit) or "commit"."""
     state = getattr(exc, "sqlstate", None)
     if state is None and not hasattr(exc, "sqlstate"):
-        return None
+        return _not_writable(_SQLITE_CANT_WRITE.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF))
     state = state or ""
     if state == "42501":
         return RefusedByDatabase("The database refused this for your login role: it is outside "
                                  "what your role may see or change.")
+    if state in _PG_CANT_WRITE:
+        return _not_writable(_PG_CANT_WRITE[state])
     if not lost:
         import psycopg
 
@@ -93,6 +95,20 @@ def store_error(exc: BaseException, phase: str, *, lost: bool = False) -> StoreE
         return ConnectionLost(f"{what}; try again in a moment.")
     return ConnectionLost(f"{what} before the change was saved: nothing was changed, "
                           "so it is safe to try again.")
+
+
+# Why a write can't be made, by SQLite's primary result code (SQLITE_READONLY, SQLITE_FULL) and
+# by PostgreSQL's SQLSTATE (read_only_sql_transaction: a standby; disk_full). A write fails
+# whole on either, so the sentence can say that nothing was changed.
+_SQLITE_CANT_WRITE = {8: "its file or folder is read-only", 13: "the disk holding it is full"}
+_PG_CANT_WRITE = {"25006": "the server is read-only (a standby)",
+                  "53100": "the server's disk is full"}
+
+
+def _not_writable(why: str | None) -> StoreError | None:
+    if why is None:
+        return None
+    return NotWritable(f"The database can't be written, {why}: nothing was changed.")
 
 
 def utc(value) -> datetime | None:

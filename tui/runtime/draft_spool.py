@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from store import service as sv
-from store.errors import ConnectionLost, Unavailable
+from store.errors import ConnectionLost, NotWritable, Unavailable
+
+# The database can't take the draft now (unreachable, read-only, its disk full): it waits here.
+CANT_SAVE_NOW = (ConnectionLost, Unavailable, NotWritable)
 
 ENV_SPOOL = "TICKET_TUI_SPOOL"
 
@@ -111,7 +114,7 @@ def save_draft(store, actor, ticket_id: int, body: str, internal: str, version: 
             _latest[key] = version
         try:
             sv.save_draft(store, actor, ticket_id, body, internal)
-        except (ConnectionLost, Unavailable):
+        except CANT_SAVE_NOW:
             keep(store.url, _who(actor), ticket_id, body, internal)
             return True
         forget(store.url, _who(actor), ticket_id)
@@ -124,6 +127,12 @@ def restore_spooled(store, actor, ticket_id: int):
     spooled = take(store.url, _who(actor), ticket_id)
     if spooled is None:
         return None
-    sv.save_draft(store, actor, ticket_id, spooled.body, spooled.internal)
+    try:
+        sv.save_draft(store, actor, ticket_id, spooled.body, spooled.internal)
+    except NotWritable:  # the ticket still opens, with the draft, which stays spooled
+        from store.clock import utcnow
+        from store.views import DraftView
+
+        return DraftView(ticket_id, spooled.body, spooled.internal, utcnow())
     forget(store.url, _who(actor), ticket_id)
     return sv.get_draft(store, actor, ticket_id)
