@@ -103,4 +103,3 @@ def test_state_machine_postgresql(pg_cluster, pg_template: str) -> None:
         run_state_machine_as_test(machine_for(env), settings=_settings("postgresql"))
     finally:
         env.close()
-

@@ -56,4 +56,3 @@ async def modal(pilot, name: str, ready=lambda screen: True) -> None:
     app = pilot.app
     await until(pilot, lambda: screen_name(app) == name and ready(app.screen))
     await settle(pilot)
-

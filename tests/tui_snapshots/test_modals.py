@@ -19,7 +19,6 @@ def options(screen, select_id: str) -> int:
     return screen.query_one(select_id, Select).query_one(OptionList).option_count
 
 
-
 def test_modal_information(shoot, desk) -> None:
     _, t = desk
 
