@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import mimetypes
 from pathlib import Path
 
 import click
@@ -12,6 +11,7 @@ from store import service, validate
 from store.actors import Actor, ClientActor, client_actor, staff_actor
 from store.errors import BadInput
 from store.clock import utcnow
+from store.files import input_limits, read_attachment, read_text
 from store.views import NewAttachment
 
 from .common import AppContext, pass_app
@@ -32,29 +32,29 @@ def actor_of(app: AppContext) -> Actor:
     raise BadInput("Say who you are: --as LOGIN for staff, or --client EMAIL for a client.")
 
 
-def body_text(body: str | None, body_file, *, required: bool = True) -> str:
-    """The text of --body or of --body-file (one of them), as given: a file must be UTF-8."""
+def body_text(app: AppContext, body: str | None, body_file, *, required: bool = True) -> str:
+    """The text of --body or of --body-file (one of them), as given: a file must be UTF-8, and
+    is read no further than the store's message limit allows."""
     if body is not None and body_file is not None:
         raise BadInput("Give the text with --body or with --body-file, not both.")
     if body_file is None:
         if body is None and required:
             raise BadInput("Give the text with --body TEXT or --body-file FILE.")
         return body or ""
-    try:
-        return body_file.read().decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadInput(f"The file {body_file.name} is not valid text (UTF-8).") from None
+    name = getattr(body_file, "name", "<stdin>")  # (a test's stdin has none)
+    return read_text(body_file, name, input_limits(app.store()).message_chars)
 
 
-def read_attachments(paths: tuple[Path, ...]) -> list[NewAttachment]:
+def read_attachments(app: AppContext, paths: tuple[Path, ...]) -> list[NewAttachment]:
+    if not paths:
+        return []
+    limit = input_limits(app.store()).attachment_bytes
     files = []
     for p in paths:
         try:
-            data = p.read_bytes()
+            files.append(read_attachment(p, limit))
         except OSError as exc:
             raise BadInput(f"Can't read {p}: {exc.strerror}.") from None
-        kind = mimetypes.guess_type(p.name)[0] or "application/octet-stream"
-        files.append(NewAttachment(p.name, data, kind))
     return files
 
 
@@ -76,10 +76,10 @@ def ticket() -> None:
 def ticket_new(app: AppContext, department, subject, body, body_file, service_id, priority, attach,
                as_json):
     """A client opens a ticket (needs --client EMAIL); prints its id."""
-    body = body_text(body, body_file)
+    body = body_text(app, body, body_file)
     actor = actor_of(app)
     new_id = service.open_ticket(app.store(), actor, department, subject, body, service_id=service_id,
-                                 priority=priority, attachments=read_attachments(attach))
+                                 priority=priority, attachments=read_attachments(app, attach))
     click.echo(json.dumps({"id": new_id}) if as_json else str(new_id))
 
 
@@ -149,9 +149,9 @@ def ticket_take(app: AppContext, ticket_id, force):
 def ticket_reply(app: AppContext, ticket_id, body, body_file, internal, close, attach, charge,
                  incidents, top, priority):
     """Staff: Send reply (Ok with --close). Client: a message to support."""
-    body = body_text(body, body_file, required=False)
+    body = body_text(app, body, body_file, required=False)
     actor = actor_of(app)
-    files = read_attachments(attach)
+    files = read_attachments(app, attach)
     if isinstance(actor, ClientActor):
         if internal or close or charge or incidents is not None or top or priority:
             raise BadInput("A client can only send --body and --attach.")
@@ -245,7 +245,7 @@ def ticket_split(app: AppContext, ticket_id, message_id):
 @pass_app
 def ticket_edit_message(app: AppContext, message_id, body, body_file):
     """Edit a message; the earlier text is kept as its history."""
-    body = body_text(body, body_file)
+    body = body_text(app, body, body_file)
     service.edit_message(app.store(), actor_of(app), message_id, body)
     click.echo(f"Message #{message_id} edited.")
 

@@ -1,13 +1,22 @@
-"""Saving an attachment to a folder the user chose: never outside it, never over another file."""
+"""Files in and out: reading what a person attaches or writes in a file, never past the size
+limits of the global settings; saving an attachment to a folder the user chose, never outside
+it, never over another file."""
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from .errors import BadInput
+from .views import NewAttachment
+
+if TYPE_CHECKING:
+    from .db import Store
 
 NAME_MAX = 255  # bytes in one file name, on every common file system
 
@@ -33,6 +42,62 @@ def safe_file_name(name: str) -> str:
 
 
 
+# --- reading, bounded ------------------------------------------------------------------------
+UTF8_MOST_BYTES = 4  # a character of UTF-8 text takes at most this many bytes
+
+
+class InputLimits(NamedTuple):
+    """The global settings that bound what a person sends (store/settings.py)."""
+
+    message_chars: int
+    attachment_bytes: int
+
+
+def input_limits(store: "Store") -> InputLimits:
+    from .settings import read
+
+    with store.sql() as q:
+        return InputLimits(read(q, "message_max_chars"), read(q, "attachment_max_bytes"))
+
+
+def read_bounded(source: BinaryIO, limit: int) -> bytes | None:
+    """All of source if it holds at most limit bytes, else None. Never reads more than limit + 1
+    bytes: /dev/zero or an endless pipe is refused, not read until memory runs out."""
+    data = source.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def too_large(name: str, size: int | None, limit: int) -> BadInput:
+    """The refusal of a file over the attachment limit (size None: not known, as for a pipe)."""
+    if size is None:
+        return BadInput(f"The file '{safe_file_name(name)}' is over the limit of {limit} bytes.")
+    return BadInput(f"The file '{safe_file_name(name)}' is {size} bytes; the limit is {limit} bytes.")
+
+
+def read_attachment(path: Path, limit: int) -> NewAttachment:
+    """The file at path as an attachment. OSError: it can't be read (each face words that);
+    BadInput: it is larger than limit bytes."""
+    with open(path, "rb") as source:
+        data = read_bounded(source, limit)
+        if data is None:
+            size = os.fstat(source.fileno())
+            raise too_large(path.name, size.st_size if stat.S_ISREG(size.st_mode) else None, limit)
+    return NewAttachment(path.name, data, mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+
+
+def read_text(source: BinaryIO, name: str, limit_chars: int) -> str:
+    """A message written in a file (UTF-8), refused unread past what limit_chars characters can
+    take; the store counts the characters themselves."""
+    data = read_bounded(source, UTF8_MOST_BYTES * limit_chars)
+    if data is None:
+        raise BadInput(f"The text in {name} is longer than the limit of {limit_chars} characters.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput(f"The file {name} is not valid text (UTF-8).") from None
+
+
+# --- saving ---------------------------------------------------------------------------------
 def save_into(folder: str | Path, name: str, data: bytes) -> Path:
     """Writes data as a new file in folder, named after the attachment (made safe: no path
     separators, no '..', no control characters); "name (2).ext" if the name is taken."""

@@ -119,12 +119,12 @@ def test_the_command_line_refuses_a_message_over_the_limit_from_a_file_or_stdin(
     tid, _ = desk.taken()
     big = tmp_path / "big.txt"
     big.write_text("y" * TEN_MB)
-    want = f"The reply is {TEN_MB} characters long; the limit is {DEFAULT_MAX}."
-    assert refused(desk.store, "alice", "ticket", "reply", str(tid), "--body-file", str(big)) == want
+    want = f"The text in {{}} is longer than the limit of {DEFAULT_MAX} characters."  # read no further
+    assert refused(desk.store, "alice", "ticket", "reply", str(tid), "--body-file", str(big)) == want.format(big)
     assert refused(desk.store, "alice", "ticket", "reply", str(tid), "--body-file", "-",
-                   input=big.read_bytes()) == want
-    assert "characters long" in refused(desk.store, JOHN, "ticket", "new", "--department", "Billing",
-                                        "--subject", "s", "--body-file", str(big))
+                   input=big.read_bytes()) == want.format("<stdin>")
+    assert "longer than the limit" in refused(desk.store, JOHN, "ticket", "new", "--department",
+                                              "Billing", "--subject", "s", "--body-file", str(big))
     # the text of a file must be UTF-8; --body and --body-file don't go together
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("café".encode("latin-1"))
@@ -142,7 +142,7 @@ def test_a_real_process_refuses_a_huge_message_on_stdin_without_a_traceback(desk
                            "--body-file", "-"], input=b"z" * TEN_MB, capture_output=True, timeout=120)
     assert done.returncode == 2 and done.stdout == b""
     assert done.stderr.decode() == (
-        f"Error: The reply is {TEN_MB} characters long; the limit is {DEFAULT_MAX}.\n")
+        f"Error: The text in <stdin> is longer than the limit of {DEFAULT_MAX} characters.\n")
     assert snapshot(desk.store) == before
 
 
@@ -152,8 +152,8 @@ def test_raising_the_setting_lets_a_10_mb_message_through_exactly(desk: Desk, tm
     body = varied_text(TEN_MB)
     path = tmp_path / "ten.txt"
     path.write_bytes(body.encode("utf-8"))
-    assert "characters long" in refused(desk.store, "alice", "ticket", "reply", str(tid),
-                                        "--body-file", str(path))
+    assert "longer than the limit" in refused(desk.store, "alice", "ticket", "reply", str(tid),
+                                              "--body-file", str(path))
     ok(url, None, "settings", "set", "message_max_chars", str(2 * TEN_MB))
     assert ok(url, None, "settings", "get", "message_max_chars").strip().endswith(str(2 * TEN_MB))
     ok(url, "alice", "ticket", "reply", str(tid), "--body-file", str(path))
@@ -280,13 +280,13 @@ def test_the_tui_reader_refuses_a_file_removed_after_it_was_chosen(tmp_path: Pat
     kept.write_bytes(b"kept")
     gone.write_bytes(b"gone")
     field = f"{kept}; {gone}"
-    assert [f.name for f in read_files(field)] == ["kept.txt", "gone.txt"]
+    assert [f.name for f in read_files(field, 100)] == ["kept.txt", "gone.txt"]
     gone.unlink()
     with pytest.raises(MissingFile) as refusal:
-        read_files(field)
+        read_files(field, 100)
     assert str(refusal.value) == f"There is no readable file at {gone}."
     assert one_sentence(str(refusal.value))
-    assert read_files(" ; ") == []
+    assert read_files(" ; ", 100) == []
 
 
 # --- every command checks its input: one plain sentence, exit code 2, no change ---------------

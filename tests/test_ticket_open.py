@@ -97,8 +97,8 @@ async def test_the_additional_fields_are_made_when_first_opened(desk: Desk) -> N
         pane = form.query_one(ReplyPane)
         assert not pane.query_one(AdditionalFields).made and not form.query("#internal")
         fields = pane.fields()
-        assert (fields.internal, fields.files, fields.charge, fields.incidents, fields.top) == \
-            ("", [], None, 1, False)
+        assert (fields.internal, fields.attach, fields.charge, fields.incidents, fields.top) == \
+            ("", "", None, 1, False)
         form.query_one(Thread).focus()
         await pilot.press("f8")
         await until(pilot, lambda: app.focused is not None and app.focused.id == "internal")

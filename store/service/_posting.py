@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .. import settings, validate
 from ..errors import BadInput
-from ..files import safe_file_name
+from ..files import safe_file_name, too_large
 from ..models import Attachment, Message, Ticket
 from ..views import NewAttachment
 
@@ -29,9 +29,7 @@ def check_attachments(s: Session, files: Sequence[NewAttachment]) -> list[NewAtt
     limit = settings.get(s, "attachment_max_bytes")
     for f in files:
         if len(f.data) > limit:
-            raise BadInput(
-                f"The file '{safe_file_name(f.name)}' is {len(f.data)} bytes; the limit is {limit} bytes."
-            )
+            raise too_large(f.name, len(f.data), limit)
     return list(files)
 
 

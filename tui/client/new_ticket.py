@@ -13,7 +13,7 @@ from store import service as sv
 from store import settings as global_settings
 from store.status import PRIORITIES
 
-from tui.runtime.files import MissingFile, read_files
+from tui.runtime.files import with_files
 from tui.runtime.safe import service_label, text
 from tui.runtime.working import run_store_call
 
@@ -70,18 +70,14 @@ class NewTicketScreen(ModalScreen[int | None]):
             return
         service = self.query_one("#service", Select).value
         priority_box = self.query_one("#priority", Select)
-        try:
-            files = read_files(self.query_one("#attach", Input).value)
-        except MissingFile as error:
-            self._error(str(error))
-            return
         self._error(None)
         run_store_call(
-            self, sv.open_ticket, str(department), self.query_one("#subject", Input).value,
+            self, with_files(sv.open_ticket), str(department), self.query_one("#subject", Input).value,
             self.query_one("#body", TextArea).text,
             service_id=None if service is Select.NULL else service,
             priority=priority_box.value if priority_box.display else None,
-            attachments=files, done=self.dismiss, refused=lambda e: self._error(str(e)),
+            attach=self.query_one("#attach", Input).value, done=self.dismiss,
+            refused=lambda e: self._error(str(e)),
         )
 
     def action_cancel(self) -> None:

@@ -14,7 +14,7 @@ from store import service as sv
 from store.errors import StoreError
 from store.views import TicketDetail
 
-from tui.runtime.files import MissingFile, read_files
+from tui.runtime.files import with_files
 from tui.runtime.safe import text
 from tui.widgets.thread import Thread, when
 from tui.runtime.working import run_store_call
@@ -118,15 +118,15 @@ class ClientTicketScreen(FollowsTicket, Screen[None]):
 
     def action_send(self) -> None:
         body = self.query_one("#reply-body", TextArea).text
-        try:
-            files = read_files(self.query_one("#attach", Input).value)
-        except MissingFile as error:
-            self._error(str(error))
-            return
         self._drafts.cancel()
         self._error(None)
-        run_store_call(self, sv.client_reply, self.ticket_id, body, files, done=self._sent,
-                       refused=lambda e: self._error(str(e)))
+        run_store_call(self, with_files(sv.client_reply), self.ticket_id, body,
+                       attach=self.query_one("#attach", Input).value, done=self._sent,
+                       refused=self._not_sent)
+
+    def _not_sent(self, error: StoreError) -> None:
+        self._error(str(error))
+        self._drafts.changed()  # the draft's save was cancelled for the send: it is due again
 
     def _sent(self, _message_id: int) -> None:
         self.query_one("#reply-body", TextArea).load_text("")

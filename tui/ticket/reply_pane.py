@@ -11,16 +11,15 @@ from textual.widgets import Button, Checkbox, Collapsible, Input, Label, Select,
 from typing import NamedTuple
 
 from store.status import PRIORITIES
-from store.views import DraftView, NewAttachment, TicketDetail
+from store.views import DraftView, TicketDetail
 
-from tui.runtime.files import MissingFile, read_files
 from tui.widgets.lazy_select import LazySelect
 
 
 class ReplyFields(NamedTuple):
     body: str
     internal: str
-    files: list[NewAttachment]
+    attach: str  # the Attach file field: its files are read where the reply is sent (a worker)
     charge: str | None
     incidents: int | None
     top: bool
@@ -117,11 +116,7 @@ class ReplyPane(Vertical):
         return field.text if isinstance(field, TextArea) else field.value
 
     def fields(self) -> ReplyFields:
-        """What the pane holds, with the checks only the pane can make (files exist)."""
-        try:
-            files = read_files(self._value("#attach", ""))
-        except MissingFile as error:
-            raise FieldError(str(error)) from None
+        """What the pane holds, with the checks only the pane can make."""
         charge = self._value("#charge", "").strip() or None
         incidents = None
         if self.detail.department_per_incident:
@@ -135,7 +130,7 @@ class ReplyPane(Vertical):
         return ReplyFields(
             body=self.query_one("#reply-body", TextArea).text,
             internal=self.internal,
-            files=files, charge=charge, incidents=incidents,
+            attach=self._value("#attach", ""), charge=charge, incidents=incidents,
             top=self.query_one("#top", Checkbox).value if extra.made else self.detail.placed_first,
             priority=priority if isinstance(priority, int) else None,
         )

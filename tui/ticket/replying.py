@@ -54,6 +54,7 @@ class Replying:
         self._drafts.flush()
 
     def action_send(self, close: bool = False) -> None:
+        from tui.runtime.files import with_files  # (sending reads files: reading a ticket, none)
         from tui.ticket.reply_pane import FieldError  # (loaded with the pane)
 
         pane = self._pane
@@ -65,8 +66,8 @@ class Replying:
         self._drafts.cancel()
         pane.show_error(None)
         run_store_call(
-            self, sv.reply, self.ticket_id, fields.body, internal=fields.internal, close=close,
-            attachments=fields.files, charge=fields.charge, incidents=fields.incidents,
+            self, with_files(sv.reply), self.ticket_id, fields.body, internal=fields.internal,
+            close=close, attach=fields.attach, charge=fields.charge, incidents=fields.incidents,
             top=fields.top if fields.top != self.detail.placed_first else None,
             priority=fields.priority if fields.priority not in (None, self.detail.priority) else None,
             token=self.lock_token, done=self._sent, refused=lambda e: pane.show_error(str(e)),
