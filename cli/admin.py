@@ -147,8 +147,10 @@ def admin_group() -> None:
 def grant_login(app: AppContext, login: str, password_stdin: bool, is_client: bool) -> None:
     """Create the PostgreSQL login role of a staff member (or, with --client, a client).
 
-    They then connect with it (--db postgresql://LOGIN@HOST/DB, the password from .pgpass,
-    PGPASSWORD or a service file) and the database shows them only what they may see."""
+    They then connect with it (--db postgresql://ROLE@HOST/DB, the password from .pgpass,
+    PGPASSWORD or a service file) and the database shows them only what they may see and
+    refuses what they may not do. A staff member's role is their login; a client's has an
+    opaque name, printed here (again at each grant)."""
     from store import logins
 
     password = None
@@ -156,14 +158,19 @@ def grant_login(app: AppContext, login: str, password_stdin: bool, is_client: bo
         password = sys.stdin.readline().rstrip("\r\n")
     granted = logins.grant_login(app.store(), login, password, client=is_client)
     what = "created" if granted.created else "updated"
-    click.echo(f"Login role '{granted.role}' {what} for the {granted.kind} {granted.role}.")
+    if granted.kind == "client":
+        # The name is opaque (the server's role list is readable by every login): say it.
+        click.echo(f"Login role '{granted.role}' {what} for the client {granted.person}; they "
+                   f"connect with the user name {granted.role}.")
+    else:
+        click.echo(f"Login role '{granted.role}' {what} for the staff member {granted.person}.")
 
 
 @admin_group.command("revoke-login")
 @click.argument("login")
 @pass_app
 def revoke_login(app: AppContext, login: str) -> None:
-    """Drop the PostgreSQL login role of a staff member or client."""
+    """Drop the PostgreSQL login role of a staff member, or of a client (email or role name)."""
     from store import logins
 
     click.echo(f"Login role '{logins.revoke_login(app.store(), login)}' dropped.")

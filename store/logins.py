@@ -5,18 +5,25 @@ The roles (migration 0003 makes the first three; they belong to the whole server
   login role is made a member of it by the first `ticket-tui init` (run as a superuser, or as a
   role with CREATEROLE that owns the database); later `init`s, `staff add`, `seed` and
   `admin grant-login` run as that operator role. Row security is FORCEd, and the owner's
-  policies let it (and its members) see everything.
-- `ticket_tui_staff` / `ticket_tui_client` (NOLOGIN) carry the GRANTs and the policies.
+  policies let it (and its members) see and write everything, unchecked.
+- `ticket_tui_staff` / `ticket_tui_client` (NOLOGIN) carry the GRANTs, the policies and the
+  write rules (migrations 0003 to 0006).
 - One LOGIN role per staff member, named by their login, member of ticket_tui_staff; or per
-  client, named by their email, member of ticket_tui_client. `grant_login` makes them. A
-  connection made with such a role acts as that staff member (or client) and nobody else: the
-  database itself shows it only what that person may see.
+  client, with an opaque name (`ttc_` and 16 hex digits, mapped to the client in the owner's
+  table client_logins, so the role list, which any login reads, names no client), member of
+  ticket_tui_client. `grant_login` makes them and says the name. A connection made with such a
+  role acts as that staff member (or client) and nobody else: the database itself shows it
+  only what that person may see, and refuses any write the app would refuse them.
+- A role is a person only if it can log in and belongs to the group: a staff login named like
+  a group role (or PostgreSQL's own pg_ prefix, or a client role's) is refused here, and the
+  database's identity functions ignore NOLOGIN roles whatever their name.
 
 Nothing here needs a superuser at run time: only granting logins needs CREATEROLE.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import NamedTuple
 
 from . import validate
@@ -26,6 +33,11 @@ from .errors import BadInput, NotAllowed
 OWNER_ROLE = "ticket_tui_owner"
 STAFF_ROLE = "ticket_tui_staff"
 CLIENT_ROLE = "ticket_tui_client"
+CLIENT_ROLE_PREFIX = "ttc_"
+# Names a staff login role may not take: the project's group roles and its client roles,
+# PostgreSQL's own roles, and the words PostgreSQL reads as a role of its own.
+RESERVED_PREFIXES = ("ticket_tui_", CLIENT_ROLE_PREFIX, "pg_")
+RESERVED_NAMES = ("public", "current_role", "current_user", "session_user", "none")
 MAX_PASSWORD = 1000
 
 
@@ -37,9 +49,10 @@ class ConnectedAs(NamedTuple):
 
 
 class LoginGranted(NamedTuple):
-    role: str
+    role: str  # the name to connect with
     kind: str
     created: bool  # False: the role existed already (its password, if given, was changed)
+    person: str  # the staff login or the client's email
 
 
 def _require_postgresql(store: Store) -> None:
@@ -84,7 +97,9 @@ def connected_as(store: Store) -> ConnectedAs | None:
     with store.sql() as q:
         user = q.value("SELECT current_user")
         kind = _group([name for name, in q.rows(_MEMBERSHIP, _membership_params(user))])
-    found = ConnectedAs(kind, user) if kind else None
+        if kind == "client":  # the role's name is opaque: the client is who the database says
+            user = q.value("SELECT email FROM clients WHERE id = ticket_tui_client_id(current_user)")
+    found = ConnectedAs(kind, user) if kind and user else None
     store._connected_as = found  # the role of a store's connections never changes
     return found
 
@@ -92,8 +107,9 @@ def connected_as(store: Store) -> ConnectedAs | None:
 def grant_login(store: Store, name: str, password: str | None = None, *,
                 client: bool = False) -> LoginGranted:
     """Makes (or updates) the PostgreSQL login role of staff member `name` (a client's email
-    with client=True). The password is hashed here (SCRAM) before it is sent, so it never
-    appears in the server's logs; without one the role logs in however pg_hba.conf allows."""
+    with client=True: its role gets an opaque name, returned). The password is hashed here
+    (SCRAM) before it is sent, so it never appears in the server's logs; without one the role
+    logs in however pg_hba.conf allows."""
     _require_postgresql(store)
     if password is not None:
         if not password or "\x00" in password or len(password) > MAX_PASSWORD:
@@ -102,27 +118,39 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
 
     from .admin import client_by_email, staff_by_login
 
+    client_id = None
     with store.read() as s:
         if client:
-            role = client_by_email(s, validate.email(name)).email
+            found = client_by_email(s, validate.email(name))
+            person, client_id = found.email, found.id
+            role = s.execute(text("SELECT role FROM client_logins WHERE client_id = :c"),
+                             {"c": client_id}).scalar()
         else:
-            role = staff_by_login(s, name).login
+            role = person = staff_by_login(s, name).login
+            _refuse_reserved(role)
     group = CLIENT_ROLE if client else STAFF_ROLE
     kind = "client" if client else "staff"
-    if len(role.encode()) > 63:
-        raise BadInput(f"'{role}' is longer than a PostgreSQL role name may be (63 bytes).")
+    if len(person.encode()) > 63 and not client:
+        raise BadInput(f"'{person}' is longer than a PostgreSQL role name may be (63 bytes).")
     with store.engine.connect() as conn:
         raw = conn.connection.dbapi_connection
+        exists = role is not None and conn.execute(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is not None
+        if exists and _membership(conn, role) != kind:
+            raise NotAllowed(
+                f"A PostgreSQL role named '{role}' exists already and is not a ticket-tui "
+                f"{kind} login; drop or rename it first.")
+        if client and not exists:
+            role = CLIENT_ROLE_PREFIX + secrets.token_hex(8)
         quoted = _quote_ident(raw, role)
-        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
-        if exists:
-            if _membership(conn, role) != kind:
-                raise NotAllowed(
-                    f"A PostgreSQL role named '{role}' exists already and is not a ticket-tui "
-                    f"{kind} login; drop or rename it first.")
         try:
             if not exists:
                 conn.exec_driver_sql(f"CREATE ROLE {quoted} LOGIN IN ROLE {group}")
+            if client:
+                conn.execute(text("DELETE FROM client_logins WHERE client_id = :c OR role = :r"),
+                             {"c": client_id, "r": role})
+                conn.execute(text("INSERT INTO client_logins (role, client_id) VALUES (:r, :c)"),
+                             {"r": role, "c": client_id})
             if password is not None:
                 hashed = raw.pgconn.encrypt_password(password.encode(), role.encode(),
                                                      b"scram-sha-256").decode()
@@ -131,25 +159,58 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
             conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_quote_ident(raw, db)} TO {quoted}")
             conn.commit()
         except Exception as exc:  # noqa: BLE001 - the database's refusal, as a sentence
-            from sqlalchemy.exc import DBAPIError
-
-            if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", "") == "42501":
-                raise NotAllowed(
-                    "Your database role may not create roles: grant logins as the operator role "
-                    "(it needs CREATEROLE).") from None
+            _refusal(exc, "Your database role may not create roles: grant logins as the operator "
+                          "role (it needs CREATEROLE).")
             raise
-    return LoginGranted(role, kind, not exists)
+    return LoginGranted(role, kind, not exists, person)
+
+
+def _refuse_reserved(login: str) -> None:
+    if login.lower().startswith(RESERVED_PREFIXES) or login.lower() in RESERVED_NAMES:
+        raise NotAllowed(f"'{login}' is a name kept for PostgreSQL's and ticket-tui's own roles; "
+                         "a staff member with that login can't have a login role.")
+
+
+def _refusal(exc: Exception, sentence: str) -> None:
+    """The database's refusal for lack of a privilege, as one sentence."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", "") == "42501":
+        raise NotAllowed(sentence) from None
 
 
 def revoke_login(store: Store, name: str) -> str:
-    """Drops the login role of a staff member (or client): they can no longer connect."""
+    """Drops the login role of a staff member (named by login) or a client (by email or by
+    its role's name): they can no longer connect. Returns the role's name."""
     _require_postgresql(store)
+    from sqlalchemy import text
+
     with store.engine.connect() as conn:
-        if _membership(conn, name) is None:
+        role = name
+        if "@" in name:
+            role = conn.execute(text("SELECT l.role FROM client_logins l JOIN clients c "
+                                     "ON c.id = l.client_id WHERE c.email = :e"),
+                                {"e": name.strip().lower()}).scalar() or name
+        if _membership(conn, role) is None:
             raise NotAllowed(f"There is no ticket-tui login named '{name}'.")
-        conn.exec_driver_sql(f"DROP ROLE {_quote_ident(conn.connection.dbapi_connection, name)}")
-        conn.commit()
-    return name
+        raw = conn.connection.dbapi_connection
+        db = conn.execute(text("SELECT current_database()")).scalar()
+        try:
+            conn.execute(text("DELETE FROM client_logins WHERE role = :r"), {"r": role})
+            conn.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {_quote_ident(raw, db)} "
+                                 f"FROM {_quote_ident(raw, role)}")
+            conn.exec_driver_sql(f"DROP ROLE {_quote_ident(raw, role)}")
+            conn.commit()
+        except Exception as exc:  # noqa: BLE001 - the database's refusal, as a sentence
+            _refusal(exc, "Your database role may not drop roles: revoke logins as the operator "
+                          "role (it needs CREATEROLE).")
+            from sqlalchemy.exc import DBAPIError
+
+            if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", "") == "2BP01":
+                raise NotAllowed(f"The role '{role}' still has rights in another database of "
+                                 "this server; revoke its login there first.") from None
+            raise
+    return role
 
 
 def staff_login_for(store: Store, given: str | None, *, explicit: bool = True) -> str | None:

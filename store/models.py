@@ -89,6 +89,15 @@ class Client(Base):
     incidents_left: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class ClientLogin(Base):
+    """A client's own PostgreSQL login role (the shared store only; migration 0006). Its name
+    says nothing of the client: every login can list the server's roles."""
+
+    __tablename__ = "client_logins"
+    role: Mapped[str] = mapped_column(String(63), primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), unique=True)
+
+
 class Service(Base):
     __tablename__ = "services"
     __table_args__ = (

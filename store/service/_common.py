@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import plain_in
@@ -20,10 +20,24 @@ from .rules import (  # noqa: F401 - shared with the plain reads; the writes tak
 )
 
 
-def load_ticket(s: Session, ticket_id: int, *, for_write: bool = True) -> Ticket:
-    """The ticket, row-locked when writing (PostgreSQL; SQLite's IMMEDIATE write already is)."""
+# What a client's own login role may read of a ticket (migration 0004): not the staff's side.
+CLIENT_TICKET_COLUMNS = (
+    Ticket.id, Ticket.client_id, Ticket.subject, Ticket.service_id, Ticket.department_id,
+    Ticket.priority, Ticket.placed_first, Ticket.delayed_until, Ticket.archived_at,
+    Ticket.client_unread, Ticket.incidents, Ticket.is_open, Ticket.awaiting_staff,
+    Ticket.waiting_since, Ticket.created_at, Ticket.updated_at, Ticket.split_from_id,
+)
+
+
+def load_ticket(s: Session, ticket_id: int, *, for_write: bool = True,
+                reader: Actor | None = None) -> Ticket:
+    """The ticket, row-locked when writing (PostgreSQL; SQLite's IMMEDIATE write already is).
+    For a client reader, only the columns a client may read (the rest load if asked for, where
+    the database allows it)."""
     check_id(ticket_id)
     query = select(Ticket).where(Ticket.id == ticket_id)
+    if isinstance(reader, ClientActor):
+        query = query.options(load_only(*CLIENT_TICKET_COLUMNS))
     if for_write:
         query = query.with_for_update()
     ticket = s.scalar(query)
@@ -84,6 +98,24 @@ def open_holder(s: Session, ticket: Ticket, at: datetime, *, department_id: int 
     elif not holder.is_open:
         holder.is_open, holder.opened_at, holder.closed_at = True, at, None
     ticket.is_open = True
+
+
+def on_postgresql(s: Session) -> bool:
+    return s.get_bind().dialect.name == "postgresql"
+
+
+def reopen_for_client(s: Session, client: ClientActor, ticket: Ticket, at: datetime) -> None:
+    """A client message reopens the responsible department's holder and the responsible staff
+    member's. On PostgreSQL a client's login may neither read nor write holders (nor read who is
+    responsible), so the database does it (ticket_tui_client_wrote, migration 0004), once it
+    sees the client's message written in this transaction."""
+    if on_postgresql(s):
+        s.execute(text("SELECT ticket_tui_client_wrote(current_user, :ticket, :client)"),
+                  {"ticket": ticket.id, "client": client.id})
+        return
+    open_holder(s, ticket, at, department_id=ticket.department_id)
+    if ticket.responsible_staff_id is not None:
+        open_holder(s, ticket, at, staff_id=ticket.responsible_staff_id)
 
 
 def close_holders_for(s: Session, actor: StaffActor, ticket: Ticket, at: datetime) -> int:

@@ -11,10 +11,10 @@ from ..actors import Actor
 from ..admin import department_by_name
 from ..db import Store
 from ..errors import BadInput, NotAllowed
-from ..models import Department, Holder, Service, Ticket
+from ..models import Department, Service, Ticket
 from ..status import DEFAULT_PRIORITY, parse_priority
 from ..views import NewAttachment
-from ._common import check_visible, load_ticket, now, open_holder, record, require_client
+from ._common import check_visible, load_ticket, now, record, reopen_for_client, require_client
 from ._posting import add_message, check_attachments, check_body
 
 
@@ -57,8 +57,8 @@ def open_ticket(
         )
         s.add(ticket)
         s.flush()
-        s.add(Holder(ticket_id=ticket.id, department_id=dept.id, is_open=True, opened_at=at))
         add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
+        reopen_for_client(s, client, ticket, at)  # held, open, by the department chosen
         record(s, client, ticket, "opened", f"in {dept.name}", at=at)
         return ticket.id
 
@@ -71,15 +71,13 @@ def client_reply(store: Store, actor: Actor, ticket_id: int, body: str,
     if not body.strip():
         raise BadInput("The message can't be empty.")
     with store.write() as s:
-        ticket = load_ticket(s, ticket_id)
+        ticket = load_ticket(s, ticket_id, reader=client)
         check_visible(s, client, ticket)
         check_body(s, body)
         files = check_attachments(s, attachments)
         at = now()
         message = add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
-        open_holder(s, ticket, at, department_id=ticket.department_id)
-        if ticket.responsible_staff_id is not None:
-            open_holder(s, ticket, at, staff_id=ticket.responsible_staff_id)
+        reopen_for_client(s, client, ticket, at)
         if ticket.archived_at is not None:
             ticket.archived_at = None
             record(s, client, ticket, "unarchived", "by a client message", at=at)
@@ -95,7 +93,7 @@ def archive(store: Store, actor: Actor, ticket_id: int) -> None:
     """The client moves a ticket to the Archive; refused while any holder is open."""
     client = require_client(actor, "archive a ticket")
     with store.write() as s:
-        ticket = load_ticket(s, ticket_id)
+        ticket = load_ticket(s, ticket_id, reader=client)
         check_visible(s, client, ticket)
         if ticket.archived_at is not None:
             raise NotAllowed(f"Ticket #{ticket.id} is in the archive already.")

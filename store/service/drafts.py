@@ -24,7 +24,7 @@ def _owner(actor: Actor) -> dict:
 def save_draft(store: Store, actor: Actor, ticket_id: int, body: str, internal_comment: str = "") -> None:
     """Saves (or, when both texts are empty, drops) the actor's draft for the ticket."""
     with store.write() as s:
-        ticket = load_ticket(s, ticket_id, for_write=False)
+        ticket = load_ticket(s, ticket_id, for_write=False, reader=actor)
         check_visible(s, actor, ticket)
         check_body(s, body, "draft")
         check_body(s, internal_comment, "draft's internal comment")

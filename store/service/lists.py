@@ -238,12 +238,16 @@ def _rows_sql(is_client: bool) -> str:
         seen = ("(SELECT seen_marks.seen_at FROM seen_marks WHERE seen_marks.ticket_id = tickets.id "
                 "AND seen_marks.staff_id = :row_actor)")
         new = f"{seen} IS NULL OR tickets.updated_at > {seen}"
-    columns = ", ".join(f"tickets.{c}" for c in _ROW_COLUMNS)
-    return (f"SELECT {columns}, clients.email, clients.name, departments.name, locker.login, "
+    # A client sees no lock (its PostgreSQL login may not read it: migration 0004).
+    hidden = ("locked_at",) if is_client else ()
+    columns = ", ".join("NULL" if c in hidden else f"tickets.{c}" for c in _ROW_COLUMNS)
+    locker = "NULL" if is_client else "locker.login"
+    join_locker = "" if is_client else (
+        " LEFT OUTER JOIN staff AS locker ON locker.id = tickets.locked_by_id")
+    return (f"SELECT {columns}, clients.email, clients.name, departments.name, {locker}, "
             f"{favorite}, {new} FROM tickets "
             "JOIN clients ON clients.id = tickets.client_id "
-            "JOIN departments ON departments.id = tickets.department_id "
-            "LEFT OUTER JOIN staff AS locker ON locker.id = tickets.locked_by_id")
+            "JOIN departments ON departments.id = tickets.department_id" + join_locker)
 
 
 def _row(is_client: bool, r, order) -> TicketRow:

@@ -60,7 +60,8 @@ def take(store: Store, actor: Actor, ticket_id: int, *, force: bool = False) -> 
         ).rowcount
         if won != 1:  # cannot happen while the row lock is held; refuse rather than guess
             raise LockedByOther(f"Ticket #{ticket.id} was just taken by someone else.")
-        s.refresh(ticket)
+        s.refresh(ticket)  # the lock's time is the database's where it keeps its own (0005)
+        at = ticket.locked_at
         open_holder(s, ticket, at, staff_id=staff.id)
         took_from = None
         if previous is not None:

@@ -36,6 +36,7 @@ def edit_message(store: Store, actor: Actor, message_id: int, body: str, *,
         at = now()
         s.add(MessageEdit(message_id=message.id, previous_body=message.body, edited_by_id=me.id,
                           edited_at=at))
+        s.flush()  # the history first: PostgreSQL refuses an edit that kept none (0004)
         message.body, message.edited_at = body, at
         record(s, me, ticket, "edit_message", f"message #{message.id}", at=at)
 
@@ -79,10 +80,13 @@ def split(store: Store, actor: Actor, ticket_id: int, from_message_id: int, *,
         )
         s.add(new)
         s.flush()
-        s.add(Holder(ticket_id=new.id, department_id=ticket.department_id, is_open=True, opened_at=at))
         # The one who split keeps the new ticket open too, as with Assign: they may not be in
-        # the department, and must not lose sight of the messages they just moved.
+        # the department, and must not lose sight of the messages they just moved. (Their
+        # holder comes first: on PostgreSQL a holder is written only on a ticket its writer
+        # sees, and a ticket without holders is seen through the one it was split from.)
         s.add(Holder(ticket_id=new.id, staff_id=me.id, is_open=True, opened_at=at))
+        s.flush()
+        s.add(Holder(ticket_id=new.id, department_id=ticket.department_id, is_open=True, opened_at=at))
         # The client's unread replies are the latest staff messages; each ticket keeps its own.
         staff_ids = s.scalars(select(Message.id).where(Message.ticket_id == ticket.id,
                                                        Message.kind == "staff")

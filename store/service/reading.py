@@ -120,6 +120,15 @@ _TICKET = (
     "LEFT JOIN services svc ON svc.id = t.service_id "
     "WHERE t.id = :ticket"
 )
+# A client reads the same without the staff's side (summary, lock, responsible staff member),
+# which its own PostgreSQL login may not read (migration 0004).
+_CLIENT_TICKET = (
+    _TICKET.replace("t.summary,", "NULL,").replace("t.lock_token, t.locked_at,", "NULL, NULL,")
+    .replace("t.locked_by_id,", "NULL,").replace("responsible.login, locker.login, locker.name,",
+                                                "NULL, NULL, NULL,")
+    .replace("LEFT JOIN staff responsible ON responsible.id = t.responsible_staff_id ", "")
+    .replace("LEFT JOIN staff locker ON locker.id = t.locked_by_id ", "")
+)
 _TICKET_FIELDS = (
     "id", "client_id", "subject", "summary", "priority", "placed_first", "delayed_until",
     "lock_token", "locked_at", "archived_at", "client_unread", "incidents", "is_open",
@@ -133,7 +142,7 @@ _TIMES = ("delayed_until", "locked_at", "archived_at", "created_at", "updated_at
 def _visible_ticket(q: Sql, actor: Actor, ticket_id: int) -> dict:
     """The ticket's row with the names it shows, if the actor may see it."""
     check_id(ticket_id)
-    row = q.row(_TICKET, {"ticket": ticket_id})
+    row = q.row(_CLIENT_TICKET if isinstance(actor, ClientActor) else _TICKET, {"ticket": ticket_id})
     if row is None:
         raise no_such_ticket(ticket_id)
     ticket = dict(zip(_TICKET_FIELDS, row))

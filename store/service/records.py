@@ -27,7 +27,7 @@ def attachment_data(store: Store, actor: Actor, attachment_id: int) -> tuple[Att
         if row is None:
             raise NotFound(f"There is no attachment #{attachment_id}.")
         att, ticket_id, kind = row
-        check_visible(s, actor, load_ticket(s, ticket_id, for_write=False))
+        check_visible(s, actor, load_ticket(s, ticket_id, for_write=False, reader=actor))
         if isinstance(actor, ClientActor) and kind not in CLIENT_KINDS:
             raise NotFound(f"There is no attachment #{attachment_id}.")
         return AttachmentView(att.id, att.name, att.content_type, att.size, att.sha256), att.data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 
 from .. import settings, validate
 from ..actors import Actor, StaffActor
@@ -15,7 +15,8 @@ from ..models import Charge, Client, Department, Draft, Service, Ticket
 from ..status import parse_priority
 from ..views import NewAttachment
 from ._common import (
-    check_visible, close_holders_for, load_ticket, now, record, require_lock, require_staff,
+    check_visible, close_holders_for, load_ticket, now, on_postgresql, record, require_lock,
+    require_staff,
 )
 from ._posting import add_message, check_attachments, check_body
 from .lock import release
@@ -70,7 +71,7 @@ def reply(
             if department.per_incident:
                 used = 1 if incidents is None else incidents
                 ticket.incidents += used
-                s.get(Client, ticket.client_id).incidents_left -= used
+                _use_incidents(s, staff, ticket, used)
         if has_internal:
             internal_id = add_message(s, ticket, "internal", internal, at, staff_id=staff.id,
                                       attachments=() if has_reply else files).id
@@ -89,14 +90,31 @@ def reply(
         return ReplyResult(reply_id, internal_id, close, charge_id)
 
 
+# The client's balance and incidents left are the client's: on PostgreSQL a staff login changes
+# them only through the database's functions, which check the lock (migration 0004).
 def _charge(s, staff: StaffActor, ticket: Ticket, cents: int, at) -> int:
-    charge = Charge(ticket_id=ticket.id, client_id=ticket.client_id, staff_id=staff.id,
-                    amount_cents=cents, created_at=at)
-    s.add(charge)
-    s.get(Client, ticket.client_id).balance_cents -= cents
-    s.flush()
+    """A charge record; the client's balance goes down by as much."""
+    if on_postgresql(s):
+        charge_id = s.scalar(text("SELECT ticket_tui_charge(current_user, :ticket, :staff, :cents)"),
+                             {"ticket": ticket.id, "staff": staff.id, "cents": cents})
+    else:
+        charge = Charge(ticket_id=ticket.id, client_id=ticket.client_id, staff_id=staff.id,
+                        amount_cents=cents, created_at=at)
+        s.add(charge)
+        s.get(Client, ticket.client_id).balance_cents -= cents
+        s.flush()
+        charge_id = charge.id
     record(s, staff, ticket, "charge", f"{cents / 100:.2f}", at=at)
-    return charge.id
+    return charge_id
+
+
+def _use_incidents(s, staff: StaffActor, ticket: Ticket, used: int) -> None:
+    """A reply in a per-incident department: the client's incidents left go down."""
+    if on_postgresql(s):
+        s.execute(text("SELECT ticket_tui_use_incidents(current_user, :ticket, :staff, :used)"),
+                  {"ticket": ticket.id, "staff": staff.id, "used": used})
+    else:
+        s.get(Client, ticket.client_id).incidents_left -= used
 
 
 def _checked_priority(s, priority: str | int | None) -> int | None:
