@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from store import service as sv
-from store.actors import staff_actor
+from store.actors import client_actor, staff_actor
 from store.db import Store
 from store.errors import NotWritable
 from tests.desk import make_desk
+from tests.pilot_wait import until
 from ticket_tui import main
 
 JOHN = "john@example.com"
@@ -225,3 +226,58 @@ def test_a_read_only_database_file_is_one_sentence_and_exit_3(tmp_path: Path) ->
                             capture_output=True, text=True, timeout=60)
     assert listed.returncode == 0 and "Site down" in listed.stdout
     assert path.read_bytes() == before
+
+
+# --- the TUI: the ticket still opens, with a notice, and nothing typed is lost ----------------
+def told(app, title: str) -> list[str]:
+    return [n.message for n in app._notifications if n.title == title]
+
+
+async def test_the_staff_form_opens_on_a_full_disk_and_keeps_what_is_typed(small_disk: SmallDisk) -> None:
+    from tui.app import TicketApp
+    from tui.runtime import draft_spool
+    from tui.ticket.screen import TicketScreen
+
+    tid = desk_at(small_disk.url)
+    store = Store.open(small_disk.url)
+    alice = staff_actor(store, "alice")
+    sv.take(store, alice, tid)
+    small_disk.fill()
+    app = TicketApp(store, alice, live_interval=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.query("#tickets"))
+        app.open_ticket(tid)
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.query("#reply-body"))
+        assert told(app, "Opened without marking it read") == [CANT_WRITE["full"]]
+        app.screen.query_one("#reply-body").focus()
+        await pilot.press(*"typed while full")
+        spooled = lambda: draft_spool.take(store.url, f"StaffActor:{alice.id}", tid)  # noqa: E731
+        await until(pilot, lambda: spooled() == draft_spool.SpooledDraft("typed while full", ""))
+        await pilot.press("ctrl+s")
+        error = lambda: str(app.screen.query_one("#reply-error").render())  # noqa: E731
+        await until(pilot, lambda: error() == CANT_WRITE["full"])
+        assert app.screen.query_one("#reply-body").text == "typed while full"
+        assert isinstance(app.screen, TicketScreen)
+    assert len(sv.peek(store, alice, tid).messages) == 1
+    store.close()
+
+
+async def test_the_client_area_opens_a_ticket_on_a_full_disk(small_disk: SmallDisk) -> None:
+    from tests.test_tui_workflow import table
+    from tui.app import TicketApp
+    from tui.client.ticket import ClientTicketScreen
+
+    tid = desk_at(small_disk.url)
+    store = Store.open(small_disk.url)
+    alice, john = staff_actor(store, "alice"), client_actor(store, JOHN)
+    sv.reply(store, alice, tid, "Fixed.", token=sv.take(store, alice, tid).token)
+    small_disk.fill()
+    app = TicketApp(store, john, live_interval=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.screen.query("#tickets") and table(app).rows)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ClientTicketScreen) and app.screen.detail)
+        assert [m.body for m in app.screen.detail.messages][-1] == "Fixed."
+        assert told(app, "Opened without marking it read") == [CANT_WRITE["full"]]
+    assert sv.peek(store, john, tid).status == "New messages"  # unread still, and said so
+    store.close()

@@ -22,6 +22,7 @@ from tui.widgets.header import SafeHeader
 from tui.widgets.footer import KeysFooter
 from tui.runtime.drafts import DraftTimer
 from tui.runtime.draft_spool import next_version, restore_spooled, save_draft
+from tui.runtime.reading import show_or_peek, tell_not_marked
 from tui.runtime.live import FollowsTicket
 from tui.runtime.early_call import EarlyCall
 
@@ -75,18 +76,21 @@ class ClientTicketScreen(FollowsTicket, Screen[None]):
 
     def _fetch(self, store, actor, restore_draft: bool):
         marker = sv.change_marker(store)
-        detail = sv.show(store, actor, self.ticket_id)  # reading marks staff replies read
+        detail, not_marked = show_or_peek(store, actor, self.ticket_id)  # marks staff replies read
         draft = None
         if restore_draft:
             draft = restore_spooled(store, actor, self.ticket_id) or sv.get_draft(store, actor, self.ticket_id)
-        return marker, detail, draft
+        return marker, detail, draft, not_marked
 
     def _unreadable(self, error: StoreError) -> None:
         self.app.notify(str(error), severity="error", markup=False)
         self.app.pop_screen()
 
     def _loaded(self, result) -> None:
-        self._marker, self.detail, draft = result
+        self._marker, detail, draft, not_marked = result
+        if not_marked is not None and self.detail is None:  # told once, not at each reload
+            tell_not_marked(self.app, not_marked)
+        self.detail = detail
         d = self.detail
         self.sub_title = f"Ticket #{d.id}"
         info = Text.assemble(("#" + str(d.id) + "  ", "bold"), text(d.subject, "bold", one_line=True),

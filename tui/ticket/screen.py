@@ -25,6 +25,7 @@ from tui.widgets.footer import KeysFooter
 from tui.widgets.lazy_select import LazySelect
 from tui.runtime.drafts import DraftTimer
 from tui.runtime.draft_spool import restore_spooled
+from tui.runtime.reading import show_or_peek, tell_not_marked
 from tui.ticket.replying import Replying
 from tui.ticket.toolbar import Toolbar
 from tui.ticket.toolbar_actions import DOMAIN_ACTIONS, TOOLBAR, ToolbarActions
@@ -122,19 +123,21 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
         marker = sv.change_marker(store)  # before the reads: a change in between shows next time
         # Only the thread's tail: a ticket of thousands of messages opens like a short one;
         # the thread fetches earlier pages as the reader scrolls up.
-        detail = sv.show(store, actor, self.ticket_id, last=FETCH)
+        detail, not_marked = show_or_peek(store, actor, self.ticket_id, last=FETCH)
         with store.sql() as q:
             use_priority = global_settings.read(q, "use_priority")
         card = sv.client_card(store, actor, self.ticket_id)
         draft = restore_spooled(store, actor, self.ticket_id) or sv.get_draft(store, actor, self.ticket_id)
-        return detail, use_priority, card, draft, marker
+        return detail, use_priority, card, draft, marker, not_marked
 
     def _unreadable(self, error: StoreError) -> None:
         self.app.notify(str(error), severity="error", markup=False)
         self.app.pop_screen()
 
     def _loaded(self, result) -> None:
-        detail, use_priority, card, draft, marker = result
+        detail, use_priority, card, draft, marker, not_marked = result
+        if not_marked is not None and self.detail is None:  # told once, not at each reload
+            tell_not_marked(self.app, not_marked)
         was_mine = self.mine
         self._marker = marker
         self.detail, self.use_priority = detail, use_priority
