@@ -4,6 +4,12 @@ Each is one small JSON file in the user data directory (or $TICKET_TUI_SPOOL), n
 database, the person and the ticket. It is written when saving a draft to the store fails for
 want of a connection, removed once the store has the draft, and offered back when the ticket is
 opened again (after a restart, say), so nothing typed is lost to an outage.
+
+Ticket text is private, and a draft read back is saved as the person's own: the folder must be
+theirs and closed to everyone else (made 0700; one open to others or owned by someone else is
+refused, and the draft stays in the form), each file is made 0600 under a new random name
+(O_EXCL|O_NOFOLLOW: nothing planted there is written through) and renamed into place, and no
+link is followed when reading.
 """
 
 from __future__ import annotations
@@ -16,12 +22,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 from store import service as sv
-from store.errors import ConnectionLost, NotWritable, Unavailable
+from store.errors import ConnectionLost, NotWritable, StoreError, Unavailable
 
 # The database can't take the draft now (unreachable, read-only, its disk full): it waits here.
 CANT_SAVE_NOW = (ConnectionLost, Unavailable, NotWritable)
 
 ENV_SPOOL = "TICKET_TUI_SPOOL"
+
+
+class SpoolRefused(StoreError):
+    """The draft can't be kept in the spool folder (unsafe, or not writable); it stays in the
+    form."""
 
 
 class SpooledDraft(NamedTuple):
@@ -45,17 +56,44 @@ def _path(db_url: str, who: str, ticket_id: int) -> Path:
     return spool_dir() / f"{database}-{person}-{ticket_id}.json"
 
 
+def _safe_folder() -> Path:
+    """The spool folder, made 0700 if missing; refused if anyone but its owner, this user, may
+    use it (a draft planted there would be restored as this person's own)."""
+    folder = spool_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        found = folder.stat()
+    except OSError as exc:
+        raise SpoolRefused(f"The draft can't be kept in {folder} ({exc.strerror}); it stays in "
+                           "the form.") from None
+    if found.st_uid != os.geteuid():
+        raise SpoolRefused(f"The folder {folder} belongs to another user, so no draft is kept "
+                           "there; it stays in the form.")
+    if found.st_mode & 0o077:
+        raise SpoolRefused(f"The folder {folder} is open to other users, so no draft is kept "
+                           "there; it stays in the form.")
+    return folder
+
+
 def keep(db_url: str, who: str, ticket_id: int, body: str, internal: str) -> None:
     """Writes the draft whole or not at all (a new file renamed over the old one)."""
+    folder = _safe_folder()
     path = _path(db_url, who, ticket_id)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    scratch = path.with_suffix(".tmp")
-    with open(scratch, "w", encoding="utf-8") as out:
-        json.dump({"body": body, "internal": internal}, out)
-        out.flush()
-        os.fsync(out.fileno())
-    os.chmod(scratch, 0o600)  # ticket text is private
-    os.replace(scratch, path)
+    scratch = folder / f".{path.stem}.{os.urandom(8).hex()}.tmp"
+    try:
+        fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump({"body": body, "internal": internal}, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(scratch, path)  # a link planted at the name is replaced, not followed
+        except BaseException:
+            scratch.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise SpoolRefused(f"The draft can't be kept in {folder} ({exc.strerror}); it stays in "
+                           "the form.") from None
 
 
 def _nothing_spooled() -> bool:
@@ -72,9 +110,12 @@ def take(db_url: str, who: str, ticket_id: int) -> SpooledDraft | None:
     if _nothing_spooled():
         return None
     try:
-        data = json.loads(_path(db_url, who, ticket_id).read_text(encoding="utf-8"))
+        _safe_folder()
+        fd = os.open(_path(db_url, who, ticket_id), os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, encoding="utf-8") as spooled:
+            data = json.load(spooled)
         return SpooledDraft(str(data["body"]), str(data.get("internal", "")))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (SpoolRefused, OSError, ValueError, KeyError, TypeError):
         return None
 
 
