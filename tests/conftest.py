@@ -10,6 +10,8 @@ import pytest
 from store.db import Store
 from tests.pgcluster import PgCluster
 
+pytest_plugins = ["tests.conftest_mail"]  # the real mail servers (Dovecot, aiosmtpd)
+
 IN_CI = os.environ.get("CI") == "true"
 _db_numbers = itertools.count()
 TEMPLATE_DB = "tt_template"
