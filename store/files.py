@@ -98,24 +98,29 @@ def read_text(source: BinaryIO, name: str, limit_chars: int) -> str:
 
 
 # --- saving ---------------------------------------------------------------------------------
+# A leading dot would save a hidden file that a shell or a program may read on its own
+# (".bashrc", ".profile"), unseen in the folder: saved names show theirs without it.
+_HIDDEN = re.compile(r"^[.\s]+")
+
+
 def save_into(folder: str | Path, name: str, data: bytes) -> Path:
     """Writes data as a new file in folder, named after the attachment (made safe: no path
-    separators, no '..', no control characters); "name (2).ext" if the name is taken."""
+    separators, no '..', no control characters, no leading dot); "name (2).ext" if the name is
+    taken, by a file, a folder or a link (never followed)."""
     target_dir = Path(folder).expanduser()
     if not target_dir.is_dir():
         raise BadInput(f"There is no folder at {target_dir}.")
     target_dir = target_dir.resolve()
-    base = safe_file_name(name)
+    base = _HIDDEN.sub("", safe_file_name(name)) or "attachment"
     stem, dot, ext = base.rpartition(".")
     if not stem or len(ext.encode()) > 32:
         stem, dot, ext = base, "", ""
     for n in range(1, 1000):
-        candidate = _fitted(stem, (f" ({n})" if n > 1 else "") + dot + ext)
-        path = target_dir / candidate
-        if path.resolve().parent != target_dir:  # belt and braces: the name can't climb out
+        path = target_dir / _fitted(stem, (f" ({n})" if n > 1 else "") + dot + ext)
+        if path.parent != target_dir:  # belt and braces: the name can't climb out
             raise BadInput(f"The file name '{name}' can't be used.")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         except FileExistsError:
             continue
         except OSError as exc:
