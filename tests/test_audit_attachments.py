@@ -78,6 +78,7 @@ def test_the_command_line_saves_beside_a_link_without_following_it(desk: Desk, f
 
 
 async def test_the_tui_dialog_saves_a_dotted_name_visible(desk: Desk, folder: Path) -> None:
+    from tests.test_tui_workflow import save_the_first_attachment
     from tui.app import TicketApp
     from tui.ticket.screen import TicketScreen
 
@@ -88,10 +89,6 @@ async def test_the_tui_dialog_saves_a_dotted_name_visible(desk: Desk, folder: Pa
         await until(pilot, lambda: app.screen.query("#tickets"))
         app.open_ticket(tid)
         await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
-        await pilot.press("f7")
-        await until(pilot, lambda: type(app.screen).__name__ == "AttachmentsModal")
-        app.screen.query_one("#folder").value = str(folder)
-        app.screen.query_one("#attachment-list").focus()
-        await pilot.press("enter")
+        await save_the_first_attachment(pilot, app, folder)
         await until(pilot, lambda: (folder / "profile").exists())
     assert os.listdir(folder) == ["profile"]

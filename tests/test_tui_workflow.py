@@ -144,6 +144,15 @@ async def test_a_takeover_by_a_colleague_removes_my_reply_pane_and_keeps_my_draf
     assert [m.kind for m in sv.peek(desk.store, desk.root, tid).messages] == ["client", "system"]
 
 
+async def save_the_first_attachment(pilot, app, folder) -> None:
+    """From the ticket form: F7, the folder typed in, Enter on the first attachment."""
+    await pilot.press("f7")
+    await until(pilot, lambda: type(app.screen).__name__ == "AttachmentsModal")
+    app.screen.query_one("#folder").value = str(folder)
+    app.screen.query_one("#attachment-list").focus()
+    await pilot.press("enter")
+
+
 async def test_saving_an_attachment_from_the_form(desk: Desk, tmp_path) -> None:
     from store.views import NewAttachment
 
@@ -154,11 +163,7 @@ async def test_saving_an_attachment_from_the_form(desk: Desk, tmp_path) -> None:
         await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).rows)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
-        await pilot.press("f7")
-        await until(pilot, lambda: type(app.screen).__name__ == "AttachmentsModal")
-        app.screen.query_one("#folder").value = str(tmp_path)
-        app.screen.query_one("#attachment-list").focus()
-        await pilot.press("enter")
+        await save_the_first_attachment(pilot, app, tmp_path)
         await until(pilot, lambda: (tmp_path / "error.log").exists())
     assert (tmp_path / "error.log").read_bytes() == b"line 1\nline 2\n"
     assert tid
