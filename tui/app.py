@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import Future
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,7 +17,7 @@ from store.service import my_settings
 from store.service.staff_settings import DENSITIES, STAFF_DEFAULTS
 
 from tui.runtime import display
-from tui.runtime.config import Config
+from tui.runtime.config import Config, keymap_problem, usable_keymap
 from tui.runtime.themes import BUNDLED_DIR, DEFAULT_THEME, load_themes, mark_colours, user_theme_dir
 from tui.runtime.safe import for_markup
 from tui.runtime.working import run_store_call
@@ -25,6 +26,23 @@ from tui.runtime.memory import Sweeper
 from tui.runtime import textual_fixes
 
 textual_fixes.apply()
+
+
+def binding_ids() -> set[str]:
+    """The id of every binding (BINDINGS) of the app, its screens, dialogs and widgets."""
+    import importlib
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import tui
+
+    ids: set[str] = set()
+    for found in pkgutil.walk_packages(tui.__path__, "tui."):
+        for value in vars(importlib.import_module(found.name)).values():
+            if isinstance(value, type) and issubclass(value, DOMNode) and value.__module__ == found.name:
+                ids.update(b.id for b in value.BINDINGS if isinstance(b, Binding) and b.id)
+    return ids
 
 
 class TicketApp(App[None]):
@@ -59,10 +77,14 @@ class TicketApp(App[None]):
     def on_mount(self) -> None:
         self.watch(self, "title", self._titles_changed, init=False)
         self.watch(self, "sub_title", self._titles_changed, init=False)
-        if self.config.keymap:
-            self.set_keymap(self.config.keymap)
+        keymap, unparsable = usable_keymap(self.config.keymap)
+        if keymap:
+            self.set_keymap(keymap)
         for problem in filter(None, [self.config.problem, *self._theme_problems]):
             self.notify(problem, severity="warning", timeout=10, markup=False)
+        if self.config.keymap:
+            self.run_worker(partial(self._check_keymap, unparsable), thread=True, group="keymap",
+                            exit_on_error=True)
         self.live.start()
         self.sweeper.start()
         if self.actor is None:
@@ -75,6 +97,15 @@ class TicketApp(App[None]):
                 self.use_theme(own)  # tells that it is gone
         else:
             self._open_home()
+
+    def _check_keymap(self, unparsable: dict[str, str]) -> None:
+        """A worker: knowing every binding id loads every screen's module (~0.3 s), off the UI
+        thread, and only for a [keymap] (a start without one never pays it)."""
+        known = binding_ids()
+        unknown = [binding_id for binding_id in self.config.keymap if binding_id not in known]
+        problem = keymap_problem(unknown, unparsable)
+        if problem:
+            self.call_from_thread(self.notify, problem, severity="warning", timeout=10, markup=False)
 
     def get_default_screen(self) -> Screen:
         """The home screen is the first screen when all it needs is known before the app runs

@@ -66,3 +66,48 @@ def _read_file(path: Path) -> Config:
     return Config(db=text("db"), login=text("as"), theme=text("theme"), keymap=dict(keymap),
                   dns_server=text("dns_server"), dns_port=data.get("dns_port"),
                   whois_server=text("whois_server"), whois_port=data.get("whois_port"))
+
+
+# --- the [keymap]: entries Textual could not use ------------------------------------------------
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def is_key(key: str) -> bool:
+    """A key Textual can match to a key press: a printable character, or modifiers and a name
+    Textual's own key tables know (f2, pageup, question_mark, slash...)."""
+    from textual.keys import REPLACED_KEYS, Keys, key_to_character
+
+    if len(key) == 1:
+        return key.isprintable() and not key.isspace()
+    *modifiers, name = key.split("+")
+    if not name or not set(modifiers) <= MODIFIERS:
+        return False
+    if len(name) == 1:
+        return name.isprintable() and not name.isspace()
+    named = {k.value for k in Keys if not k.value.startswith("<")}
+    return name in named or key_to_character(REPLACED_KEYS.get(name, name)) is not None
+
+
+def usable_keymap(keymap: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The entries whose keys Textual can match, and the others (their bindings keep their
+    default keys: a key that matches nothing would leave the action without any)."""
+    usable, unparsable = {}, {}
+    for binding_id, keys in keymap.items():
+        parts = [part.strip() for part in keys.split(",")]
+        (usable if parts and all(map(is_key, parts)) else unparsable)[binding_id] = keys
+    return usable, unparsable
+
+
+def keymap_problem(unknown: list[str], unparsable: dict[str, str]) -> str | None:
+    """One sentence about the [keymap] entries that were ignored, or None."""
+    from store.safe_text import printable
+
+    said = lambda text: printable(text, one_line=True)  # noqa: E731 - the file's words, shown inert
+    entries = [f"'{said(i)}' (no binding has that id)" for i in unknown]
+    entries += [f"'{said(i)}' ('{said(keys)}' is not a key)" for i, keys in unparsable.items()]
+    if not entries:
+        return None
+    listed = entries[0] if len(entries) == 1 else ", ".join(entries[:-1]) + " and " + entries[-1]
+    if len(entries) == 1:
+        return f"A [keymap] entry was ignored and its binding keeps its default keys: {listed}."
+    return f"Some [keymap] entries were ignored and their bindings keep their default keys: {listed}."
