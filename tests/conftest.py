@@ -76,8 +76,15 @@ def db_url(request) -> str:
 
 
 @pytest.fixture
-def store(db_url: str):
-    s = Store.open(db_url)
+def store(db_url: str, monkeypatch):
+    """On PostgreSQL each service call runs as its actor's own login role (tests/personal.py)."""
+    if db_url.startswith("postgresql"):
+        from tests.personal import PersonalStore, act_in_person
+
+        s = PersonalStore.open(db_url)
+        act_in_person(monkeypatch)
+    else:
+        s = Store.open(db_url)
     yield s
     s.close()
 

@@ -116,7 +116,8 @@ def test_other_clients_tickets_do_not_exist_for_a_client(desk: Desk) -> None:
 
 def test_staff_of_another_department_cannot_see_the_ticket(desk: Desk) -> None:
     tid = desk.open()
-    with pytest.raises(NotVisible):
+    # On PostgreSQL bob's own login role does not even find it (row security).
+    with pytest.raises(NotFound if desk.store.dialect == "postgresql" else NotVisible):
         sv.show(desk.store, desk.bob, tid)
     assert sv.list_tickets(desk.store, desk.bob, sv.ListSpec("all")) == []
     assert [r.id for r in sv.list_tickets(desk.store, desk.root, sv.ListSpec("all"))] == [tid]

@@ -53,6 +53,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
+from tests.personal import act_in_person
 from tests.state_machine.checks import STATS
 from tests.state_machine.environments import PgEnv, SqliteEnv
 from tests.state_machine.machine import machine_for
@@ -97,7 +98,8 @@ def test_state_machine_sqlite(tmp_path: Path) -> None:
 
 
 @pytest.mark.pg
-def test_state_machine_postgresql(pg_cluster, pg_template: str) -> None:
+def test_state_machine_postgresql(pg_cluster, pg_template: str, monkeypatch) -> None:
+    act_in_person(monkeypatch)
     env = PgEnv(pg_cluster, pg_template)
     try:
         run_state_machine_as_test(machine_for(env), settings=_settings("postgresql"))

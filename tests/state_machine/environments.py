@@ -10,6 +10,7 @@ from pathlib import Path
 
 from store.db import Store
 from store.models import Base
+from tests.personal import PersonalStore
 from tests.state_machine.help_desk import populate
 from tests.state_machine.tables import snapshot
 
@@ -54,15 +55,18 @@ class PgEnv:
     The reset is checked: every table must then be exactly as it was after populating."""
 
     STATIC = {"departments", "staff", "memberships", "clients", "services", "reply_templates",
-              "settings", "staff_settings"}
+              "settings", "staff_settings", "client_logins"}
 
     def __init__(self, cluster, base_template: str) -> None:
         self.cluster = cluster
         self.name = f"tt_sm_{os.getpid()}"
         cluster.admin_sql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
         cluster.admin_sql(f"CREATE DATABASE {self.name} TEMPLATE {base_template}")
-        self.store = Store.open(cluster.url(self.name), migrate=False)
+        # Each service call runs as its actor's own login role (tests/personal.py).
+        self.store = PersonalStore.open(cluster.url(self.name), migrate=False)
         self.desk = populate(self.store)
+        for person in [*self.desk.staff.values(), *self.desk.clients.values()]:
+            self.store.as_person(person)  # their login roles, before the baseline
         self.baseline = snapshot(self.store)
         written = [t.name for t in Base.metadata.sorted_tables if t.name not in self.STATIC]
         self.reset_sql = [
