@@ -101,7 +101,7 @@ def store_error(exc: BaseException, phase: str, *, lost: bool = False) -> StoreE
 # by PostgreSQL's SQLSTATE (read_only_sql_transaction: a standby; disk_full). A write fails
 # whole on either, so the sentence can say that nothing was changed.
 _SQLITE_CANT_WRITE = {8: "its file or folder is read-only", 13: "the disk holding it is full"}
-_PG_CANT_WRITE = {"25006": "the server is read-only (a standby)",
+_PG_CANT_WRITE = {"25006": "the server is read-only",
                   "53100": "the server's disk is full"}
 
 

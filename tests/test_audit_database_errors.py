@@ -200,6 +200,19 @@ def test_a_draft_that_cant_be_written_is_kept_locally(small_disk: SmallDisk) -> 
         store.close()
 
 
+@pytest.mark.pg
+def test_a_read_only_postgresql_database_is_one_sentence_and_exit_3(pg_cluster, pg_url: str) -> None:
+    """A standby, or a database its operator made read-only (default_transaction_read_only):
+    the server refuses with SQLSTATE 25006, told as the same NotWritable."""
+    tid = desk_at(pg_url)
+    database = pg_url.rsplit("/", 1)[1]
+    pg_cluster.admin_sql(f"ALTER DATABASE {database} SET default_transaction_read_only = on")
+    result = run("--db", pg_url, "--as", "alice", "ticket", "take", str(tid))
+    assert (result.exit_code, result.stderr) == (
+        3, "Error: The database can't be written, the server is read-only: nothing was changed.\n")
+    assert run("--db", pg_url, "--as", "alice", "ticket", "list").exit_code == 0
+
+
 def without_overriding_permissions() -> list[str]:
     """Root reads and writes a 0444 file anyway: run as root without CAP_DAC_OVERRIDE (setpriv,
     util-linux, which CI installs for runuser), so the file's mode counts as it does for anyone."""
