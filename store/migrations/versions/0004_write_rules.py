@@ -105,7 +105,7 @@ MESSAGES = f"""
         IF me IS NULL OR NEW.kind = 'client' OR NEW.author_client_id IS NOT NULL THEN
             {refuse("Staff don't write in a client's name.")};
         ELSIF NEW.kind = 'system' THEN
-            IF NEW.author_staff_id IS NOT NULL OR holder <> me THEN
+            IF NEW.author_staff_id IS NOT NULL OR coalesce(holder <> me, false) THEN
                 {refuse("System messages come with Take, Assign and Split, on a ticket not locked "
                         "by someone else.")};
             END IF;
@@ -232,7 +232,7 @@ CLIENT_WROTE = f"""
       FROM tickets t WHERE t.id = for_ticket;
     IF NOT FOUND OR ticket.client_id IS DISTINCT FROM client OR NOT (
             pg_has_role(viewer, '{OWNER}', 'MEMBER')
-            OR ticket_tui_client_id(viewer) = client AND EXISTS (
+            OR coalesce(ticket_tui_client_id(viewer) = client, false) AND EXISTS (
                 SELECT 1 FROM messages m WHERE m.ticket_id = for_ticket AND m.kind = 'client'
                 AND m.author_client_id = client AND m.created_at = now())) THEN
         {refuse("A ticket is reopened by its client's own message.")};

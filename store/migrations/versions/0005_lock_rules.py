@@ -156,12 +156,13 @@ TICKETS_STAFF = f"""
        IS DISTINCT FROM (OLD.department_id, OLD.responsible_staff_id)
        AND (OLD.archived_at IS NOT NULL OR NOT (
             OLD.locked_by_id IS NULL OR OLD.locked_by_id = me
-            OR (NEW.locked_by_id = me AND NEW.responsible_staff_id = me
+            OR (NEW.locked_by_id IS NOT DISTINCT FROM me
+                AND NEW.responsible_staff_id IS NOT DISTINCT FROM me
                 AND NEW.department_id = OLD.department_id))) THEN
         {refuse("A ticket that is archived or locked by someone else can't be assigned.")};
     END IF;
     IF NEW.is_open AND NOT OLD.is_open THEN
-        IF OLD.archived_at IS NOT NULL OR NEW.locked_by_id <> me THEN
+        IF OLD.archived_at IS NOT NULL OR coalesce(NEW.locked_by_id <> me, false) THEN
             {refuse("A ticket that is archived or locked by someone else can't be opened.")};
         END IF;
     ELSIF OLD.is_open AND NOT NEW.is_open
@@ -179,7 +180,7 @@ HOLDERS = f"""
         NEW.opened_at := OLD.opened_at;
         NEW.closed_at := OLD.closed_at;
     ELSIF NEW.is_open THEN
-        IF ticket.archived_at IS NOT NULL OR ticket.locked_by_id <> me THEN
+        IF ticket.archived_at IS NOT NULL OR coalesce(ticket.locked_by_id <> me, false) THEN
             {refuse("A ticket that is archived or locked by someone else gets no open holder.")};
         END IF;
         NEW.opened_at := now();
@@ -188,8 +189,9 @@ HOLDERS = f"""
         {refuse("A holder starts open.")};
     ELSIF ticket.locked_by_id IS DISTINCT FROM me THEN
         {refuse("Closing a ticket needs its lock.")};
-    ELSIF NOT (ticket_tui_is_admin(current_user) OR OLD.staff_id = me
-               OR OLD.department_id = ANY (ticket_tui_department_ids(current_user))) THEN
+    ELSIF NOT (ticket_tui_is_admin(current_user) OR OLD.staff_id IS NOT DISTINCT FROM me
+               OR coalesce(OLD.department_id = ANY (ticket_tui_department_ids(current_user)),
+                           false)) THEN
         {refuse("Close closes your own holder and your departments'; only an administrator's "
                 "closes the others.")};
     ELSE
