@@ -20,6 +20,7 @@ from .records import MailAddress
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
+_SET_ASIDE = re.compile("\ue000([0-9]+)\ue001")
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ID = re.compile(r"^[^<>\s]+@[^<>\s]+$")
 MAX_ID_LENGTH = 250  # longer ids are replaced by a digest of them, the same each time
@@ -73,14 +74,26 @@ def _word_bytes(encoding: str, text: str) -> bytes | None:
 
 
 def addresses(raw: str | None) -> tuple[MailAddress, ...]:
-    """The mailboxes of an address header, display names decoded; groups flattened."""
+    """The mailboxes of an address header, display names decoded; groups flattened.
+
+    Encoded words are set aside while the address list is split: mailers write commas and
+    colons unencoded inside them, which would otherwise split a name or start a group.
+    """
     if not raw:
         return ()
+    words: list[str] = []
+
+    def set_aside(word: re.Match[str]) -> str:
+        words.append(word[0])
+        return f"\ue000{len(words) - 1}\ue001"  # private-use: never in a raw header value
+
+    value = _ENCODED_WORD.sub(set_aside, unfold(raw))
     found: list[MailAddress] = []
-    for name, address in getaddresses([unfold(raw)]):
-        address = header_text(address).strip()
+    for name, address in getaddresses([value]):
+        name, address = (header_text(_SET_ASIDE.sub(lambda key: words[int(key[1])], text)).strip()
+                         for text in (name, address))
         if address:
-            found.append(MailAddress(address, header_text(name).strip()))
+            found.append(MailAddress(address, name))
         if len(found) == MAX_ADDRESSES:
             break
     return tuple(found)

@@ -1,7 +1,7 @@
 """The walk over a parsed mail's MIME tree: which parts are its text, which its attachments.
 
-Every part is accounted for: a text/plain or text/html part that is not an attachment is a
-text of the mail (a multipart/mixed with two text parts keeps both); of a multipart/alternative
+Every part is accounted for: a text/plain or text/html part that is not a file (no attachment
+disposition, no filename) is a text of the mail (a multipart/mixed with two text parts keeps both); of a multipart/alternative
 only the preferred rendering is text (text/plain, else the last one, as mail readers show it),
 but the other renderings are still walked for their attachments (the inline images of an HTML
 rendering); any other part is an attachment. The walk keeps its own stack (no recursion) and
@@ -68,14 +68,16 @@ def walk(message: EmailMessage) -> Walked:
 
 
 def _is_text(part: Message) -> bool:
-    # A multipart without a usable boundary is read as the text it then is.
+    """A text of the mail, not a file: no attachment disposition and no filename (Apple Mail
+    sends its attachments inline, named). A multipart without a usable boundary is the text it
+    then is."""
     return ((part.get_content_type() in TEXT_TYPES or part.get_content_maintype() == "multipart")
-            and not part.is_attachment())
+            and not part.is_attachment() and not filename(part))
 
 
 def _preferred(alternatives: list[Message]) -> Message:
     for part in alternatives:
-        if part.get_content_type() == "text/plain" and not part.is_attachment():
+        if part.get_content_type() == "text/plain" and _is_text(part):
             return part
     return alternatives[-1]
 
