@@ -91,7 +91,7 @@ def seed(store: Store, tickets: int, messages: int = 4, *, rng_seed: int = 1,
 def _merge_search_index(store: Store, seeded: int) -> None:
     """The triggers fed the search index batch by batch, leaving it in many segments; every
     search then reads each of them. When this seed wrote a good part of the tickets, merge them
-    into one (a minute for a million tickets; not worth it for a few on a big desk)."""
+    into one (~10 s for a million tickets; not worth it for a few on a big desk)."""
     from ..search import optimize_sqlite
 
     with store.read() as s:
