@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import re
 from datetime import datetime, timezone
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
 
 from .charsets import decode_text
@@ -26,6 +27,22 @@ _BARE_ID = re.compile(r"^[^<>\s]+@[^<>\s]+$")
 MAX_ID_LENGTH = 250  # longer ids are replaced by a digest of them, the same each time
 MAX_ADDRESSES = 200  # per header; a To of thousands is a mailing, not a conversation
 MAX_REFERENCES = 100  # the newest ones: threading looks at the recent end
+
+
+class TolerantPolicy(EmailPolicy):
+    """policy.default, but a header value its parser chokes on (it raises IndexError on some
+    broken MIME parameters) is read as unstructured text: one bad header must not make the
+    whole mail unreadable. Code reading such a part uses the str-based accessors
+    (get_content_type, get_content_disposition, get_param), which work on either."""
+
+    def header_fetch_parse(self, name: str, value: str):  # noqa: ANN201 - a header object
+        try:
+            return super().header_fetch_parse(name, value)
+        except Exception:  # noqa: BLE001 - whatever the structured parser raises
+            return self.header_factory("X-Unreadable", value)
+
+
+READING = TolerantPolicy()
 
 
 def unfold(raw: str) -> str:

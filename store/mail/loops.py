@@ -13,10 +13,10 @@ report-type=delivery-status); it names the mail that bounced by enclosing it, or
 from __future__ import annotations
 
 import re
-from email import policy
+from email.message import Message
 from email.parser import BytesParser
 
-from .headers import message_ids
+from .headers import READING, message_ids
 from .records import ParsedMail
 from .signing import verify_message_id
 
@@ -69,8 +69,10 @@ def is_automatic(mail: ParsedMail, *, secret: bytes | str | None = None) -> bool
 def is_bounce(mail: ParsedMail) -> bool:
     if mail.content_type != "multipart/report":
         return False
-    content_type = policy.default.header_factory("content-type", mail.header("content-type") or "")
-    return str(content_type.params.get("report-type", "")).strip().lower() == "delivery-status"
+    legacy = Message()  # compat32: reads parameters from any value, however broken
+    legacy["Content-Type"] = mail.header("content-type") or ""
+    report_type = legacy.get_param("report-type")
+    return isinstance(report_type, str) and report_type.strip().lower() == "delivery-status"
 
 
 def bounced_message_id(mail: ParsedMail) -> str | None:
@@ -79,7 +81,7 @@ def bounced_message_id(mail: ParsedMail) -> str | None:
         return None
     for attachment in mail.attachments:
         if attachment.content_type in _ENCLOSED_HEADERS:
-            returned = BytesParser(policy=policy.default).parsebytes(
+            returned = BytesParser(policy=READING).parsebytes(
                 attachment.data[:_HEADER_BLOCK], headersonly=True)
             raw = next((v for k, v in returned.raw_items() if k.lower() == "message-id"), None)
             ids = message_ids(raw)

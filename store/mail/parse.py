@@ -14,7 +14,6 @@ A broken mail never raises anything but UnparseableMail or MailTooLarge.
 from __future__ import annotations
 
 import re
-from email import policy
 from email.message import EmailMessage
 from email.parser import BytesFeedParser
 
@@ -102,7 +101,7 @@ def _readable_end(data: bytes) -> tuple[int, int]:
 
 
 def _feed(data: bytes, end: int) -> EmailMessage:
-    parser = BytesFeedParser(policy=policy.default)
+    parser = BytesFeedParser(policy=headers.READING)
     view = memoryview(data)[:end]
     for start in range(0, end, _FEED_CHUNK):
         parser.feed(bytes(view[start:start + _FEED_CHUNK]))

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import binascii
 from dataclasses import dataclass, field
-from email import policy
 from email.message import EmailMessage, Message
 
 from .charsets import decode_text
-from .headers import header_text, message_ids, raw_bytes
+from .headers import READING, header_text, message_ids, raw_bytes
 from .html import html_to_text
 from .records import MailAttachment, MailText
 
@@ -25,7 +24,7 @@ MAX_DEPTH = 50
 # Writing an enclosed mail back to bytes recurses a few frames per level of its own tree.
 MAX_ENCLOSED_DEPTH = 30
 TEXT_TYPES = ("text/plain", "text/html")
-_AS_RECEIVED = policy.default.clone(refold_source="none")
+_AS_RECEIVED = READING.clone(refold_source="none")  # headers written back as they came
 
 
 @dataclass
@@ -72,7 +71,7 @@ def _is_text(part: Message) -> bool:
     sends its attachments inline, named). A multipart without a usable boundary is the text it
     then is."""
     return ((part.get_content_type() in TEXT_TYPES or part.get_content_maintype() == "multipart")
-            and not part.is_attachment() and not filename(part))
+            and part.get_content_disposition() != "attachment" and not filename(part))
 
 
 def _preferred(alternatives: list[Message]) -> Message:
