@@ -33,6 +33,12 @@ def _mail(*parts: bytes, head: bytes = b"From: a@example.com\r\nSubject: s\r\n")
     return head + b"".join(parts)
 
 
+def _text_and(part: bytes, text: bytes = b"the text") -> bytes:
+    """A multipart/mixed mail: a text, then `part` (its headers, a blank line, its body)."""
+    return _mail(b'Content-Type: multipart/mixed; boundary="m"\r\n\r\n--m\r\n\r\n' + text
+                 + b"\r\n--m\r\n" + part + b"\r\n--m--\r\n")
+
+
 def test_the_headers_are_read_and_decoded() -> None:
     mail = parse_mail(PLAIN)
     assert mail.message_id == "abc.123@mail.example.com" and not mail.message_id_made_up
@@ -136,21 +142,19 @@ def test_inline_images_of_the_html_rendering_are_attachments() -> None:
     (b"attachment", "named-by-type.pdf"),
 ])
 def test_attachment_filenames_are_decoded(disposition: bytes, expected: str) -> None:
-    mail = parse_mail(_mail(
-        b'Content-Type: multipart/mixed; boundary="m"\r\n\r\n--m\r\n\r\nsee attached\r\n'
-        b"--m\r\nContent-Type: application/pdf; name=named-by-type.pdf\r\nContent-Disposition: "
-        + disposition + b"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--m--\r\n"))
+    mail = parse_mail(_text_and(
+        b"Content-Type: application/pdf; name=named-by-type.pdf\r\nContent-Disposition: "
+        + disposition + b"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0="))
     [attachment] = mail.attachments
     assert (attachment.filename, attachment.content_type, attachment.data) == (expected, "application/pdf", b"%PDF-")
     assert not attachment.inline
 
 
 def test_an_enclosed_mail_is_an_attachment_not_text() -> None:
-    mail = parse_mail(_mail(
-        b'Content-Type: multipart/mixed; boundary="m"\r\n\r\n--m\r\n\r\nforwarded below\r\n'
-        b"--m\r\nContent-Type: message/rfc822\r\n\r\nFrom: x@example.com\r\nSubject: old\r\n"
-        b"Message-ID: <old@example.com>\r\n\r\nthe old mail\r\n--m--\r\n"))
-    assert mail.text == "forwarded below"
+    mail = parse_mail(_text_and(
+        b"Content-Type: message/rfc822\r\n\r\nFrom: x@example.com\r\nSubject: old\r\n"
+        b"Message-ID: <old@example.com>\r\n\r\nthe old mail"))
+    assert mail.text == "the text"
     [enclosed] = mail.attachments
     assert enclosed.content_type == "message/rfc822"
     assert parse_mail(enclosed.data).message_id == "old@example.com"
@@ -174,10 +178,9 @@ def test_an_mbox_from_line_before_the_headers_is_allowed() -> None:
 
 def test_one_broken_header_does_not_make_the_mail_unreadable() -> None:
     # Python's structured header parser raises IndexError on a parameter cut after its name.
-    mail = parse_mail(_mail(
-        b'Content-Type: multipart/mixed; boundary="m"\r\n\r\n--m\r\n\r\nthe text\r\n'
-        b"--m\r\nContent-Type: application/pdf; name*\r\nContent-Disposition: attachment; filename*\r\n"
-        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--m--\r\n"))
+    mail = parse_mail(_text_and(
+        b"Content-Type: application/pdf; name*\r\nContent-Disposition: attachment; filename*\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0="))
     assert mail.text == "the text"
     assert [(a.content_type, a.data) for a in mail.attachments] == [("application/pdf", b"%PDF-")]
 
