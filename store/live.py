@@ -122,13 +122,14 @@ class PostgresListener(Listener):
         self._missed = False
         deadline = time.monotonic() + timeout
         try:
-            # Short slices, so close() from another thread ends a wait promptly.
+            # Short slices, so close() from another thread ends a wait promptly; a timeout of
+            # 0 still takes what has arrived.
             while found is None and not self._closed.is_set():
                 left = deadline - time.monotonic()
+                for note in self._conn.notifies(timeout=max(0.0, min(left, 0.25)), stop_after=1):
+                    found = parse_payload(note.payload)
                 if left <= 0:
                     break
-                for note in self._conn.notifies(timeout=min(left, 0.25), stop_after=1):
-                    found = parse_payload(note.payload)
             if found is not None:  # take whatever else is queued already, without waiting
                 for note in self._conn.notifies(timeout=0.0):
                     found = found.merged(parse_payload(note.payload))

@@ -136,3 +136,39 @@ def test_payloads() -> None:
     assert live.parse_payload("3,17") == live.Change(frozenset({3, 17}))
     assert live.parse_payload("*") == live.Change(everything=True)
     assert live.parse_payload("junk") == live.Change(everything=True)
+
+
+@pytest.mark.pg
+async def test_a_flood_of_notifications_costs_the_tui_two_reloads_a_second(pg_url: str) -> None:
+    """Anyone connected may NOTIFY the channel (PostgreSQL has no privilege for it): the TUI
+    takes notifications as hints and hands the screens at most one change per
+    MIN_GAP_SECONDS, merged, the first at once (tui/runtime/live.py)."""
+    import asyncio
+
+    import psycopg
+
+    from tests.test_tui_workflow import SIZE, until
+    from tui.app import TicketApp
+    from tui.runtime.live import MIN_GAP_SECONDS
+
+    store, tid = _desk(pg_url)
+    app = TicketApp(store, staff_actor(store, "alice"), live_interval=30)
+    handed: list[tuple[float, live.Change]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        original = app.tickets_changed
+        app.tickets_changed = lambda change: (handed.append((time.monotonic(), change)),
+                                              original(change))
+        await pilot.pause(1.0)
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            started = time.monotonic()
+            for n in range(300):  # 100 a second for 3 seconds
+                conn.execute("SELECT pg_notify('ticket_tui_changes', %s)", (str(n % 7 + 1),))
+                await asyncio.sleep(0.01)
+            flood = time.monotonic() - started
+        await pilot.pause(1.0)
+        await until(pilot, lambda: handed, timeout=2.0)
+    assert handed[0][0] - started < 1.0, "the first change waited"
+    assert len(handed) <= flood / MIN_GAP_SECONDS + 3, f"{len(handed)} changes in {flood:.1f} s"
+    heard = frozenset().union(*(c.ticket_ids for _, c in handed))
+    assert heard == frozenset(range(1, 8)), "merged changes lost ticket ids"
+    store.close()

@@ -1,8 +1,12 @@
 """Others' changes, pushed to the open screens; a lost database shown calmly and retried.
 
 One thread per app waits on store/live.py (PostgreSQL LISTEN/NOTIFY with ticket ids; SQLite
-polling its change marker every `live_interval`). Each change is handed to every screen of the
-stack that has a `tickets_changed(change)` method, on the UI thread. When the database can't be
+polling its change marker every `live_interval`). Changes are handed to every screen of the
+stack that has a `tickets_changed(change)` method, on the UI thread: the first at once, then at
+most one every MIN_GAP_SECONDS, merged. A notification is only a hint (the screens re-read what
+they show, as the reader may see it), and anyone connected may send them: PostgreSQL has no
+privilege for NOTIFY, so a flood of them must cost the app a reload or two a second, not one
+per notification. When the database can't be
 reached, the app says so once ("reconnecting…"), keeps trying every second, and says so again
 when it is back; the screens then re-read what they show and save what waited (drafts).
 """
@@ -10,6 +14,7 @@ when it is back; the screens then re-read what they show and save what waited (d
 from __future__ import annotations
 
 import threading
+import time
 
 from store import live
 from store import service as sv
@@ -18,6 +23,7 @@ from store.errors import StoreError
 from tui.runtime.working import run_store_call
 
 RETRY_SECONDS = 1.0
+MIN_GAP_SECONDS = 0.5
 
 
 class LiveFeed:
@@ -39,11 +45,17 @@ class LiveFeed:
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
+        pending: live.Change | None = None  # heard, not handed over yet
+        due = 0.0  # when the next change may be handed over
         while not self._stop.is_set() and not worker.is_cancelled:
             try:
                 if self._listener is None:
                     self._listener = live.listen(self.app.store, poll_seconds=self.app.live_interval)
-                change = self._listener.wait(timeout=1.0)
+                if pending is None:
+                    change = self._listener.wait(timeout=1.0)
+                else:  # held back: sleep until it may go, then take all that came meanwhile
+                    self._stop.wait(max(0.0, due - time.monotonic()))
+                    change = self._listener.wait(timeout=0.0)
             except StoreError as error:
                 self._lost(error)
                 self._stop.wait(RETRY_SECONDS)
@@ -55,7 +67,10 @@ class LiveFeed:
                 self.app.call_from_thread(self.app.connection_back)
                 change = live.Change(everything=True)  # what changed meanwhile is unknown
             if change is not None:
-                self.app.call_from_thread(self.app.tickets_changed, change)
+                pending = change if pending is None else pending.merged(change)
+            if pending is not None and time.monotonic() >= due:
+                self.app.call_from_thread(self.app.tickets_changed, pending)
+                pending, due = None, time.monotonic() + MIN_GAP_SECONDS
 
     def _lost(self, error: StoreError) -> None:
         if self._stop.is_set() or not self.connected:
