@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.mail.errors import MailTooLarge, UnparseableMail
+from store.mail.html import html_to_text
 from store.mail.parse import MAX_CONTAINERS, parse_mail
 from store.mail.parts import MAX_PARTS
 from store.mail.records import MailAddress
@@ -106,6 +107,22 @@ def test_html_only_mail_becomes_readable_text() -> None:
     assert "The shop is down." in text and "since 9:00" in text and "error 502" in text
     assert "https://status.example.com/" in text  # the link's real target is shown
     assert "<" not in text and "alert" not in text and "color" not in text
+
+
+@pytest.mark.parametrize("html, expected", [
+    ("<div>" * 1000 + "deep" + "</div>" * 1000, "deep"),  # deeper than inscriptis walks
+    ("<b>" * 1000 + "deep<script>alert(1)</script>", "deep"),
+    ("<p>" + "w " * 5_100_000 + "</p>", "w " * 5_099_999 + "w"),  # a text node over lxml's 10 MB
+    ('<?xml version="1.0" encoding="utf-8"?><p>declared</p>', "declared"),
+    ("<p></p><!-- nothing -->", ""),
+])
+def test_html_gives_its_text_whatever_its_shape(html: str, expected: str) -> None:
+    assert " ".join(html_to_text(html).split()) == expected
+
+
+def test_html_that_parses_to_nothing_keeps_its_source_as_text() -> None:
+    nested = "<div>" * 5000 + "lost?" + "</div>" * 5000  # past libxml2's depth
+    assert html_to_text(nested) == nested
 
 
 def test_every_text_part_of_a_mixed_mail_is_kept() -> None:
