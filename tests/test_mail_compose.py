@@ -124,7 +124,18 @@ def test_a_literal_encoded_word_reads_back_as_the_text_it_was() -> None:
     assert mail.subject.replace("\u2060", "") == f"Re: {literal} [#12]"
 
 
+def test_an_international_domain_is_sent_in_its_idna_form() -> None:
+    outgoing = compose_reply(replace(REPLY, department=MailAddress("support@bücher.example", "Bücher"),
+                                     client=MailAddress("jane@例え.jp")), secret=SECRET)
+    mail = parse_mail(outgoing.data)
+    assert mail.sender.address == "support@xn--bcher-kva.example"
+    assert outgoing.recipients == ("jane@xn--r8jz45g.jp",)
+    assert outgoing.message_id.endswith("@xn--bcher-kva.example>")
+
+
 def test_bad_addresses_are_refused() -> None:
+    with pytest.raises(BadInput, match="before the @"):
+        compose_reply(replace(REPLY, client=MailAddress("jöhn@example.com")), secret=SECRET)
     with pytest.raises(BadInput):
         compose_reply(replace(REPLY, client=MailAddress("john@example.com\r\nBcc: v@x")), secret=SECRET)
     with pytest.raises(BadInput):

@@ -24,6 +24,7 @@ from email.parser import BytesParser
 from email.utils import format_datetime
 
 from ..clock import utcnow
+from ..errors import BadInput
 from ..safe_text import printable
 from ..validate import email as valid_email
 from .records import MailAddress, MailAttachment, OutgoingMail
@@ -61,8 +62,9 @@ def header_safe(text: str) -> str:
 
 
 def compose_reply(reply: Reply, *, secret: bytes | str, tag_prefix: str = "") -> OutgoingMail:
-    department = valid_email(reply.department.address)
-    client = valid_email(reply.client.address)
+    """The answer as a mail; BadInput (one sentence) when an address can't be mailed to."""
+    department = _ascii_address(reply.department.address)
+    client = _ascii_address(reply.client.address)
     message_id = make_message_id(reply.ticket_id, reply.message_id, secret,
                                  department.rpartition("@")[2])
     subject = header_safe(reply_subject(reply.subject, reply.ticket_id, tag_prefix))
@@ -89,6 +91,19 @@ def compose_reply(reply: Reply, *, secret: bytes | str, tag_prefix: str = "") ->
     data = mail.as_bytes()
     _check_headers(data, names, subject)
     return OutgoingMail(message_id, department, (client,), data)
+
+
+def _ascii_address(value: str) -> str:
+    """The address as plain SMTP carries it: an international domain in its IDNA form; a
+    non-ASCII local part would need SMTPUTF8, which the desk doesn't send."""
+    address = valid_email(value)
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        raise BadInput(f"'{address}' has non-ASCII letters before the @; the desk can't mail it.")
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        raise BadInput(f"'{address}' has a domain that is no valid international domain name.") from None
 
 
 def _threading_ids(reply: Reply) -> list[str]:
