@@ -14,9 +14,9 @@ The roles (migration 0003 makes the first three; they belong to the whole server
   ticket_tui_client. `grant_login` makes them and says the name. A connection made with such a
   role acts as that staff member (or client) and nobody else: the database itself shows it
   only what that person may see, and refuses any write the app would refuse them.
-- A role is a person only if it can log in and belongs to the group: a staff login named like
-  a group role (or PostgreSQL's own pg_ prefix, or a client role's) is refused here, and the
-  database's identity functions ignore NOLOGIN roles whatever their name.
+- A role is a person only if it belongs to the group and is not one of the project's group
+  roles: a staff login named like one (or with PostgreSQL's own pg_ prefix, or a client role's
+  ttc_) is refused here, and the database's identity functions ignore ticket_tui_... roles.
 
 Nothing here needs a superuser at run time: only granting logins needs CREATEROLE.
 """

@@ -18,7 +18,7 @@ could make for that person at that moment, and nothing written widens what they 
   client's balance (ticket_tui_charge), the client's incidents left (ticket_tui_use_incidents),
   the holders a client message reopens (ticket_tui_client_wrote). As 0003's, they are handed
   current_user and refuse a name the session can't act as; then they check the rule.
-- Client logins get opaque names, and a role is a person only if it can log in (0006).
+- Client logins get opaque names, and no group role counts as a person (0006).
 - "Written in this transaction" is `created_at = now()`: the server stamps every moment a login
   writes with now(), which is constant within a transaction.
 
