@@ -16,7 +16,9 @@
 PostgreSQL: a dedicated connection LISTENs on the channel `ticket_tui_changes`; triggers of
 migration 0003 send, for each statement that changes tickets, messages or holders, the ids of
 the tickets it touched (or '*' when there are many). A notification bypasses row security, so it
-carries ids only: what a reader may see of those tickets is decided when it re-reads them.
+carries ids only: what a reader may see of those tickets is decided when it re-reads them. And
+anyone connected may send one (PostgreSQL has no privilege for NOTIFY): it is a hint that
+something may have changed, never a fact (tui/runtime/live.py paces what it does with them).
 Notifications are sent at commit, so a change is never seen before it can be read.
 
 SQLite: one user's local file; `wait` polls the change marker (the newest ticket event id, one
