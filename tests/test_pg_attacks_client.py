@@ -68,11 +68,11 @@ def test_holders_are_out_of_a_clients_reach(desk: AttackDesk) -> None:
                         "VALUES (%s, %s, true, now())", (desk.t_free, desk.staff["eve"].id))
     refused(desk, john, "UPDATE tickets SET is_open = true WHERE id = %s", (desk.t_closed,))
     # The database's own path reopens a ticket only after a message of his, in that transaction.
-    refused(desk, john, "SELECT ticket_tui_client_wrote(current_user, %s, %s)",
+    refused(desk, john, "SELECT ticket_tui_client_wrote(current_user, %s, %s, now())",
             (desk.t_closed, desk.john.id))
-    refused(desk, john, "SELECT ticket_tui_client_wrote(current_user, %s, %s)",
+    refused(desk, john, "SELECT ticket_tui_client_wrote(current_user, %s, %s, now())",
             (desk.t_hidden, desk.mary.id))
-    refused(desk, john, "SELECT ticket_tui_client_wrote(%s, %s, %s)",
+    refused(desk, john, "SELECT ticket_tui_client_wrote(%s, %s, %s, now())",
             (desk.roles["mary@example.com"], desk.t_hidden, desk.mary.id))
 
 

@@ -158,22 +158,24 @@ def test_clients_are_changed_only_as_the_app_does(desk: AttackDesk) -> None:
 
 def test_the_billing_functions_check_the_name_and_the_lock(desk: AttackDesk) -> None:
     alice, carol = desk.staff["alice"].id, desk.staff["carol"].id
-    charge = "SELECT ticket_tui_charge(%s, %s, %s, 100)"
+    charge = "SELECT ticket_tui_charge(%s, %s, %s, 100, now())"
     refused(desk, "alice", charge, ("carol", desk.t_locked, carol))  # another's name
-    refused(desk, "alice", "SELECT ticket_tui_charge(current_user, %s, %s, 100)",
+    refused(desk, "alice", "SELECT ticket_tui_charge(current_user, %s, %s, 100, now())",
             (desk.t_locked, carol))  # herself, naming another as the actor
-    refused(desk, "carol", "SELECT ticket_tui_charge(current_user, %s, %s, 100)",
+    refused(desk, "carol", "SELECT ticket_tui_charge(current_user, %s, %s, 100, now())",
             (desk.t_locked, carol))  # alice holds the lock
-    refused(desk, "alice", "SELECT ticket_tui_charge(current_user, %s, %s, -100)",
+    refused(desk, "alice", "SELECT ticket_tui_charge(current_user, %s, %s, -100, now())",
             (desk.t_locked, alice))
     refused(desk, "alice", "SELECT ticket_tui_use_incidents(current_user, %s, %s, 5000)",
             (desk.t_locked, alice))
-    refused(desk, "alice", "SELECT ticket_tui_client_wrote(current_user, %s, %s)",
+    refused(desk, "alice", "SELECT ticket_tui_client_wrote(current_user, %s, %s, now())",
             (desk.t_closed, desk.john.id))  # a client's function
     # The legitimate path: her charge under her lock, the balance follows.
-    assert desk.attempt("alice", "SELECT ticket_tui_charge(current_user, %s, %s, 250)",
+    assert desk.attempt("alice", "SELECT ticket_tui_charge(current_user, %s, %s, 250, '2001-01-01')",
                         (desk.t_locked, alice)) is None
     assert desk.rows("SELECT balance_cents FROM clients WHERE id = :c", c=desk.john.id) == [(-250,)]
+    (created,), = desk.rows("SELECT created_at FROM charges")  # the server's time, not hers
+    assert recent(created)
 
 
 def test_history_and_cases_in_ones_own_name_only(desk: AttackDesk) -> None:

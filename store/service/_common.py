@@ -110,8 +110,8 @@ def reopen_for_client(s: Session, client: ClientActor, ticket: Ticket, at: datet
     responsible), so the database does it (ticket_tui_client_wrote, migration 0004), once it
     sees the client's message written in this transaction."""
     if on_postgresql(s):
-        s.execute(text("SELECT ticket_tui_client_wrote(current_user, :ticket, :client)"),
-                  {"ticket": ticket.id, "client": client.id})
+        s.execute(text("SELECT ticket_tui_client_wrote(current_user, :ticket, :client, :at)"),
+                  {"ticket": ticket.id, "client": client.id, "at": at})
         return
     open_holder(s, ticket, at, department_id=ticket.department_id)
     if ticket.responsible_staff_id is not None:

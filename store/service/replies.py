@@ -95,8 +95,9 @@ def reply(
 def _charge(s, staff: StaffActor, ticket: Ticket, cents: int, at) -> int:
     """A charge record; the client's balance goes down by as much."""
     if on_postgresql(s):
-        charge_id = s.scalar(text("SELECT ticket_tui_charge(current_user, :ticket, :staff, :cents)"),
-                             {"ticket": ticket.id, "staff": staff.id, "cents": cents})
+        charge_id = s.scalar(
+            text("SELECT ticket_tui_charge(current_user, :ticket, :staff, :cents, :at)"),
+            {"ticket": ticket.id, "staff": staff.id, "cents": cents, "at": at})
     else:
         charge = Charge(ticket_id=ticket.id, client_id=ticket.client_id, staff_id=staff.id,
                         amount_cents=cents, created_at=at)

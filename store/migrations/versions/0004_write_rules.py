@@ -61,9 +61,9 @@ CLIENT_HIDDEN_TICKET_COLUMNS = ("summary", "locked_by_id", "lock_token", "locked
 GUARDED = ("messages", "message_edits", "attachments", "abuse_cases", "seen_marks")
 STAMPED = {"ticket_events": "created_at", "favorites": "created_at", "drafts": "updated_at"}
 TRIGGER_FUNCTIONS = tuple(f"ticket_tui_guard_{t}()" for t in GUARDED) + ("ticket_tui_stamp()",)
-STAFF_FUNCTIONS = ("ticket_tui_charge(name, integer, integer, bigint)",
+STAFF_FUNCTIONS = ("ticket_tui_charge(name, integer, integer, bigint, timestamptz)",
                    "ticket_tui_use_incidents(name, integer, integer, integer)")
-CLIENT_FUNCTIONS = ("ticket_tui_client_wrote(name, integer, integer)",)
+CLIENT_FUNCTIONS = ("ticket_tui_client_wrote(name, integer, integer, timestamptz)",)
 WRITE_FUNCTIONS = ("ticket_tui_actor(name, integer)",) + STAFF_FUNCTIONS + CLIENT_FUNCTIONS
 
 TRUSTED = f"pg_has_role(current_user, '{OWNER}', 'MEMBER')"
@@ -187,6 +187,10 @@ def _triggers(schema: str) -> list[str]:
     return out
 
 
+# When the write happened: the operator's time (an import keeps its history), else the server's.
+STAMP = (f"stamp timestamptz := CASE WHEN pg_has_role(viewer, '{OWNER}', 'MEMBER') "
+         "THEN coalesce(at, now()) ELSE now() END;")
+
 ACTOR = f"""
     IF NOT {GUARD} THEN
         {refuse("You can only act as yourself.")};
@@ -212,7 +216,7 @@ CHARGE = LOCKED + f"""
         {refuse("A charge is a positive amount.")};
     END IF;
     INSERT INTO charges (ticket_id, client_id, staff_id, amount_cents, created_at)
-      VALUES (for_ticket, ticket.client_id, actor, cents, now()) RETURNING id INTO made;
+      VALUES (for_ticket, ticket.client_id, actor, cents, stamp) RETURNING id INTO made;
     UPDATE clients SET balance_cents = balance_cents - cents WHERE id = ticket.client_id;
     RETURN made;"""
 
@@ -238,14 +242,14 @@ CLIENT_WROTE = f"""
         {refuse("A ticket is reopened by its client's own message.")};
     END IF;
     INSERT INTO holders AS h (ticket_id, department_id, is_open, opened_at)
-      VALUES (for_ticket, ticket.department_id, true, now())
+      VALUES (for_ticket, ticket.department_id, true, stamp)
       ON CONFLICT (ticket_id, department_id) WHERE department_id IS NOT NULL
-      DO UPDATE SET is_open = true, opened_at = now(), closed_at = NULL WHERE NOT h.is_open;
+      DO UPDATE SET is_open = true, opened_at = stamp, closed_at = NULL WHERE NOT h.is_open;
     IF ticket.responsible_staff_id IS NOT NULL THEN
         INSERT INTO holders AS h (ticket_id, staff_id, is_open, opened_at)
-          VALUES (for_ticket, ticket.responsible_staff_id, true, now())
+          VALUES (for_ticket, ticket.responsible_staff_id, true, stamp)
           ON CONFLICT (ticket_id, staff_id) WHERE staff_id IS NOT NULL
-          DO UPDATE SET is_open = true, opened_at = now(), closed_at = NULL WHERE NOT h.is_open;
+          DO UPDATE SET is_open = true, opened_at = stamp, closed_at = NULL WHERE NOT h.is_open;
     END IF;
     UPDATE tickets t SET is_open = true WHERE t.id = for_ticket AND NOT t.is_open;"""
 
@@ -255,16 +259,17 @@ def _functions(schema: str) -> list[str]:
     return [
         _plpgsql("ticket_tui_actor(viewer name, given integer) RETURNS integer", "    own integer;",
                  ACTOR, schema, definer="STABLE SECURITY DEFINER"),
-        _plpgsql("ticket_tui_charge(viewer name, for_ticket integer, staff integer, cents bigint) "
-                 "RETURNS integer",
+        _plpgsql("ticket_tui_charge(viewer name, for_ticket integer, staff integer, cents bigint, "
+                 "at timestamptz) RETURNS integer",
                  "    actor integer := ticket_tui_actor(viewer, staff);\n    ticket record;\n"
-                 "    made integer;", CHARGE, schema, definer=definer),
+                 f"    made integer;\n    {STAMP}", CHARGE, schema, definer=definer),
         _plpgsql("ticket_tui_use_incidents(viewer name, for_ticket integer, staff integer, "
                  "used integer) RETURNS void",
                  "    actor integer := ticket_tui_actor(viewer, staff);\n    ticket record;",
                  INCIDENTS, schema, definer=definer),
-        _plpgsql("ticket_tui_client_wrote(viewer name, for_ticket integer, client integer) "
-                 "RETURNS void", "    ticket record;", CLIENT_WROTE, schema, definer=definer),
+        _plpgsql("ticket_tui_client_wrote(viewer name, for_ticket integer, client integer, "
+                 "at timestamptz) RETURNS void", f"    ticket record;\n    {STAMP}", CLIENT_WROTE,
+                 schema, definer=definer),
     ]
 
 
