@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import psycopg
+import pytest
 from sqlalchemy.engine import make_url
 
 from store import admin, logins
@@ -99,6 +100,14 @@ class AttackDesk:
 
     def close(self) -> None:
         self.store.close()
+
+
+@pytest.fixture
+def desk(pg_url: str):
+    """The desk above on a fresh database (the test modules import this fixture)."""
+    d = AttackDesk(pg_url)
+    yield d
+    d.close()
 
 
 def refused_or_nothing(desk: AttackDesk, person: str, sql: str, params=None) -> None:

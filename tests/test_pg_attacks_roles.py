@@ -19,16 +19,10 @@ from sqlalchemy.engine import make_url
 from store import admin, logins
 from store.db import Store
 from store.errors import NotAllowed
+from tests.pg_attacks import desk  # noqa: F401 - the fixture
 from tests.pg_attacks import AttackDesk, refused, refused_or_nothing
 
 pytestmark = pytest.mark.pg
-
-
-@pytest.fixture
-def desk(pg_url: str):
-    d = AttackDesk(pg_url)
-    yield d
-    d.close()
 
 
 def test_the_role_list_names_no_client(desk: AttackDesk) -> None:

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.pg_attacks import desk  # noqa: F401 - the fixture
 from tests.pg_attacks import AttackDesk, new_ticket, recent, refused, refused_or_nothing
 
 pytestmark = pytest.mark.pg
-
-
-@pytest.fixture
-def desk(pg_url: str):
-    d = AttackDesk(pg_url)
-    yield d
-    d.close()
 
 
 def sees(desk: AttackDesk, person: str, ticket: int) -> bool:
