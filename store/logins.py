@@ -23,7 +23,6 @@ Nothing here needs a superuser at run time: only granting logins needs CREATEROL
 
 from __future__ import annotations
 
-import secrets
 from typing import NamedTuple
 
 from . import validate
@@ -141,6 +140,8 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
                 f"A PostgreSQL role named '{role}' exists already and is not a ticket-tui "
                 f"{kind} login; drop or rename it first.")
         if client and not exists:
+            import secrets  # (not at import: it loads OpenSSL, which reading never needs)
+
             role = CLIENT_ROLE_PREFIX + secrets.token_hex(8)
         quoted = _quote_ident(raw, role)
         try:

@@ -62,3 +62,16 @@ def act_in_person(monkeypatch) -> None:
         value = getattr(sv, name)
         if callable(value) and not isinstance(value, type) and name != "ListSpec":
             monkeypatch.setattr(sv, name, _in_person(value))
+
+
+def personal_desk(pg_url: str, monkeypatch):
+    """tests/desk.py's desk on PostgreSQL, every service call made in person."""
+    from tests.desk import make_desk
+
+    act_in_person(monkeypatch)
+    return make_desk(PersonalStore.open(pg_url))
+
+
+def own_store(store: Store, actor: StaffActor | ClientActor) -> Store:
+    """The store an app opened by `actor` would have: their own login role's on PostgreSQL."""
+    return store.as_person(actor) if isinstance(store, PersonalStore) else store

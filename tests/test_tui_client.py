@@ -9,6 +9,7 @@ import pytest
 
 from store import service as sv
 from tests.desk import Desk
+from tests.personal import own_store, personal_desk
 from tests.test_tui_workflow import SIZE, table, until
 from tui.app import TicketApp
 from tui.client.home import ClientHomeScreen
@@ -16,9 +17,15 @@ from tui.client.new_ticket import NewTicketScreen
 from tui.client.ticket import ClientTicketScreen
 
 
-@pytest.fixture
-def desk(sqlite_desk: Desk) -> Desk:
-    return sqlite_desk
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def desk(request, monkeypatch) -> Desk:
+    """On PostgreSQL the client area runs with the client's own login role (tests/personal.py)."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_desk")
+        return
+    found = personal_desk(request.getfixturevalue("pg_url"), monkeypatch)
+    yield found
+    found.store.close()
 
 
 def statuses(app) -> dict[int, str]:
@@ -29,7 +36,7 @@ async def test_the_client_reads_a_reply_and_the_status_follows(desk: Desk) -> No
     tid, token = desk.taken()
     sv.reply(desk.store, desk.alice, tid, "Fixed on our side.", internal="secret note", close=True,
              token=token)
-    app = TicketApp(desk.store, desk.john, live_interval=60)
+    app = TicketApp(own_store(desk.store, desk.john), desk.john, live_interval=60)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ClientHomeScreen) and table(app).rows)
         assert statuses(app) == {tid: "New messages"}
@@ -53,7 +60,7 @@ async def test_the_client_reads_a_reply_and_the_status_follows(desk: Desk) -> No
 
 async def test_archive_is_refused_while_in_progress_with_the_reason(desk: Desk) -> None:
     tid = desk.open()
-    app = TicketApp(desk.store, desk.john, live_interval=60)
+    app = TicketApp(own_store(desk.store, desk.john), desk.john, live_interval=60)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ClientHomeScreen) and table(app).rows)
         await pilot.press("enter")
@@ -66,7 +73,7 @@ async def test_archive_is_refused_while_in_progress_with_the_reason(desk: Desk) 
 async def test_the_client_replies_and_support_sees_it(desk: Desk) -> None:
     tid, token = desk.taken()
     sv.reply(desk.store, desk.alice, tid, "Which domain?", close=True, token=token)
-    app = TicketApp(desk.store, desk.john, live_interval=60)
+    app = TicketApp(own_store(desk.store, desk.john), desk.john, live_interval=60)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ClientHomeScreen) and table(app).rows)
         await pilot.press("enter")
@@ -79,7 +86,7 @@ async def test_the_client_replies_and_support_sees_it(desk: Desk) -> None:
 
 
 async def test_opening_a_ticket_from_the_client_area(desk: Desk) -> None:
-    app = TicketApp(desk.store, desk.john, live_interval=60)
+    app = TicketApp(own_store(desk.store, desk.john), desk.john, live_interval=60)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ClientHomeScreen))
         await pilot.press("n")
@@ -98,7 +105,7 @@ async def test_opening_a_ticket_from_the_client_area(desk: Desk) -> None:
 
 async def test_a_staff_reply_from_another_process_shows_up_as_new_messages(desk: Desk) -> None:
     tid, _ = desk.taken()
-    app = TicketApp(desk.store, desk.john, live_interval=0.2)
+    app = TicketApp(own_store(desk.store, desk.john), desk.john, live_interval=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ClientHomeScreen) and table(app).rows)
         assert statuses(app) == {tid: "In progress"}

@@ -272,6 +272,15 @@ def _row(is_client: bool, r, order) -> TicketRow:
 
 
 def change_marker(store: Store) -> int:
-    """A number that grows whenever anything changes in any ticket: a cheap "reload?" check."""
+    """A number that grows whenever anything changes in any ticket the reader sees: a cheap
+    "reload?" check."""
+    from ..logins import connected_as
+
+    who = connected_as(store)
     with store.sql() as q:
+        if who is not None and who.kind == "client":
+            # A client's own login reads no history but its own actions' ids: the last
+            # activity of its tickets tells instead (every action records one).
+            last = q.value("SELECT max(updated_at) FROM tickets")
+            return 0 if last is None else int(utc(last).timestamp() * 1_000_000)
         return q.value("SELECT coalesce(max(id), 0) FROM ticket_events")
