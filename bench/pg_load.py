@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.pg_load [--seconds 60] [--staff 20] [--tickets 2000] [--db URL]
 
 Without --db it starts a throw-away local server (tests/pgcluster.py). Each staff member has
-their own PostgreSQL login role (row security on, no superuser), belongs to one of four
+their own PostgreSQL login role (row security and the write rules on, no superuser; the client
+process runs as the operator), belongs to one of four
 departments, and loops: the first page of their queue, take a ticket from it (a ticket another
 process took first counts as a conflict), reply with Ok (closes it for them, releases the lock).
 A client process writes again on closed tickets, so the queues never run dry. Prints loops per

@@ -384,7 +384,7 @@ def downgrade() -> None:
     schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
     rows = bind.exec_driver_sql(
         "SELECT tablename, policyname FROM pg_policies WHERE schemaname = current_schema() "
-        "AND policyname NOT LIKE '%\\_owner'").all()
+        "AND policyname NOT LIKE '%%\\_owner'").all()
     for table, name in rows:
         op.execute(f'DROP POLICY "{name}" ON "{table}"')
     for sql in previous._policies():
