@@ -23,13 +23,18 @@ SESSION = textwrap.dedent("""
     import asyncio, json, sys
     import ticket_tui  # the command line's own imports, as `ticket-tui` makes them
     from cli import tui_launch
+    from cli.common import AppContext
     from store.db import Store
     from tui.app import TicketApp
     from tui.runtime.config import Config
 
     async def read_the_desk(url, login):
-        store = Store.open(url)
-        app = TicketApp(store, tui_launch.staff_actor(store, login), Config())
+        # Who is signing in is found as `ticket-tui --db URL --as LOGIN` finds it (cli/common.py:
+        # it loads store/logins.py, whose imports are part of every start).
+        context = AppContext(url, login, None)
+        kind, name = context.identity()
+        store = context.store()
+        app = TicketApp(store, tui_launch.staff_actor(store, name), Config())
         async with app.run_test(size=(120, 36)) as pilot:
             async def until(check):
                 for _ in range(200):
