@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import url as url_rules
 from .errors import StoreError, Unavailable
-from .sql import Pool, Sql, store_error
+from .sql import Pool, Sql, is_driver_error, store_error
 from .url import resolve_url
 
 if TYPE_CHECKING:
@@ -198,6 +198,15 @@ def _translated(phase: str) -> Iterator[None]:
         yield
     except DBAPIError as exc:
         error = _store_error(exc, phase)
+        if error is None:
+            raise
+        raise error from exc
+    except Exception as exc:
+        # Plain SQL run inside the session (plain_in) raises the driver's own errors, which
+        # SQLAlchemy never wraps: a server restarted mid-write must read the same either way.
+        if not is_driver_error(exc):
+            raise
+        error = store_error(exc, phase)
         if error is None:
             raise
         raise error from exc

@@ -221,7 +221,7 @@ class Pool:
             if self.dialect == "postgresql":
                 conn.rollback()
         except Exception as exc:  # noqa: BLE001 - any driver's refusal, as one sentence
-            if not _is_driver_error(exc):
+            if not is_driver_error(exc):
                 raise
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise Unavailable(f"Can't open {self.url.describe()}: {reason}") from None
@@ -269,7 +269,7 @@ class Pool:
         except BaseException as exc:
             _rollback_quietly(conn)
             self._release_after_error(conn)
-            if isinstance(exc, Exception) and _is_driver_error(exc):
+            if isinstance(exc, Exception) and is_driver_error(exc):
                 _raise_translated(exc, phase)
             raise
         try:
@@ -293,13 +293,13 @@ class Pool:
             _close_quietly(conn)
 
 
-def _is_driver_error(exc: BaseException) -> bool:
+def is_driver_error(exc: BaseException) -> bool:
     module = type(exc).__module__
     return module.startswith(("sqlite3", "psycopg"))
 
 
 def _raise_translated(exc: BaseException, phase: str, *, lost: bool = False):
-    error = store_error(exc, phase, lost=lost and _is_driver_error(exc))
+    error = store_error(exc, phase, lost=lost and is_driver_error(exc))
     if error is None:
         raise exc
     raise error from exc

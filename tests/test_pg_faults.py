@@ -156,3 +156,24 @@ def test_a_statement_timeout_is_a_plain_sentence(pg_url: str) -> None:
         assert sv.peek(store, staff_actor(store, login), tid).id == tid  # and the store goes on
     finally:
         store.close()
+
+
+def test_plain_sql_inside_a_write_reads_the_same_when_the_connection_dies(pg_cluster, pg_url: str) -> None:
+    """The service runs plain SQL on its write's own connection (store.db.plain_in); the
+    driver raises its own errors there, unwrapped by SQLAlchemy: they read as ConnectionLost
+    too, not as a psycopg traceback (found in a full run, where the restart above happened to
+    land on such a statement)."""
+    from store.db import plain_in
+
+    store, login, tid = _desk(pg_url)
+    try:
+        with _admin_conn(pg_cluster, pg_url) as watch:
+            with pytest.raises(ConnectionLost, match="before the change was saved") as caught:
+                with store.write() as s:
+                    plain = plain_in(s)
+                    watch.execute("SELECT pg_terminate_backend(%s)", (plain.value("SELECT pg_backend_pid()"),))
+                    plain.value("SELECT 1")
+        assert caught.value.saved is False and exit_code(caught.value) == 3
+        assert sv.peek(store, staff_actor(store, login), tid).id == tid  # and the store goes on
+    finally:
+        store.close()
