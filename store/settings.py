@@ -40,6 +40,12 @@ GLOBAL_SETTINGS: dict[str, SettingSpec] = {
                     "Longest message accepted, in characters", _at_least(1)),
         SettingSpec("lock_timeout_minutes", int, 0,
                     "Idle locks are released after this many minutes (0 = never)", _at_least(0)),
+        SettingSpec("mail_max_bytes", int, 25 * 1024 * 1024,
+                    "Largest mail taken in, in bytes: a larger one goes whole to failed mail",
+                    _at_least(1024)),
+        SettingSpec("mail_unknown_senders", str, "create",
+                    "Mail from an address no client has: create the client, or refuse the mail",
+                    lambda v: None if v in ("create", "refuse") else "must be create or refuse"),
     )
 }
 

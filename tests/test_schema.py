@@ -7,6 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from store.db import Store, head_revision
+from store.mail import models as _mail_models  # noqa: F401 - the mail tables join the metadata
 from store.models import Base
 from store.search import include_name
 

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from store.mail import models as _mail_models  # noqa: F401 - its tables join the metadata
 from store.models import Base
 from store.search import include_name
 
