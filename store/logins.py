@@ -156,14 +156,25 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
                 hashed = raw.pgconn.encrypt_password(password.encode(), role.encode(),
                                                      b"scram-sha-256").decode()
                 conn.exec_driver_sql(f"ALTER ROLE {quoted} PASSWORD {_quote_literal(raw, hashed)}")
-            db = conn.execute(text("SELECT current_database()")).scalar()
-            conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_quote_ident(raw, db)} TO {quoted}")
+            grant_connect(conn, quoted)
             conn.commit()
         except Exception as exc:  # noqa: BLE001 - the database's refusal, as a sentence
-            _refusal(exc, "Your database role may not create roles: grant logins as the operator "
-                          "role (it needs CREATEROLE).")
+            _refusal(exc, CANT_CREATE_ROLES)
             raise
     return LoginGranted(role, kind, not exists, person)
+
+
+CANT_CREATE_ROLES = ("Your database role may not create roles: grant logins as the operator "
+                     "role (it needs CREATEROLE).")
+
+
+def grant_connect(conn, quoted_role: str) -> None:
+    """The login may connect to this database (a SQLAlchemy connection, in its transaction)."""
+    from sqlalchemy import text
+
+    raw = conn.connection.dbapi_connection
+    db = conn.execute(text("SELECT current_database()")).scalar()
+    conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_quote_ident(raw, db)} TO {quoted_role}")
 
 
 def _refuse_reserved(login: str) -> None:

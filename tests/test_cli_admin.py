@@ -132,7 +132,8 @@ def test_settings_get_and_set(url: str) -> None:
     values = json.loads(ok(url, "settings", "get", "--json"))
     assert values["use_priority"] is True and values["lock_timeout_minutes"] == 30
     assert set(values) == {"use_priority", "staff_sets_priority", "attachment_max_bytes",
-                           "message_max_chars", "lock_timeout_minutes"}
+                           "message_max_chars", "lock_timeout_minutes", "mail_max_bytes",
+                           "mail_unknown_senders"}
     store = Store.open(url)
     try:
         assert admin.get_settings(store, "lock_timeout_minutes") == {"lock_timeout_minutes": 30}

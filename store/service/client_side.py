@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import settings, validate
-from ..actors import Actor
+from ..actors import Actor, ClientActor
 from ..admin import department_by_name
 from ..db import Store
 from ..errors import BadInput, NotAllowed
-from ..models import Department, Service, Ticket
+from ..models import Department, Message, Service, Ticket
 from ..status import DEFAULT_PRIORITY, parse_priority
 from ..views import NewAttachment
 from ._common import check_visible, load_ticket, now, record, reopen_for_client, require_client
@@ -29,38 +30,49 @@ def open_ticket(
     if not body.strip():
         raise BadInput("The message can't be empty.")
     with store.write() as s:
-        check_body(s, body)
-        files = check_attachments(s, attachments)
-        if isinstance(department, int):
-            dept = s.get(Department, department) if validate.is_id(department) else None
-            if dept is None:
-                raise BadInput(f"There is no department #{department}.")
-        else:
-            dept = department_by_name(s, department)
-        if service_id is not None:
-            svc = s.get(Service, service_id) if validate.is_id(service_id) else None
-            if svc is None or svc.client_id != client.id:
-                raise BadInput(f"Service #{service_id} is not one of your services.")
-        level = DEFAULT_PRIORITY
-        if priority is not None:
-            opts = settings.get_all(s)
-            if not opts["use_priority"]:
-                raise BadInput("Priorities are not used in tickets here.")
-            if opts["staff_sets_priority"]:
-                raise BadInput("The provider's staff set the priority; open the ticket without one.")
-            level = parse_priority(priority)
-        at = now()
-        ticket = Ticket(
-            client_id=client.id, subject=subject, department_id=dept.id, service_id=service_id,
-            priority=level, is_open=True, awaiting_staff=True, waiting_since=at,
-            created_at=at, updated_at=at,
-        )
-        s.add(ticket)
-        s.flush()
-        add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
-        reopen_for_client(s, client, ticket, at)  # held, open, by the department chosen
-        record(s, client, ticket, "opened", f"in {dept.name}", at=at)
-        return ticket.id
+        return open_ticket_in(s, client, department, subject, body, service_id=service_id,
+                              priority=priority, attachments=attachments).ticket_id
+
+
+def open_ticket_in(
+    s: Session, client: ClientActor, department: str | int, subject: str, body: str, *,
+    service_id: int | None = None, priority: str | int | None = None,
+    attachments: Sequence[NewAttachment] = (),
+) -> Message:
+    """open_ticket inside the caller's transaction (the mail intake writes its own rows beside
+    it); subject and body already checked as open_ticket does. Returns the first message."""
+    check_body(s, body)
+    files = check_attachments(s, attachments)
+    if isinstance(department, int):
+        dept = s.get(Department, department) if validate.is_id(department) else None
+        if dept is None:
+            raise BadInput(f"There is no department #{department}.")
+    else:
+        dept = department_by_name(s, department)
+    if service_id is not None:
+        svc = s.get(Service, service_id) if validate.is_id(service_id) else None
+        if svc is None or svc.client_id != client.id:
+            raise BadInput(f"Service #{service_id} is not one of your services.")
+    level = DEFAULT_PRIORITY
+    if priority is not None:
+        opts = settings.get_all(s)
+        if not opts["use_priority"]:
+            raise BadInput("Priorities are not used in tickets here.")
+        if opts["staff_sets_priority"]:
+            raise BadInput("The provider's staff set the priority; open the ticket without one.")
+        level = parse_priority(priority)
+    at = now()
+    ticket = Ticket(
+        client_id=client.id, subject=subject, department_id=dept.id, service_id=service_id,
+        priority=level, is_open=True, awaiting_staff=True, waiting_since=at,
+        created_at=at, updated_at=at,
+    )
+    s.add(ticket)
+    s.flush()
+    message = add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
+    reopen_for_client(s, client, ticket, at)  # held, open, by the department chosen
+    record(s, client, ticket, "opened", f"in {dept.name}", at=at)
+    return message
 
 
 def client_reply(store: Store, actor: Actor, ticket_id: int, body: str,
@@ -71,22 +83,29 @@ def client_reply(store: Store, actor: Actor, ticket_id: int, body: str,
     if not body.strip():
         raise BadInput("The message can't be empty.")
     with store.write() as s:
-        ticket = load_ticket(s, ticket_id, reader=client)
-        check_visible(s, client, ticket)
-        check_body(s, body)
-        files = check_attachments(s, attachments)
-        at = now()
-        message = add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
-        reopen_for_client(s, client, ticket, at)
-        if ticket.archived_at is not None:
-            ticket.archived_at = None
-            record(s, client, ticket, "unarchived", "by a client message", at=at)
-        ticket.delayed_until = None
-        ticket.client_unread = 0
-        if not ticket.awaiting_staff:
-            ticket.awaiting_staff, ticket.waiting_since = True, at
-        record(s, client, ticket, "client_message", f"message #{message.id}", at=at)
-        return message.id
+        return client_reply_in(s, client, ticket_id, body, attachments).id
+
+
+def client_reply_in(s: Session, client: ClientActor, ticket_id: int, body: str,
+                    attachments: Sequence[NewAttachment] = ()) -> Message:
+    """client_reply inside the caller's transaction (the mail intake's); the body already
+    checked as client_reply does."""
+    ticket = load_ticket(s, ticket_id, reader=client)
+    check_visible(s, client, ticket)
+    check_body(s, body)
+    files = check_attachments(s, attachments)
+    at = now()
+    message = add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
+    reopen_for_client(s, client, ticket, at)
+    if ticket.archived_at is not None:
+        ticket.archived_at = None
+        record(s, client, ticket, "unarchived", "by a client message", at=at)
+    ticket.delayed_until = None
+    ticket.client_unread = 0
+    if not ticket.awaiting_staff:
+        ticket.awaiting_staff, ticket.waiting_since = True, at
+    record(s, client, ticket, "client_message", f"message #{message.id}", at=at)
+    return message
 
 
 def archive(store: Store, actor: Actor, ticket_id: int) -> None:
