@@ -226,6 +226,30 @@ def count_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *,
                        f"{_where(conds)}{order_by} LIMIT :cap) AS capped", params)
 
 
+def selection_page(store: Store, actor: Actor, spec: ListSpec, *, after_id: int, up_to: int,
+                   limit: int) -> list[int]:
+    """The ids of the list's tickets after after_id and at most up_to, in id order: how a bulk
+    action walks a whole view page by page. Ids, not the view's order: acting on a ticket moves
+    it in the view (or out of it), and an id never moves, so no ticket is met twice or missed."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise BadInput(f"A page holds 1 to {MAX_PAGE} tickets.")
+    with store.sql() as q:
+        params: dict = {"after_id": after_id, "up_to": up_to, "page_limit": limit}
+        found = _search_plan(q, spec, params, public_only=isinstance(actor, ClientActor))
+        conds = _filters(q, actor, spec, params, walk=found is None or found.ordered_scan)
+        if found is not None:
+            conds.append(found.condition)
+        conds += ["tickets.id > :after_id", "tickets.id <= :up_to"]
+        return [r[0] for r in q.rows(f"SELECT tickets.id FROM tickets WHERE {_where(conds)} "
+                                     "ORDER BY tickets.id LIMIT :page_limit", params)]
+
+
+def last_ticket_id(store: Store) -> int:
+    """The newest ticket's id the reader can see (0: none): where a selection made now ends."""
+    with store.sql() as q:
+        return q.value("SELECT coalesce(max(id), 0) FROM tickets")
+
+
 @lru_cache(maxsize=2)
 def _rows_sql(is_client: bool) -> str:
     """The page's rows with what a list line shows; :row_actor is the reader."""

@@ -1,0 +1,163 @@
+"""Bulk actions: one action on many tickets, each ticket its own transaction under the usual rules.
+
+Each ticket's step calls the service's own actions (never a copy of a rule) inside one
+transaction: the service's calls join it (InTransaction), so an action that needs the lock takes
+a ticket nobody holds with "Assign ticket to me" and acts in the same transaction, and a refusal
+anywhere rolls the whole step back: nothing is half-done on any ticket.
+
+Each step also records a "bulk" event naming its run id. A run that was killed has done a prefix
+of its tickets; running it again with the same run id skips the tickets that event names, so a
+reply is never sent twice.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from array import array
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from sqlalchemy import exists, select
+
+from ..actors import Actor, StaffActor
+from ..db import Store
+from ..errors import BadInput, LockedByOther, NotFound, NotVisible, Refused
+from ..models import TicketEvent
+from . import actions, lock, replies
+from ._common import load_ticket, now, record, require_staff
+from .bulk_records import BulkAction, BulkResult, Refusal, Selection
+from .drafts import render_template, templates_for
+from .lists import count_tickets, last_ticket_id, selection_page
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+PAGE = 200  # tickets read per page of a selection made by a list's query
+RUN_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+Progress = Callable[[int, int], "bool | None"]
+
+
+class InTransaction:
+    """A store whose write() is a transaction already open: the service's calls made in a bulk
+    step join it, so they commit or roll back together with the step."""
+
+    def __init__(self, session: "Session") -> None:
+        self._session = session
+
+    @contextmanager
+    def write(self) -> Iterator["Session"]:
+        yield self._session
+
+
+def run_bulk(store: Store, actor: Actor, selection: Selection, action: BulkAction, *,
+             run_id: str | None = None, progress: Progress | None = None,
+             stop: threading.Event | None = None) -> BulkResult:
+    """Applies the action to every selected ticket, one transaction each, and says what was done
+    and what was skipped and why. progress(done, total) is called after each ticket (returning
+    False stops the run, as setting stop does); a stopped run leaves each ticket done or
+    untouched. A run given the run id of an earlier, interrupted one does the rest of it."""
+    staff = require_staff(actor, "act on many tickets at once")
+    action = action.checked()
+    run_id = _checked_run_id(run_id or uuid.uuid4().hex)
+    template_id = _template_id(store, staff, action.template) if action.template else None
+    total = len(selection.ids) if selection.ids is not None else count_tickets(
+        store, staff, selection.spec)
+    done, refused, earlier, reached = array("q"), [], 0, 0
+    stopped = False
+    for ticket_id in selected_ids(store, staff, selection):
+        if stop is not None and stop.is_set():
+            stopped = True
+            break
+        try:
+            body = action.body
+            if template_id is not None:
+                text = render_template(store, staff, template_id, ticket_id)
+                body = f"{text}\n\n{body}" if body.strip() else text
+            if _step(store, staff, action, ticket_id, run_id, body):
+                earlier += 1
+            done.append(ticket_id)
+        except Refused as refusal:
+            refused.append(_refusal(store, ticket_id, refusal))
+        reached += 1
+        if progress is not None and progress(reached, max(total, reached)) is False:
+            stopped = True
+            break
+    untouched = max(0, total - reached) if stopped else 0
+    return BulkResult(run_id, action, done, earlier, tuple(refused), stopped, untouched)
+
+
+def _step(store: Store, staff: StaffActor, action: BulkAction, ticket_id: int, run_id: str,
+          body: str) -> bool:
+    """One ticket, one transaction. True when an earlier run of this run id did it already."""
+    marker = f"{run_id} {action.name}"
+    with store.write() as s:
+        if s.scalar(select(exists().where(TicketEvent.ticket_id == ticket_id,
+                                          TicketEvent.action == "bulk",
+                                          TicketEvent.detail == marker))):
+            return True
+        joined = InTransaction(s)
+        name = action.name
+        if name in ("close", "reply", "priority"):
+            was_mine = load_ticket(s, ticket_id).locked_by_id == staff.id
+            lock.take(joined, staff, ticket_id)  # a lock held by another refuses (no take-over)
+        if name == "assign":
+            actions.assign(joined, staff, ticket_id, department=action.department, staff=action.staff)
+        elif name == "close":
+            replies.close(joined, staff, ticket_id)
+        elif name == "delay":
+            actions.delay(joined, staff, ticket_id, action.until)
+        elif name == "priority":
+            replies.save_parameters(joined, staff, ticket_id, priority=action.priority)
+            if not was_mine:  # taken only to set it: the lock goes back, as after a Cancel + unlock
+                lock.unlock(joined, staff, ticket_id)
+        elif name in ("favorite", "unfavorite"):
+            actions.set_favorite(joined, staff, ticket_id, name == "favorite")
+        elif name == "take":
+            lock.take(joined, staff, ticket_id)
+        elif name == "reply":
+            replies.reply(joined, staff, ticket_id, body, close=action.close)
+        record(s, staff, load_ticket(s, ticket_id), "bulk", marker, at=now(), activity=False)
+    return False
+
+
+def selected_ids(store: Store, actor: Actor, selection: Selection) -> Iterator[int]:
+    """The selected ids: the given ones, or the list's tickets page by page in id order, up to
+    the newest ticket when the run began (a ticket opened meanwhile was not selected)."""
+    if selection.ids is not None:
+        yield from selection.ids
+        return
+    up_to, after = last_ticket_id(store), 0
+    while True:
+        page = selection_page(store, actor, selection.spec, after_id=after, up_to=up_to, limit=PAGE)
+        yield from page
+        if len(page) < PAGE:
+            return
+        after = page[-1]
+
+
+def _refusal(store: Store, ticket_id: int, refusal: Refused) -> Refusal:
+    if isinstance(refusal, LockedByOther):
+        with store.sql() as q:
+            holder = q.value("SELECT staff.login FROM tickets JOIN staff ON staff.id = "
+                             "tickets.locked_by_id WHERE tickets.id = :t", {"t": ticket_id})
+        return Refusal(ticket_id, str(refusal), "locked", holder)
+    kind = "not visible" if isinstance(refusal, (NotVisible, NotFound)) else "refused"
+    return Refusal(ticket_id, str(refusal), kind)
+
+
+def _template_id(store: Store, staff: StaffActor, title: str) -> int:
+    """The predefined reply of that title offered to the staff member (theirs first, then their
+    departments', then everyone's, as the narrowest scope is the most meant)."""
+    offered = [t for t in templates_for(store, staff) if t.title.strip().lower() == title.strip().lower()]
+    if not offered:
+        raise NotFound(f"There is no predefined reply titled '{title.strip()}' for you.")
+    rank = {"staff": 0, "department": 1}
+    return min(offered, key=lambda t: rank.get(t.scope.split(":")[0], 2)).id
+
+
+def _checked_run_id(run_id: str) -> str:
+    if not 1 <= len(run_id) <= 64 or not set(run_id) <= RUN_ID_CHARS:
+        raise BadInput("A run id is 1 to 64 letters, digits, '-', '_' or '.'.")
+    return run_id
