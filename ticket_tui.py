@@ -23,6 +23,8 @@ COMMANDS = {
     "seed": "cli.seed:seed",
     "demo": "cli.tui_launch:demo",
     "diag": "cli.diag:diag",
+    "mailbox": "cli.mail:mailbox",
+    "mail": "cli.mail:mail",
 }
 
 
