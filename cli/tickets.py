@@ -14,7 +14,7 @@ from store.clock import utcnow
 from store.files import input_limits, read_attachment, read_text
 from store.views import NewAttachment
 
-from .common import AppContext, pass_app
+from .common import AppContext, TicketTuiGroup, pass_app
 from .render import detail_json, detail_text, row_json, row_line
 
 # Not checked by click: a missing file is refused by read_attachments, in one sentence.
@@ -58,7 +58,8 @@ def read_attachments(app: AppContext, paths: tuple[Path, ...]) -> list[NewAttach
     return files
 
 
-@click.group()
+# `ticket bulk` lives in cli/bulk.py, loaded when it runs.
+@click.group(cls=TicketTuiGroup, lazy_commands={"bulk": "cli.bulk:bulk"})
 def ticket() -> None:
     """Tickets: open, list, show, take, reply, close and the toolbar actions."""
 
