@@ -15,6 +15,18 @@ from store.mail.service_login import grant_mail_login
 
 SUPPORT, BILLING = "support@desk.example", "billing@desk.example"
 SECRET = b"the desk's secret for intake tests"
+# A delivery status notification returning the desk's mail {sent} (a Message-ID with brackets).
+BOUNCE = (
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\nTo: support@desk.example\r\n"
+    "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn1@mx.example.net>\r\n"
+    "MIME-Version: 1.0\r\n"
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
+    "--B\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered: mailbox full.\r\n"
+    "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+    "Final-Recipient: rfc822; john@example.com\r\nAction: failed\r\nStatus: 5.2.2\r\n\r\n"
+    "--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {sent}\r\nSubject: Re: x\r\n\r\n--B--\r\n"
+)
+
 
 
 def mail_desk(store: Store):

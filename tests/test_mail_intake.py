@@ -8,7 +8,7 @@ import hashlib
 from store.mail.intake import receive
 from store.mail.signing import make_message_id
 from tests.mail_desk import (
-    BILLING, SECRET, SUPPORT, count, mail, mail_desk, mail_store, rows, set_setting,
+    BILLING, BOUNCE, SECRET, SUPPORT, add_sent_id, count, mail, mail_desk, mail_store, rows, set_setting,
 )
 
 
@@ -155,3 +155,16 @@ def test_automatic_mail_answering_a_ticket_is_a_message_recorded_as_automatic(st
                 "'auto2@example.com'") == [("Auto-Submitted: auto-replied",)]
     assert rows(store, "SELECT automatic_reason FROM mail_ids WHERE message_id_header = "
                 "'auto1@example.com'") == [(None,)]
+
+
+def test_the_operator_takes_mail_in_as_the_service_does(store) -> None:
+    """A retry or an import runs as the operator: threading and bounces work there too."""
+    mail_desk(store)
+    ticket = _new(store, store, sender="john@example.com", message_id="<op1@example.com>")
+    answer = receive(store, mail(sender="john@example.com", extra="In-Reply-To: <op1@example.com>\r\n"))
+    assert (answer.outcome, answer.ticket_id) == ("client_message", ticket)
+    tagged = receive(store, mail(sender="john@example.com", subject=f"Re: x [#{ticket}]"))
+    assert (tagged.outcome, tagged.ticket_id) == ("client_message", ticket)
+    add_sent_id(store, ticket, "<sent-op@desk.example>")
+    bounce = receive(store, BOUNCE.format(sent="<sent-op@desk.example>").encode())
+    assert (bounce.outcome, bounce.ticket_id) == ("bounce", ticket)

@@ -6,18 +6,7 @@ from __future__ import annotations
 from store.mail.failed import list_failed, retry
 from store.mail.intake import receive
 from tests.mail_desk import (
-    add_sent_id, count, mail, mail_desk, mail_store, rows, set_setting, with_file,
-)
-
-BOUNCE = (
-    "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\nTo: support@desk.example\r\n"
-    "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn1@mx.example.net>\r\n"
-    "MIME-Version: 1.0\r\n"
-    'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n'
-    "--B\r\nContent-Type: text/plain\r\n\r\nThe mail could not be delivered: mailbox full.\r\n"
-    "--B\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
-    "Final-Recipient: rfc822; john@example.com\r\nAction: failed\r\nStatus: 5.2.2\r\n\r\n"
-    "--B\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {sent}\r\nSubject: Re: x\r\n\r\n--B--\r\n"
+    BOUNCE, add_sent_id, count, mail, mail_desk, mail_store, rows, set_setting, with_file,
 )
 
 
