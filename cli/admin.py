@@ -9,6 +9,7 @@ import click
 
 from store import admin
 from store.db import Store
+from store.errors import BadInput
 
 from .common import AppContext, pass_app
 
@@ -143,9 +144,13 @@ def admin_group() -> None:
 @click.option("--password-stdin", is_flag=True,
               help="Read the role's password from the first line of standard input.")
 @click.option("--client", "is_client", is_flag=True, help="LOGIN is a client's email.")
+@click.option("--mail", "is_mail", is_flag=True,
+              help="LOGIN is a role for the mail service (mail receive, and later fetch and send).")
 @pass_app
-def grant_login(app: AppContext, login: str, password_stdin: bool, is_client: bool) -> None:
-    """Create the PostgreSQL login role of a staff member (or, with --client, a client).
+def grant_login(app: AppContext, login: str, password_stdin: bool, is_client: bool,
+                is_mail: bool) -> None:
+    """Create the PostgreSQL login role of a staff member (or, with --client, a client; with
+    --mail, the mail service).
 
     They then connect with it (--db postgresql://ROLE@HOST/DB, the password from .pgpass,
     PGPASSWORD or a service file) and the database shows them only what they may see and
@@ -156,6 +161,14 @@ def grant_login(app: AppContext, login: str, password_stdin: bool, is_client: bo
     password = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
+    if is_mail:
+        if is_client:
+            raise BadInput("A login is a client's or the mail service's, not both.")
+        from store.mail.service_login import grant_mail_login
+
+        role = grant_mail_login(app.store(), login, password)
+        click.echo(f"Login role '{role}' granted to the mail service.")
+        return
     granted = logins.grant_login(app.store(), login, password, client=is_client)
     what = "created" if granted.created else "updated"
     if granted.kind == "client":

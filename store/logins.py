@@ -110,9 +110,7 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
     (SCRAM) before it is sent, so it never appears in the server's logs; without one the role
     logs in however pg_hba.conf allows."""
     _require_postgresql(store)
-    if password is not None:
-        if not password or "\x00" in password or len(password) > MAX_PASSWORD:
-            raise BadInput("The password must be 1 to 1000 characters, without NUL.")
+    check_password(password)
     from sqlalchemy import text
 
     from .admin import client_by_email, staff_by_login
@@ -152,10 +150,7 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
                              {"c": client_id, "r": role})
                 conn.execute(text("INSERT INTO client_logins (role, client_id) VALUES (:r, :c)"),
                              {"r": role, "c": client_id})
-            if password is not None:
-                hashed = raw.pgconn.encrypt_password(password.encode(), role.encode(),
-                                                     b"scram-sha-256").decode()
-                conn.exec_driver_sql(f"ALTER ROLE {quoted} PASSWORD {_quote_literal(raw, hashed)}")
+            set_password(conn, role, password)
             grant_connect(conn, quoted)
             conn.commit()
         except Exception as exc:  # noqa: BLE001 - the database's refusal, as a sentence
@@ -166,6 +161,21 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
 
 CANT_CREATE_ROLES = ("Your database role may not create roles: grant logins as the operator "
                      "role (it needs CREATEROLE).")
+
+
+def check_password(password: str | None) -> None:
+    if password is not None and (not password or "\x00" in password
+                                 or len(password) > MAX_PASSWORD):
+        raise BadInput("The password must be 1 to 1000 characters, without NUL.")
+
+
+def set_password(conn, role: str, password: str | None) -> None:
+    """Hashed here (SCRAM) before it is sent, so it never appears in the server's logs."""
+    if password is None:
+        return
+    raw = conn.connection.dbapi_connection
+    hashed = raw.pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256").decode()
+    conn.exec_driver_sql(f"ALTER ROLE {_quote_ident(raw, role)} PASSWORD {_quote_literal(raw, hashed)}")
 
 
 def grant_connect(conn, quoted_role: str) -> None:

@@ -157,3 +157,26 @@ def test_an_unreachable_postgresql_is_75_and_the_mail_delivered_again_is_stored_
 def test_the_stored_rows_are_the_mails_own(store, desk_url: str) -> None:
     run(mail_store(store).url, "mail", "receive", stdin=mail("hello", message_id="<own@example.com>"))
     assert rows(store, "SELECT message_id_header, direction FROM mail_ids") == [("own@example.com", "in")]
+
+
+@pytest.mark.pg
+def test_admin_grant_login_mail_makes_the_mail_services_login(pg_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    from store.logins import grant_login
+
+    store = Store.open(pg_url)
+    mail_desk(store)
+    made = run(pg_url, "admin", "grant-login", "desk_mail2", "--mail", "--password-stdin",
+               stdin=b"a password\n")
+    assert made.exit_code == 0 and "granted to the mail service" in made.stdout
+    url = make_url(pg_url).set(username="desk_mail2").render_as_string(hide_password=False)
+    assert run(url, "mail", "receive", stdin=mail()).stdout.startswith("new_ticket")
+    grant_login(store, "alice")
+    taken = run(pg_url, "admin", "grant-login", "alice", "--mail")
+    assert taken.exit_code == 1 and "not a mail service login" in taken.stderr
+    both = run(pg_url, "admin", "grant-login", "x", "--mail", "--client")
+    assert both.exit_code == 2 and "not both" in both.stderr
+    reserved = run(pg_url, "admin", "grant-login", "ticket_tui_mail", "--mail")
+    assert reserved.exit_code == 1 and "kept for" in reserved.stderr
+    store.close()

@@ -7,16 +7,17 @@ from ..db import Store
 from ..errors import BadInput, NotAllowed
 from ..logins import (
     CANT_CREATE_ROLES, RESERVED_NAMES, RESERVED_PREFIXES, _quote_ident, _refusal, _require_postgresql,
-    grant_connect,
+    check_password, grant_connect, set_password,
 )
 
 MAIL_ROLE = "ticket_tui_mail"
 
 
-def grant_mail_login(store: Store, role: str) -> str:
-    """Makes the login role `role` a mail service login (making the role if needed); it logs
-    in however pg_hba.conf allows. Returns the role's name."""
+def grant_mail_login(store: Store, role: str, password: str | None = None) -> str:
+    """Makes the login role `role` a mail service login (making the role if needed), with the
+    password if one is given (else it logs in however pg_hba.conf allows). Returns its name."""
     _require_postgresql(store)
+    check_password(password)
     role = (role or "").strip()
     if not role or len(role.encode()) > 63:
         raise BadInput("A role name is 1 to 63 bytes long.")
@@ -38,6 +39,7 @@ def grant_mail_login(store: Store, role: str) -> str:
         try:
             if not exists:
                 conn.exec_driver_sql(f"CREATE ROLE {quoted} LOGIN IN ROLE {MAIL_ROLE}")
+            set_password(conn, role, password)
             grant_connect(conn, quoted)
             conn.commit()
         except Exception as exc:  # noqa: BLE001 - the database's refusal, as a sentence
