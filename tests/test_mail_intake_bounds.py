@@ -10,17 +10,22 @@ from store.mail.intake import receive
 from tests.mail_desk import mail_desk, mail_store, rows, with_file
 
 
+def _receive_measured(mailer, raw: bytes):
+    """The intake's result, and the peak of the memory Python allocated meanwhile."""
+    tracemalloc.start()
+    try:
+        result = receive(mailer, raw)
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_a_10_mb_attachment_is_taken_in_within_a_few_times_its_size(store) -> None:
     mail_desk(store)
     mailer = mail_store(store)
     data = os.urandom(10_000_000)
     raw = with_file("backup.tar", data, message_id="<big10@example.com>")
-    tracemalloc.start()
-    try:
-        result = receive(mailer, raw)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = _receive_measured(mailer, raw)
     assert result.outcome == "new_ticket", result
     assert peak < 4 * len(raw), f"peak {peak:,} bytes for a mail of {len(raw):,}"
     [(size, kept)] = rows(store, "SELECT a.size, o.size FROM attachments a JOIN mail_originals o "
@@ -41,12 +46,7 @@ def test_a_mail_of_5000_nested_parts_is_taken_in_with_what_can_be_read(store) ->
     for level in reversed(range(depth)):
         parts.append(f"--b{level}--\r\n".encode())
     raw = b"".join(parts)
-    tracemalloc.start()
-    try:
-        result = receive(mailer, raw)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = _receive_measured(mailer, raw)
     assert result.outcome == "new_ticket", result
     assert peak < 64 * 1024 * 1024
     assert rows(store, "SELECT size FROM mail_originals") == [(len(raw),)]
