@@ -24,7 +24,7 @@ from sqlalchemy import exists, select
 from ..actors import Actor, StaffActor
 from ..db import Store
 from ..errors import BadInput, LockedByOther, NotFound, NotVisible, Refused
-from ..models import TicketEvent
+from ..models import Ticket, TicketEvent
 from . import actions, lock, replies
 from ._common import load_ticket, now, record, require_staff
 from .bulk_records import BulkAction, BulkResult, Refusal, Selection
@@ -99,8 +99,9 @@ def _step(store: Store, staff: StaffActor, action: BulkAction, ticket_id: int, r
             return True
         joined = InTransaction(s)
         name = action.name
-        if name in ("close", "reply", "priority"):
+        if name == "priority":
             was_mine = load_ticket(s, ticket_id).locked_by_id == staff.id
+        if name in ("close", "reply", "priority"):
             lock.take(joined, staff, ticket_id)  # a lock held by another refuses (no take-over)
         if name == "assign":
             actions.assign(joined, staff, ticket_id, department=action.department, staff=action.staff)
@@ -118,7 +119,8 @@ def _step(store: Store, staff: StaffActor, action: BulkAction, ticket_id: int, r
             lock.take(joined, staff, ticket_id)
         elif name == "reply":
             replies.reply(joined, staff, ticket_id, body, close=action.close)
-        record(s, staff, load_ticket(s, ticket_id), "bulk", marker, at=now(), activity=False)
+        # The action loaded the ticket in this session: get() finds it there, with no query.
+        record(s, staff, s.get(Ticket, ticket_id), "bulk", marker, at=now(), activity=False)
     return False
 
 
