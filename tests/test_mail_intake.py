@@ -168,3 +168,11 @@ def test_the_operator_takes_mail_in_as_the_service_does(store) -> None:
     add_sent_id(store, ticket, "<sent-op@desk.example>")
     bounce = receive(store, BOUNCE.format(sent="<sent-op@desk.example>").encode())
     assert (bounce.outcome, bounce.ticket_id) == ("bounce", ticket)
+
+
+def test_mail_from_the_desks_own_address_is_dropped(store) -> None:
+    mail_desk(store)
+    mailer = mail_store(store)
+    own = receive(mailer, mail(sender=f"Support <{BILLING.upper()}>", to=SUPPORT))
+    assert own.outcome == "dropped" and BILLING in own.reason
+    assert count(store, "tickets") == 0 and count(store, "clients") == 2

@@ -11,7 +11,8 @@ The rules (issue 18):
 - The message is written by the service code a client's own message goes through
   (store.service.client_side): an answer to an archived ticket reopens it the same way, and the
   same size limits hold for its text and files.
-- An unknown sender becomes a client, or the mail is dropped (setting mail_unknown_senders).
+- An unknown sender becomes a client, or the mail is dropped (setting mail_unknown_senders);
+  mail from one of the desk's own addresses is dropped (a loop).
 - Automatic mail (auto-responders, lists, bounces) is taken like any other but recorded with
   why it is automatic, so that no automatic answer ever goes to it; the desk's own mail coming
   back is a duplicate of the id it was sent with.
@@ -106,6 +107,10 @@ def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
     except BadInput:
         raise _Refusal(f"The sender's address {mail.sender.address!r} can't be a client's "
                        "email.") from None
+    if s.scalar(select(Mailbox.id).where(Mailbox.address == email)) is not None:
+        # The desk's own address as the sender: its own mail come round again (a forward, a
+        # list), which must never become a ticket the desk would answer.
+        return IntakeResult("dropped", reason=f"Sent from the desk's own address {email}.")
     sender = rows.client_by_email(s, email)
     ticket_id = _answered_ticket(s, mail, secret)
     if ticket_id is None and sender is not None:
