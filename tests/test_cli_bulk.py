@@ -121,3 +121,48 @@ def test_bulk_is_loaded_only_when_it_runs() -> None:
 
     assert cli.tickets.ticket.lazy_commands == {"bulk": "cli.bulk:bulk"}
     assert cli.tickets.ticket.get_command(None, "bulk") is cli.bulk.bulk
+
+
+def test_on_a_terminal_it_shows_progress_and_ctrl_c_stops_between_tickets(url: str) -> None:
+    """stderr a terminal: progress there, and SIGINT (Ctrl+C) stops the run after the ticket in
+    hand; its run id finishes the rest."""
+    import os
+    import pty
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    tids = [new_ticket(url, subject=f"Down {i}") for i in range(60)]
+    cli = str(Path(sys.executable).with_name("ticket-tui"))
+    command = [cli, "--db", url, "--as", "alice", "ticket", "bulk", "close", "--ids",
+               ",".join(map(str, tids))]
+    master, slave = pty.openpty()
+    child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=slave, text=True)
+    os.close(slave)
+    seen, deadline = "", time.monotonic() + 60
+    while max(map(int, re.findall(r"(\d+) of 60", seen)), default=0) < 3:
+        assert time.monotonic() < deadline and child.poll() is None, seen
+        seen += os.read(master, 4096).decode()
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=60)
+    rest = b""
+    try:
+        while chunk := os.read(master, 4096):
+            rest += chunk
+    except OSError:  # the terminal's other end is closed
+        pass
+    os.close(master)
+    assert child.returncode == 130, (out, rest)
+    done = int(out.split(" closed")[0])
+    assert 3 <= done < 60 and out.endswith(f", stopped, {60 - done} not touched\n")
+    run_id = rest.decode().split("--run-id ")[1].split()[0]
+    closed = [t for t, row in listed(url, "alice", "--view", "all").items()
+              if row["status"] == "Awaiting response from client"]
+    assert sorted(closed) == tids[:done]
+    again = bulk(url, "alice", "close", "--ids", ",".join(map(str, tids)), "--run-id", run_id)
+    assert again.exit_code == 0
+    assert again.stdout == f"60 closed ({done} of them by the earlier run {run_id})\n"
