@@ -25,7 +25,7 @@ def row_json(r: TicketRow) -> dict:
 
 
 def message_json(m: MessageView) -> dict:
-    return {
+    out = {
         "id": m.id, "kind": m.kind, "author": m.author, "body": m.body,
         "created_at": iso(m.created_at), "edited_at": iso(m.edited_at),
         "attachments": [
@@ -33,6 +33,9 @@ def message_json(m: MessageView) -> dict:
              "sha256": a.sha256} for a in m.attachments
         ],
     }
+    if m.channel is not None:
+        out["channel"] = m.channel
+    return out
 
 
 def detail_json(d: TicketDetail, *, staff: bool) -> dict:

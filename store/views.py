@@ -46,6 +46,7 @@ class MessageView(NamedTuple):
     created_at: datetime
     edited_at: datetime | None
     attachments: tuple[AttachmentView, ...]
+    channel: str | None = None  # "email" for a mail taken in (staff's view); None otherwise
 
 
 class ChargeView(NamedTuple):

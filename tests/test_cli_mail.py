@@ -180,3 +180,17 @@ def test_admin_grant_login_mail_makes_the_mail_services_login(pg_url: str) -> No
     reserved = run(pg_url, "admin", "grant-login", "ticket_tui_mail", "--mail")
     assert reserved.exit_code == 1 and "kept for" in reserved.stderr
     store.close()
+
+
+def test_ticket_show_marks_mailed_messages_for_staff(store, desk_url: str) -> None:
+    from store import service as sv
+    from store.actors import client_actor, staff_actor
+
+    taken = run(mail_store(store).url, "mail", "receive", stdin=mail(sender="john@example.com"))
+    ticket = int(taken.stdout.split("#")[1].split(")")[0])
+    john, root = client_actor(store, "john@example.com"), staff_actor(store, "root")
+    sv.client_reply(store, john, ticket, "typed in the client area")
+    assert [m.channel for m in sv.show(store, root, ticket).messages] == ["email", None]
+    assert [m.channel for m in sv.show(store, john, ticket).messages] == [None, None]
+    shown = json.loads(run(desk_url, "--as", "root", "ticket", "show", str(ticket), "--json").stdout)
+    assert [m.get("channel") for m in shown["messages"]] == ["email", None]

@@ -238,6 +238,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
             {"ticket": ticket_id, "first": rows[0][0], "last_id": rows[-1][0]},
         ):
             files[a[1]].append(AttachmentView(a[0], a[2], a[3], a[4], a[5]))
+    mailed = _mailed(q, ticket_id, rows) if kinds is None else set()
     out = []
     for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname in rows:
         if kind == "system":
@@ -247,5 +248,17 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         else:
             author, author_name = cemail or "", cname or ""
         out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
-                               utc(edited_at), tuple(files[mid])))
+                               utc(edited_at), tuple(files[mid]),
+                               "email" if mid in mailed else None))
     return tuple(out)
+
+
+def _mailed(q: Sql, ticket_id: int, rows: list) -> set[int]:
+    """Which of the messages read came by mail: the staff's view only (kinds None), since a
+    client's login reads no mail ids."""
+    if not rows:
+        return set()
+    return {mid for mid, in q.rows(
+        "SELECT message_id FROM mail_ids WHERE ticket_id = :ticket AND direction = 'in' "
+        "AND message_id BETWEEN :first AND :last_id",
+        {"ticket": ticket_id, "first": rows[0][0], "last_id": rows[-1][0]})}
