@@ -194,3 +194,11 @@ def test_ticket_show_marks_mailed_messages_for_staff(store, desk_url: str) -> No
     assert [m.channel for m in sv.show(store, john, ticket).messages] == [None, None]
     shown = json.loads(run(desk_url, "--as", "root", "ticket", "show", str(ticket), "--json").stdout)
     assert [m.get("channel") for m in shown["messages"]] == ["email", None]
+
+
+def test_removing_a_mailbox_keeps_the_mail_it_took_in(store, desk_url: str) -> None:
+    mailer = mail_store(store)
+    assert run(mailer.url, "mail", "receive", stdin=mail(to="billing@desk.example")).exit_code == 0
+    assert run(desk_url, "mailbox", "remove", "billing@desk.example").exit_code == 0
+    assert rows(store, "SELECT mailbox_id FROM mail_ids") == [(None,)]
+    assert count(store, "messages") == 1 and count(store, "mail_originals") == 1
