@@ -3,6 +3,7 @@ examples run."""
 
 from __future__ import annotations
 
+from tests.state_machine.bulk_rules import BulkRules
 from tests.state_machine.client_rules import ClientRules
 from tests.state_machine.invariants import Invariants
 from tests.state_machine.list_rules import ListRules
@@ -10,7 +11,7 @@ from tests.state_machine.lock_rules import LockRules
 from tests.state_machine.staff_rules import StaffRules
 
 
-class TicketMachine(ClientRules, StaffRules, LockRules, ListRules, Invariants):
+class TicketMachine(ClientRules, StaffRules, LockRules, BulkRules, ListRules, Invariants):
     """Hypothesis finds the rules and the invariant by name on the whole class, so their order
     (and the examples a seed draws) does not depend on which part defines them."""
 
