@@ -7,12 +7,13 @@ import json
 import signal
 import sys
 import threading
+import uuid
 
 import click
 
 from store import service, validate
 from store.clock import utcnow
-from store.errors import BadInput
+from store.errors import BadInput, ConnectionLost, NotWritable
 from store.safe_text import printable
 from store.service.bulk_records import ACTIONS
 
@@ -95,9 +96,21 @@ def _selection(ids: str | None, view: str | None, search: str | None,
 
 
 def _run(app: AppContext, selection, todo, run_id: str | None):
-    """Runs it; on a terminal, with its progress on stderr, and Ctrl+C stops it between two
-    tickets (each is done or untouched) instead of in the middle of one."""
+    """Runs it, under a run id it knows: if the database goes away half-way, the tickets before
+    are done and that run id finishes the rest without doing them twice."""
     actor = actor_of(app)
+    run_id = run_id or uuid.uuid4().hex
+    try:
+        return _run_here(app, actor, selection, todo, run_id)
+    except (ConnectionLost, NotWritable):
+        click.echo(f"Each ticket is done or untouched: run it again with --run-id {run_id} "
+                   "once the database is back to do the rest.", err=True)
+        raise
+
+
+def _run_here(app: AppContext, actor, selection, todo, run_id: str):
+    """On a terminal, with its progress on stderr, and Ctrl+C stops it between two tickets
+    (each is done or untouched) instead of in the middle of one."""
     if not sys.stderr.isatty():
         return service.run_bulk(app.store(), actor, selection, todo, run_id=run_id)
     stop = threading.Event()
