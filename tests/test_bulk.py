@@ -206,6 +206,9 @@ def test_bad_actions_and_selections_are_refused_before_anything(desk: Desk) -> N
                     run_id="no spaces")
     with pytest.raises(BadInput, match="at least one"):
         sv.Selection.of_ids([])
+    for neither_or_both in (sv.Selection(), sv.Selection((tid,), sv.ListSpec("all"))):
+        with pytest.raises(BadInput, match="one of the two"):
+            sv.run_bulk(desk.store, desk.alice, neither_or_both, sv.BulkAction("take"))
     with pytest.raises(Exception, match="Only staff"):
         sv.run_bulk(desk.store, desk.john, sv.Selection.of_ids([tid]), sv.BulkAction("take"))
     assert peek(desk, tid).locked_by is None

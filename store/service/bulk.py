@@ -62,6 +62,7 @@ def run_bulk(store: Store, actor: Actor, selection: Selection, action: BulkActio
     action = action.checked()
     run_id = _checked_run_id(run_id or uuid.uuid4().hex)
     template_id = _template_id(store, staff, action.template) if action.template else None
+    _check_selection(selection)
     total = len(selection.ids) if selection.ids is not None else count_tickets(
         store, staff, selection.spec)
     done, refused, earlier, reached = array("q"), [], 0, 0
@@ -127,6 +128,7 @@ def _step(store: Store, staff: StaffActor, action: BulkAction, ticket_id: int, r
 def selected_ids(store: Store, actor: Actor, selection: Selection) -> Iterator[int]:
     """The selected ids: the given ones, or the list's tickets page by page in id order, up to
     the newest ticket when the run began (a ticket opened meanwhile was not selected)."""
+    _check_selection(selection)
     if selection.ids is not None:
         yield from selection.ids
         return
@@ -137,6 +139,11 @@ def selected_ids(store: Store, actor: Actor, selection: Selection) -> Iterator[i
         if len(page) < PAGE:
             return
         after = page[-1]
+
+
+def _check_selection(selection: Selection) -> None:
+    if (selection.ids is None) == (selection.spec is None):
+        raise BadInput("Select the tickets by their ids or by a list, one of the two.")
 
 
 def _refusal(store: Store, ticket_id: int, refusal: Refused) -> Refusal:
