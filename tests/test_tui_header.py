@@ -51,7 +51,10 @@ async def test_a_click_on_the_icon_opens_the_command_palette(sqlite_url: str) ->
     desk = make_desk(store)
     app = TicketApp(store, desk.alice, live_interval=60)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
+        # The list is the screen before it is composed (on a loaded machine, a while before):
+        # wait for its header, not only for the screen.
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen)
+                    and app.screen.query(SafeHeader))
         await pilot.click(SafeHeader, offset=(40, 0))  # the title: nothing happens
         await pilot.pause()
         assert isinstance(app.screen, TicketListScreen)
