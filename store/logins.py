@@ -61,9 +61,11 @@ def _require_postgresql(store: Store) -> None:
 
 
 # Which ticket-tui group a role belongs to directly (plain SQL and SQLAlchemy's text() alike).
-_MEMBERSHIP = ("SELECT g.rolname FROM pg_auth_members m "
+# ROLE_GROUPS: every group a role belongs to directly.
+ROLE_GROUPS = ("SELECT g.rolname FROM pg_auth_members m "
                "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
-               "WHERE u.rolname = :role AND g.rolname IN (:staff, :client)")
+               "WHERE u.rolname = :role")
+_MEMBERSHIP = ROLE_GROUPS + " AND g.rolname IN (:staff, :client)"
 
 
 def _group(names) -> str | None:
@@ -124,15 +126,13 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
                              {"c": client_id}).scalar()
         else:
             role = person = staff_by_login(s, name).login
-            _refuse_reserved(role)
+            refuse_reserved(role)
     group = CLIENT_ROLE if client else STAFF_ROLE
     kind = "client" if client else "staff"
     if len(person.encode()) > 63 and not client:
         raise BadInput(f"'{person}' is longer than a PostgreSQL role name may be (63 bytes).")
     with store.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        exists = role is not None and conn.execute(
-            text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first() is not None
+        exists = role is not None and role_exists(conn, role)
         if exists and _membership(conn, role) != kind:
             raise NotAllowed(
                 f"A PostgreSQL role named '{role}' exists already and is not a ticket-tui "
@@ -141,22 +141,43 @@ def grant_login(store: Store, name: str, password: str | None = None, *,
             import secrets  # (not at import: it loads OpenSSL, which reading never needs)
 
             role = CLIENT_ROLE_PREFIX + secrets.token_hex(8)
-        quoted = _quote_ident(raw, role)
-        try:
-            if not exists:
-                conn.exec_driver_sql(f"CREATE ROLE {quoted} LOGIN IN ROLE {group}")
-            if client:
-                conn.execute(text("DELETE FROM client_logins WHERE client_id = :c OR role = :r"),
-                             {"c": client_id, "r": role})
-                conn.execute(text("INSERT INTO client_logins (role, client_id) VALUES (:r, :c)"),
-                             {"r": role, "c": client_id})
-            set_password(conn, role, password)
-            grant_connect(conn, quoted)
-            conn.commit()
-        except Exception as exc:  # noqa: BLE001 - the database's refusal, as a sentence
-            _refusal(exc, CANT_CREATE_ROLES)
-            raise
+
+        def map_to_client() -> None:
+            conn.execute(text("DELETE FROM client_logins WHERE client_id = :c OR role = :r"),
+                         {"c": client_id, "r": role})
+            conn.execute(text("INSERT INTO client_logins (role, client_id) VALUES (:r, :c)"),
+                         {"r": role, "c": client_id})
+
+        make_login(conn, role, group, password, exists=exists,
+                   also=map_to_client if client else None)
     return LoginGranted(role, kind, not exists, person)
+
+
+def role_exists(conn, role: str) -> bool:
+    from sqlalchemy import text
+
+    return conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
+                        {"r": role}).first() is not None
+
+
+def make_login(conn, role: str, group: str, password: str | None, *, exists: bool,
+               also=None) -> None:
+    """Makes `role` a LOGIN member of `group` (unless it exists), runs also() in the same
+    transaction, sets the password if one is given, lets it connect, and commits; a role that
+    may not create roles is told so in one sentence. Every kind of login is made here."""
+    raw = conn.connection.dbapi_connection
+    quoted = _quote_ident(raw, role)
+    try:
+        if not exists:
+            conn.exec_driver_sql(f"CREATE ROLE {quoted} LOGIN IN ROLE {group}")
+        if also is not None:
+            also()
+        set_password(conn, role, password)
+        grant_connect(conn, quoted)
+        conn.commit()
+    except Exception as exc:  # noqa: BLE001 - the database's refusal, as a sentence
+        _refusal(exc, CANT_CREATE_ROLES)
+        raise
 
 
 CANT_CREATE_ROLES = ("Your database role may not create roles: grant logins as the operator "
@@ -187,10 +208,11 @@ def grant_connect(conn, quoted_role: str) -> None:
     conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {_quote_ident(raw, db)} TO {quoted_role}")
 
 
-def _refuse_reserved(login: str) -> None:
-    if login.lower().startswith(RESERVED_PREFIXES) or login.lower() in RESERVED_NAMES:
-        raise NotAllowed(f"'{login}' is a name kept for PostgreSQL's and ticket-tui's own roles; "
-                         "a staff member with that login can't have a login role.")
+def refuse_reserved(name: str, why: str = "a staff member with that login can't have a "
+                                         "login role") -> None:
+    if name.lower().startswith(RESERVED_PREFIXES) or name.lower() in RESERVED_NAMES:
+        raise NotAllowed(f"'{name}' is a name kept for PostgreSQL's and ticket-tui's own roles; "
+                         f"{why}.")
 
 
 def _refusal(exc: Exception, sentence: str) -> None:

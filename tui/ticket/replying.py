@@ -55,13 +55,9 @@ class Replying:
 
     def action_send(self, close: bool = False) -> None:
         from tui.runtime.files import with_files  # (sending reads files: reading a ticket, none)
-        from tui.ticket.reply_pane import FieldError  # (loaded with the pane)
 
-        pane = self._pane
-        try:
-            fields = pane.fields()
-        except FieldError as error:
-            pane.show_error(str(error))
+        pane, fields = self._pane, self._fields()
+        if fields is None:
             return
         self._drafts.cancel()
         pane.show_error(None)
@@ -85,19 +81,24 @@ class Replying:
         self.app.notify(f"Ticket #{self.ticket_id}: sent.")
         self.load()
 
-    def action_save_parameters(self) -> None:
+    def _fields(self):
+        """The reply pane's fields, or None when one is wrong (the pane then says which)."""
         from tui.ticket.reply_pane import FieldError  # (loaded with the pane)
 
+        try:
+            return self._pane.fields()
+        except FieldError as error:
+            self._pane.show_error(str(error))
+            return None
+
+    def action_save_parameters(self) -> None:
         subject: str | None = self.query_one("#subject", Input).value
         if subject == self._shown_subject:
             subject = None  # untouched
         service = self.query_one("#service", Select).value
         service_id = None if service is Select.NULL else service
-        pane = self._pane
-        try:
-            fields = pane.fields()
-        except FieldError as error:
-            pane.show_error(str(error))
+        pane, fields = self._pane, self._fields()
+        if fields is None:
             return
         run_store_call(
             self, sv.save_parameters, self.ticket_id, subject=subject, service_id=service_id,
