@@ -35,6 +35,8 @@ def message_json(m: MessageView) -> dict:
     }
     if m.channel is not None:
         out["channel"] = m.channel
+    if m.mail is not None:
+        out["mail"] = {"from": m.mail.sender, "to": m.mail.to, "cc": m.mail.cc}
     return out
 
 

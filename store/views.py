@@ -37,6 +37,14 @@ class AttachmentView(NamedTuple):
     sha256: str
 
 
+class MailHead(NamedTuple):
+    """Who a mailed message came from and went to, as its mail said (staff's view)."""
+
+    sender: str
+    to: str
+    cc: str
+
+
 class MessageView(NamedTuple):
     id: int
     kind: str
@@ -47,6 +55,7 @@ class MessageView(NamedTuple):
     edited_at: datetime | None
     attachments: tuple[AttachmentView, ...]
     channel: str | None = None  # "email" for a mail taken in (staff's view); None otherwise
+    mail: MailHead | None = None  # its sender, To and Cc, when it came by mail (staff's view)
 
 
 class ChargeView(NamedTuple):

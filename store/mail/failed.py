@@ -8,9 +8,11 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
+from ..actors import Actor
 from ..clock import utcnow
 from ..db import Store
-from ..errors import NotFound
+from ..errors import NotAllowed, NotFound
+from ..service.rules import require_staff
 from ..validate import is_id
 from .intake import IntakeResult, receive
 from .models import FailedMail, Mailbox
@@ -56,3 +58,23 @@ def retry(store: Store, failed_id: int, *, secret: bytes | str | None = None) ->
         else:
             row.resolved_at = row.retried_at
     return result
+
+
+# --- the administrators' view (the TUI): the same calls, for an administrator only -------------
+def _admin(actor: Actor, what: str) -> None:
+    if not require_staff(actor, what).is_admin:
+        raise NotAllowed(f"Only an administrator can {what}.")
+
+
+def failed_mail_for(store: Store, actor: Actor) -> list[FailedMailInfo]:
+    """The failed mail still waiting, for an administrator to look at."""
+    _admin(actor, "see failed mail")
+    return list_failed(store)
+
+
+def retry_for(store: Store, actor: Actor, failed_id: int) -> IntakeResult:
+    """An administrator takes a failed mail in again. On PostgreSQL this needs a login that may
+    take mail in (the operator's or the mail service's): a staff login is refused by the
+    database, with its sentence."""
+    _admin(actor, "take failed mail in again")
+    return retry(store, failed_id)

@@ -17,8 +17,8 @@ from ..errors import BadInput, NotFound
 from ..sql import Sql, expand, utc
 from ..status import admin_status, client_status
 from ..views import (
-    AttachmentView, ChargeView, ClientCard, DraftView, HolderView, MessageView, ServiceView,
-    TicketDetail,
+    AttachmentView, ChargeView, ClientCard, DraftView, HolderView, MailHead, MessageView,
+    ServiceView, TicketDetail,
 )
 from .rules import check_id, check_visible, mark_seen, no_such_ticket, now, require_staff
 
@@ -238,7 +238,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
             {"ticket": ticket_id, "first": rows[0][0], "last_id": rows[-1][0]},
         ):
             files[a[1]].append(AttachmentView(a[0], a[2], a[3], a[4], a[5]))
-    mailed = _mailed(q, ticket_id, rows) if kinds is None else set()
+    mailed = _mailed(q, ticket_id, rows) if kinds is None else {}
     out = []
     for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname in rows:
         if kind == "system":
@@ -247,18 +247,22 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
             author, author_name = slogin, sname
         else:
             author, author_name = cemail or "", cname or ""
+        head = mailed.get(mid)
         out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
                                utc(edited_at), tuple(files[mid]),
-                               "email" if mid in mailed else None))
+                               None if head is None else "email", head))
     return tuple(out)
 
 
-def _mailed(q: Sql, ticket_id: int, rows: list) -> set[int]:
-    """Which of the messages read came by mail: the staff's view only (kinds None), since a
-    client's login reads no mail ids."""
+def _mailed(q: Sql, ticket_id: int, rows: list) -> dict[int, MailHead]:
+    """Which of the messages read came by mail, with their sender, To and Cc: the staff's view
+    only (kinds None), since a client's login reads no mail ids. The original's bytes stay in
+    the store: only store.mail.originals opens them, one message at a time."""
     if not rows:
-        return set()
-    return {mid for mid, in q.rows(
-        "SELECT message_id FROM mail_ids WHERE ticket_id = :ticket AND direction = 'in' "
-        "AND message_id BETWEEN :first AND :last_id",
+        return {}
+    return {mid: MailHead(sender or "", to or "", cc or "") for mid, sender, to, cc in q.rows(
+        "SELECT i.message_id, o.sender, o.to_addresses, o.cc_addresses FROM mail_ids i "
+        "LEFT JOIN mail_originals o ON o.message_id = i.message_id "
+        "WHERE i.ticket_id = :ticket AND i.direction = 'in' "
+        "AND i.message_id BETWEEN :first AND :last_id",
         {"ticket": ticket_id, "first": rows[0][0], "last_id": rows[-1][0]})}

@@ -13,6 +13,8 @@ _MODULE_OF = {
     "DiagModal": "diag",
     "AbuseModal": "forms", "AssignModal": "forms", "DelayModal": "forms",
     "InformationModal": "forms", "SettingsModal": "forms", "SummaryModal": "forms",
+    "FailedMailModal": "failed_mail",
+    "MailOriginalModal": "mail_original",
     "MessagesModal": "messages",
     "ConfirmTakeOver": "pickers", "QuotePicker": "pickers", "TemplatePicker": "pickers",
 }

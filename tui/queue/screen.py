@@ -45,6 +45,7 @@ class TicketListScreen(Screen[None]):
         Binding("C", "clear_filter", "Clear filter", show=False, id="list.clear_filter"),
         Binding("r", "refresh", "Refresh", show=False, id="list.refresh"),
         Binding("o", "settings", "Settings", show=False, id="list.settings"),
+        Binding("M", "failed_mail", "Failed mail", show=False, id="list.failed_mail"),
         Binding("q", "app.quit", "Quit", show=False, id="list.quit"),
     ]
 
@@ -202,6 +203,14 @@ class TicketListScreen(Screen[None]):
 
         self.app.push_screen(SettingsModal(), lambda _: self.table.refresh())
 
+    def action_failed_mail(self) -> None:
+        if not self.app.actor.is_admin:
+            self.notify("Only an administrator can see failed mail.", severity="warning")
+            return
+        from tui.modals import FailedMailModal
+
+        self.app.push_screen(FailedMailModal())
+
     def action_refresh(self) -> None:
         self._reload(recount=True)
 
@@ -264,6 +273,8 @@ class TicketListScreen(Screen[None]):
             yield title, f"Show the {title} view", lambda k=key: self.action_view(k)
         yield "Search", "Search subjects and messages", self.action_search
         yield "Settings", "Theme, density, reading width, time format", self.action_settings
+        if self.app.actor.is_admin:
+            yield "Failed mail", "Mail the desk could not take in", self.action_failed_mail
         if self.table.current:
             yield ("Filter by client", f"Only {for_markup(self.table.current.client_email)}'s tickets",
                    self.action_filter_client)

@@ -61,6 +61,7 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
         Binding("f5", "predefined", "Predefined reply", show=False, id="ticket.predefined"),
         Binding("f8", "additional", "Additional fields", show=False, id="ticket.additional"),
         Binding("f7", "attachments", "Save attachments", show=False, id="ticket.attachments"),
+        Binding("e", "mail_original", "Mail original", show=False, id="ticket.mail_original"),
         Binding("U", "unlock", "Unlock", show=False, id="ticket.unlock"),
         Binding("W", "whois", "Whois", show=False, id="ticket.whois"),
         Binding("D", "dig", "Dig", show=False, id="ticket.dig"),

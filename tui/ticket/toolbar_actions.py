@@ -1,6 +1,7 @@
 """The ticket form's toolbar actions: Information, Summary, Assign, Delay, Abuse, Settings,
-Messages, Favorite, Filter by client, Whois, Dig, Hide system messages, Save attachments. Each
-opens its dialog (tui/modals/) or makes one store call, then reads the ticket again.
+Messages, Favorite, Filter by client, Whois, Dig, Hide system messages, Save attachments, Mail
+original. Each opens its dialog (tui/modals/) or makes one store call, then reads the ticket
+again.
 
 A part of TicketScreen (tui/ticket/screen.py); it uses the screen's ticket_id, detail,
 lock_token, mine, load(), _domain and the reply pane's draft methods (tui/ticket/replying.py)."""
@@ -75,6 +76,9 @@ class ToolbarActions:
 
     def action_attachments(self) -> None:
         self._with_whole_thread(lambda messages: self.app.push_screen(modals.AttachmentsModal(messages)))
+
+    def action_mail_original(self) -> None:
+        self._with_whole_thread(lambda messages: self.app.push_screen(modals.MailOriginalModal(messages)))
 
     def action_favorite(self) -> None:
         run_store_call(self, sv.set_favorite, self.ticket_id, not self.detail.favorite,

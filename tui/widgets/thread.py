@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from store.errors import StoreError
 from store.service.reading import MessagePage, messages_page
-from store.views import MessageView
+from store.views import MailHead, MessageView
 
 from tui.runtime import display
 from tui.runtime.display import when
@@ -54,13 +54,25 @@ class MessageBox(Static):
             (f" <{m.author}>" if m.kind == "client" else "", "dim"),
             (f" · {when(m.created_at)}", "dim"),
             (" · edited " + when(m.edited_at), "italic dim") if m.edited_at else "",
+            (" · ✉ by mail", "bold") if m.mail else "",
         )
-        body = Text("\n").join([head, text(m.body)])
+        lines = [head]
+        if m.mail:  # the addresses as the mail gave them: untrusted, shown literally
+            lines.append(Text.assemble(*_mail_line(m.mail), style="dim"))
+        body = Text("\n").join([*lines, text(m.body)])
         for a in m.attachments:
             body.append("\n")
             body.append_text(Text.assemble("📎 ", text(a.name, one_line=True),
                                            (f"  {size(a.size)} · #{a.id}", "dim")))
         return body
+
+
+def _mail_line(mail: MailHead) -> list:
+    parts = [("From ", "bold"), text(mail.sender or "(none)", one_line=True)]
+    for label, value in (("To", mail.to), ("Cc", mail.cc)):
+        if value:
+            parts += [" · ", (f"{label} ", "bold"), text(value, one_line=True)]
+    return parts
 
 
 class EarlierNote(Static):
