@@ -27,6 +27,7 @@ class TicketRow(NamedTuple):
     updated_at: datetime
     archived: bool
     sort_key: tuple = ()
+    merged_into: int | None = None  # a merged ticket's stub: the ticket it went into
 
 
 class AttachmentView(NamedTuple):
@@ -47,6 +48,7 @@ class MessageView(NamedTuple):
     edited_at: datetime | None
     attachments: tuple[AttachmentView, ...]
     channel: str | None = None  # "email" for a mail taken in (staff's view); None otherwise
+    merged_from: int | None = None  # the ticket it was first written on, when a merge moved it
 
 
 class ChargeView(NamedTuple):
@@ -95,6 +97,7 @@ class TicketDetail(NamedTuple):
     holders: tuple[HolderView, ...]
     messages: tuple[MessageView, ...]
     charges: tuple[ChargeView, ...]
+    merged_into: int | None = None  # a merged ticket's stub: the ticket it went into
 
     @property
     def assigned_to(self) -> str:

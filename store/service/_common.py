@@ -26,6 +26,7 @@ CLIENT_TICKET_COLUMNS = (
     Ticket.priority, Ticket.placed_first, Ticket.delayed_until, Ticket.archived_at,
     Ticket.client_unread, Ticket.incidents, Ticket.is_open, Ticket.awaiting_staff,
     Ticket.waiting_since, Ticket.created_at, Ticket.updated_at, Ticket.split_from_id,
+    Ticket.merged_into_id,
 )
 
 
