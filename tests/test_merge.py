@@ -159,3 +159,17 @@ def test_a_merge_keeps_every_message_exactly_once(desk: Desk) -> None:
     assert old_ids <= set(new_rows) and len(after["messages"]) == len(before["messages"]) + 2
     assert len(after["attachments"]) == len(before["attachments"])
     assert len(after["charges"]) == len(before["charges"])
+
+
+def test_a_stub_takes_no_lock_assignment_or_client_message(desk: Desk) -> None:
+    source, target = two_taken(desk)
+    sv.merge(desk.store, desk.alice, source, target)
+    before = snapshot(desk.store)
+    sentence = f"Ticket #{source} was merged into #{target}; open #{target} instead."
+    for attempt in (lambda: sv.take(desk.store, desk.carol, source),
+                    lambda: sv.assign(desk.store, desk.alice, source, department="Billing"),
+                    lambda: sv.client_reply(desk.store, desk.john, source, "hello?")):
+        with pytest.raises(NotAllowed) as refused:
+            attempt()
+        assert str(refused.value) == sentence
+    assert snapshot(desk.store) == before
