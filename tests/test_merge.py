@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from store import service as sv
-from store.errors import BadInput, NotAllowed
+from store.errors import NotAllowed
 from store.views import NewAttachment
 from tests.desk import Desk, make_desk
 from tests.snapshot import snapshot
@@ -91,7 +91,7 @@ def test_refusals_write_nothing(desk: Desk, case: str) -> None:
     source, target = two_taken(desk)
     actor, confirmed = desk.alice, False
     if case == "itself":
-        target, error = source, BadInput
+        target, error = source, NotAllowed
     elif case == "not locked":
         sv.close(desk.store, desk.alice, target)
         error = NotAllowed

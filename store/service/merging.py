@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from ..actors import Actor
 from ..db import Store
-from ..errors import BadInput, NotAllowed
+from ..errors import NotAllowed
 from ..models import Client, Staff, Ticket
 from ._common import check_visible, load_ticket, mark_seen, now, on_postgresql, record, require_staff
 from ._posting import system_message
@@ -33,7 +33,7 @@ def merge(store: Store, actor: Actor, source_id: int, target_id: int, *,
     has confirmed merging tickets of two clients. Returns the target's id."""
     me = require_staff(actor, "merge tickets")
     if source_id == target_id:
-        raise BadInput(f"Ticket #{source_id} can't be merged into itself.")
+        raise NotAllowed(f"Ticket #{source_id} can't be merged into itself.")
     with store.write() as s:
         # Row locks in id order, so two merges of the same pair never wait on each other.
         first, second = sorted((source_id, target_id))
