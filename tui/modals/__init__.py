@@ -13,6 +13,7 @@ _MODULE_OF = {
     "DiagModal": "diag",
     "AbuseModal": "forms", "AssignModal": "forms", "DelayModal": "forms",
     "InformationModal": "forms", "SettingsModal": "forms", "SummaryModal": "forms",
+    "MergeConfirm": "merge", "MergeModal": "merge",
     "MessagesModal": "messages",
     "ConfirmTakeOver": "pickers", "QuotePicker": "pickers", "TemplatePicker": "pickers",
 }
