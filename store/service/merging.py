@@ -9,7 +9,10 @@ may not move rows between tickets and the merge is the definer function ticket_t
 - never a ticket into itself, nor a stub (either way), nor into an archived ticket;
 - stubs never chain: the target's own stubs are repointed at the new target.
 Moved messages and charges note the ticket they first came from (merged_from_ticket_id); edits
-and attachments belong to their message and move with it. Messages keep their ids, so the
+and attachments belong to their message and move with it. The support incidents counted on the
+source stay on its stub: they were billed to its client, who may not be the target's.
+The client's unread count is a count: the target's is the sum, and a later Split takes the
+latest staff replies as the unread ones, as it always does. Messages keep their ids, so the
 target's thread, read in id order, is in time order.
 """
 
@@ -120,11 +123,10 @@ def _move(s, source: Ticket, target: Ticket, at) -> None:
         s.execute(text(statement), params)
     s.expire_all()
     target.client_unread += source.client_unread
-    target.incidents += source.incidents
     source.merged_into_id = target.id
     source.is_open = source.awaiting_staff = source.placed_first = False
     source.delayed_until = None
-    source.client_unread = source.incidents = 0
+    source.client_unread = 0
     release(source)
     s.flush()
     target.is_open = bool(s.scalar(text(

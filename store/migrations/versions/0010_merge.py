@@ -109,11 +109,10 @@ MERGE_BODY = f"""
     UPDATE tickets SET merged_into_id = target WHERE merged_into_id = source;
     UPDATE tickets SET merged_into_id = target, is_open = false, awaiting_staff = false,
            placed_first = false, delayed_until = NULL, locked_by_id = NULL, lock_token = NULL,
-           locked_at = NULL, client_unread = 0, incidents = 0, updated_at = now()
+           locked_at = NULL, client_unread = 0, updated_at = now()
       WHERE id = source;
     last_staff := (SELECT max(m.id) FROM messages m WHERE m.ticket_id = target AND m.kind = 'staff');
-    UPDATE tickets t SET client_unread = t.client_unread + s.client_unread,
-           incidents = t.incidents + s.incidents, updated_at = now(),
+    UPDATE tickets t SET client_unread = t.client_unread + s.client_unread, updated_at = now(),
            is_open = EXISTS (SELECT 1 FROM holders h WHERE h.ticket_id = target AND h.is_open),
            waiting_since = coalesce(
              (SELECT min(m.created_at) FROM messages m WHERE m.ticket_id = target
