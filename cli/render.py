@@ -20,7 +20,7 @@ def row_json(r: TicketRow) -> dict:
         "delayed_until": iso(r.delayed_until), "favorite": r.favorite, "updated_at": iso(r.updated_at),
         "locked_at": iso(r.locked_at), "placed_first": r.placed_first, "new": r.new_since_seen,
         "waiting_since": iso(r.waiting_since) if r.awaiting_staff else None,
-        "archived": r.archived,
+        "archived": r.archived, "merged_into": r.merged_into,
     }
 
 
@@ -37,6 +37,8 @@ def message_json(m: MessageView) -> dict:
         out["channel"] = m.channel
     if m.mail is not None:
         out["mail"] = {"from": m.mail.sender, "to": m.mail.to, "cc": m.mail.cc}
+    if m.merged_from is not None:
+        out["merged_from"] = m.merged_from
     return out
 
 
@@ -50,7 +52,7 @@ def detail_json(d: TicketDetail, *, staff: bool) -> dict:
             "id": d.service.id, "name": d.service.name, "kind": d.service.kind, "domain": d.service.domain},
         "charges": [{"id": c.id, "amount": f"{c.amount_cents / 100:.2f}", "created_at": iso(c.created_at)}
                     for c in d.charges],
-        "messages": [message_json(m) for m in d.messages],
+        "messages": [message_json(m) for m in d.messages], "merged_into": d.merged_into,
     }
     if staff:
         out.update({

@@ -239,6 +239,18 @@ def ticket_split(app: AppContext, ticket_id, message_id):
     click.echo(str(service.split(app.store(), actor_of(app), ticket_id, message_id)))
 
 
+@ticket.command("merge")
+@click.argument("source_id", type=int)
+@click.option("--into", "target_id", type=int, required=True, metavar="TARGET")
+@click.option("--yes", is_flag=True,
+              help="An administrator confirms merging tickets of two clients.")
+@pass_app
+def ticket_merge(app: AppContext, source_id, target_id, yes):
+    """Merge a ticket into another: its messages, charges and holders move; it stays as a stub."""
+    service.merge(app.store(), actor_of(app), source_id, target_id, confirmed=yes)
+    click.echo(f"Ticket #{source_id} was merged into #{target_id}.")
+
+
 @ticket.command("edit-message")
 @click.argument("message_id", type=int)
 @click.option("--body")

@@ -141,6 +141,8 @@ class Ticket(Base):
     created_at: Mapped[datetime] = _now()
     updated_at: Mapped[datetime] = _now()
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # A merged ticket is a closed stub pointing at the ticket it went into (migration 0010).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
 
     __table_args__ = (
         CheckConstraint("client_unread >= 0", name="client_unread"),
@@ -227,6 +229,8 @@ class Message(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = _now()
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The ticket a message was first written on, when a merge moved it (migration 0010).
+    merged_from_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
 
     __table_args__ = (
         CheckConstraint(f"kind IN {MESSAGE_KINDS}", name="kind"),
@@ -268,6 +272,7 @@ class Charge(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = _now()
+    merged_from_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
 
 

@@ -28,6 +28,11 @@ def client_status(archived: bool, is_open: bool, client_unread: int) -> str:
     return IN_PROGRESS if is_open else REVIEWED
 
 
+def merged_status(target: int) -> str:
+    """A merged ticket's stub, in both areas: where its messages went."""
+    return f"Merged into #{target}"
+
+
 def parse_priority(value: str | int) -> int:
     """Accepts a priority's name (low, normal, high, urgent) or its number (1-4)."""
     text = str(value).strip().lower()

@@ -27,6 +27,7 @@ class TicketRow(NamedTuple):
     updated_at: datetime
     archived: bool
     sort_key: tuple = ()
+    merged_into: int | None = None  # a merged ticket's stub: the ticket it went into
 
 
 class AttachmentView(NamedTuple):
@@ -56,6 +57,7 @@ class MessageView(NamedTuple):
     attachments: tuple[AttachmentView, ...]
     channel: str | None = None  # "email" for a mail taken in (staff's view); None otherwise
     mail: MailHead | None = None  # its sender, To and Cc, when it came by mail (staff's view)
+    merged_from: int | None = None  # the ticket it was first written on, when a merge moved it
 
 
 class ChargeView(NamedTuple):
@@ -104,6 +106,7 @@ class TicketDetail(NamedTuple):
     holders: tuple[HolderView, ...]
     messages: tuple[MessageView, ...]
     charges: tuple[ChargeView, ...]
+    merged_into: int | None = None  # a merged ticket's stub: the ticket it went into
 
     @property
     def assigned_to(self) -> str:

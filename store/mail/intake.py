@@ -112,9 +112,9 @@ def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
         # list), which must never become a ticket the desk would answer.
         return IntakeResult("dropped", reason=f"Sent from the desk's own address {email}.")
     sender = rows.client_by_email(s, email)
-    ticket_id = _answered_ticket(s, mail, secret)
+    ticket_id = rows.live_ticket(s, _answered_ticket(s, mail, secret))
     if ticket_id is None and sender is not None:
-        tagged = subject_ticket_id(mail.subject)
+        tagged = rows.live_ticket(s, subject_ticket_id(mail.subject))
         if tagged is not None and rows.ticket_client(s, tagged) == sender.id:
             ticket_id = tagged
     body, files = mail.text.strip() or NO_TEXT, _attachments(mail)

@@ -56,6 +56,19 @@ def ticket_client(s: Session, ticket_id: int) -> int | None:
     return s.scalar(select(Ticket.client_id).where(Ticket.id == ticket_id))
 
 
+def live_ticket(s: Session, ticket_id: int | None) -> int | None:
+    """The ticket a mail for ticket_id lands on: the one it was merged into, if it was."""
+    if ticket_id is None or not validate.is_id(ticket_id):
+        return ticket_id
+    if on_postgresql(s):
+        found = s.scalar(text("SELECT ticket_tui_mail_live_ticket(current_user, :t)"),
+                         {"t": ticket_id})
+    else:
+        found = s.scalar(text("SELECT coalesce(merged_into_id, id) FROM tickets WHERE id = :t"),
+                         {"t": ticket_id})
+    return ticket_id if found is None else found
+
+
 def client_by_id(s: Session, client_id: int) -> ClientActor:
     row = s.execute(text("SELECT id, email, name FROM clients WHERE id = :id"),
                     {"id": client_id}).one()

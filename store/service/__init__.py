@@ -20,6 +20,7 @@ _MODULE_OF = {
     "ListSpec": "lists", "change_marker": "lists", "count_tickets": "lists",
     "list_tickets": "lists",
     "take": "lock", "unlock": "lock",
+    "merge": "merging",
     "edit_message": "messages", "message_history": "messages", "split": "messages",
     "client_card": "reading", "get_draft": "reading", "messages_page": "reading",
     "peek": "reading", "show": "reading",

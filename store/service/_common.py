@@ -26,6 +26,7 @@ CLIENT_TICKET_COLUMNS = (
     Ticket.priority, Ticket.placed_first, Ticket.delayed_until, Ticket.archived_at,
     Ticket.client_unread, Ticket.incidents, Ticket.is_open, Ticket.awaiting_staff,
     Ticket.waiting_since, Ticket.created_at, Ticket.updated_at, Ticket.split_from_id,
+    Ticket.merged_into_id,
 )
 
 
@@ -50,8 +51,17 @@ def check_visible(s: Session, actor: Actor, ticket: Ticket) -> None:
     rules.check_visible(plain_in(s), actor, ticket.id, ticket.client_id)
 
 
+def refuse_if_merged(ticket: Ticket) -> None:
+    """A merged ticket's stub takes no work: it all goes to the ticket it went into."""
+    if ticket.merged_into_id is not None:
+        raise NotAllowed(f"Ticket #{ticket.id} was merged into #{ticket.merged_into_id}; "
+                         f"open #{ticket.merged_into_id} instead.")
+
+
 def refuse_if_archived(ticket: Ticket) -> None:
-    """An archived ticket has no open holder; it comes back when its client writes again."""
+    """An archived ticket has no open holder; it comes back when its client writes again.
+    A merged ticket's stub is refused the same way."""
+    refuse_if_merged(ticket)
     if ticket.archived_at is not None:
         raise NotAllowed(
             f"Ticket #{ticket.id} is in the client's archive; it comes back when the client writes."

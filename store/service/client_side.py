@@ -15,7 +15,9 @@ from ..errors import BadInput, NotAllowed
 from ..models import Department, Message, Service, Ticket
 from ..status import DEFAULT_PRIORITY, parse_priority
 from ..views import NewAttachment
-from ._common import check_visible, load_ticket, now, record, reopen_for_client, require_client
+from ._common import (
+    check_visible, load_ticket, now, record, refuse_if_merged, reopen_for_client, require_client,
+)
 from ._posting import add_message, check_attachments, check_body
 
 
@@ -92,6 +94,7 @@ def client_reply_in(s: Session, client: ClientActor, ticket_id: int, body: str,
     checked as client_reply does."""
     ticket = load_ticket(s, ticket_id, reader=client)
     check_visible(s, client, ticket)
+    refuse_if_merged(ticket)
     check_body(s, body)
     files = check_attachments(s, attachments)
     at = now()

@@ -19,7 +19,7 @@ from ..actors import Actor, ClientActor, StaffActor, find_client
 from ..db import Store
 from ..errors import BadInput
 from ..sql import Sql, utc
-from ..status import admin_status, client_status
+from ..status import admin_status, client_status, merged_status
 from ..views import TicketRow
 from .rules import held_by, now, staff_visible
 
@@ -30,7 +30,7 @@ MAX_PAGE = 500
 # The columns a list row is made of, in the order of _ROW_SQL's select list.
 _ROW_COLUMNS = ("id", "subject", "priority", "placed_first", "delayed_until", "locked_at",
                 "archived_at", "client_unread", "is_open", "awaiting_staff", "waiting_since",
-                "updated_at")
+                "updated_at", "merged_into_id")
 
 
 class ListSpec(NamedTuple):
@@ -74,6 +74,8 @@ def _filters(q: Sql, actor: Actor, spec: ListSpec, params: dict, *, walk: bool =
         params["client"] = actor.id
         conds.append("tickets.client_id = :client")
         conds.append("tickets.archived_at IS " + ("NOT NULL" if view == "archive" else "NULL"))
+        # A merged ticket's stub is left out: the client sees the ticket it went into.
+        conds.append("tickets.merged_into_id IS NULL")
     else:
         if view not in STAFF_VIEWS:
             raise BadInput(f"'{view}' is not a view; use one of: {', '.join(STAFF_VIEWS)}.")
@@ -276,14 +278,16 @@ def _rows_sql(is_client: bool) -> str:
 
 def _row(is_client: bool, r, order) -> TicketRow:
     (id_, subject, priority, placed_first, delayed_until, locked_at, archived_at, client_unread,
-     is_open, awaiting_staff, waiting_since, updated_at, client_email, client_name, department,
-     locked_by, favorite, new) = r
+     is_open, awaiting_staff, waiting_since, updated_at, merged_into, client_email, client_name,
+     department, locked_by, favorite, new) = r
     values = {"id": id_, "priority": priority, "placed_first": bool(placed_first),
               "delayed_until": utc(delayed_until), "awaiting_staff": bool(awaiting_staff),
               "waiting_since": utc(waiting_since), "updated_at": utc(updated_at)}
     archived = archived_at is not None
     status = (client_status(archived, bool(is_open), client_unread) if is_client
               else admin_status(archived, bool(is_open)))
+    if merged_into is not None:
+        status = merged_status(merged_into)
     return TicketRow(
         id=id_, subject=subject, client_email=client_email, client_name=client_name,
         department=department, status=status, priority=priority,
@@ -292,6 +296,7 @@ def _row(is_client: bool, r, order) -> TicketRow:
         awaiting_staff=values["awaiting_staff"], waiting_since=values["waiting_since"],
         updated_at=values["updated_at"], archived=archived,
         sort_key=tuple(values[col] for col, _ in order),
+        merged_into=merged_into,
     )
 
 

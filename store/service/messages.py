@@ -97,8 +97,8 @@ def split(store: Store, actor: Actor, ticket_id: int, from_message_id: int, *,
         s.expire_all()
         ticket.client_unread = sum(1 for i in unread if i < message.id)
         new.client_unread = sum(1 for i in unread if i >= message.id)
-        _derive(s, ticket)
-        _derive(s, new)
+        derive_waiting(s, ticket)
+        derive_waiting(s, new)
         system_message(s, ticket, f"Messages from #{message.id} on were split into ticket #{new.id}.", at)
         system_message(s, new, f"This ticket was split from ticket #{ticket.id}.", at)
         record(s, me, ticket, "split", f"into #{new.id} from message #{message.id}", at=at)
@@ -106,7 +106,7 @@ def split(store: Store, actor: Actor, ticket_id: int, from_message_id: int, *,
         return new.id
 
 
-def _derive(s, ticket: Ticket) -> None:
+def derive_waiting(s, ticket: Ticket) -> None:
     """Re-derives the waiting state from the messages a ticket now has."""
     public = s.execute(
         select(Message.kind, Message.created_at).where(

@@ -15,7 +15,7 @@ from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
 from ..errors import BadInput, NotFound
 from ..sql import Sql, expand, utc
-from ..status import admin_status, client_status
+from ..status import admin_status, client_status, merged_status
 from ..views import (
     AttachmentView, ChargeView, ClientCard, DraftView, HolderView, MailHead, MessageView,
     ServiceView, TicketDetail,
@@ -109,7 +109,7 @@ def _check_last(last: int | None) -> None:
 _TICKET = (
     "SELECT t.id, t.client_id, t.subject, t.summary, t.priority, t.placed_first, "
     "t.delayed_until, t.lock_token, t.locked_at, t.archived_at, t.client_unread, t.incidents, "
-    "t.is_open, t.created_at, t.updated_at, t.split_from_id, t.locked_by_id, "
+    "t.is_open, t.created_at, t.updated_at, t.split_from_id, t.locked_by_id, t.merged_into_id, "
     "c.email, c.name, d.name, d.per_incident, responsible.login, locker.login, locker.name, "
     "svc.id, svc.name, svc.kind, svc.domain "
     "FROM tickets t "
@@ -132,8 +132,8 @@ _CLIENT_TICKET = (
 _TICKET_FIELDS = (
     "id", "client_id", "subject", "summary", "priority", "placed_first", "delayed_until",
     "lock_token", "locked_at", "archived_at", "client_unread", "incidents", "is_open",
-    "created_at", "updated_at", "split_from_id", "locked_by_id", "client_email", "client_name",
-    "department", "per_incident", "responsible", "locker_login", "locker_name", "service_id",
+    "created_at", "updated_at", "split_from_id", "locked_by_id", "merged_into_id", "client_email",
+    "client_name", "department", "per_incident", "responsible", "locker_login", "locker_name", "service_id",
     "service_name", "service_kind", "service_domain",
 )
 _TIMES = ("delayed_until", "locked_at", "archived_at", "created_at", "updated_at")
@@ -163,6 +163,8 @@ def _detail(q: Sql, actor: Actor, t: dict, *, last: int | None = None) -> Ticket
         favorite = bool(q.value(
             "SELECT EXISTS (SELECT 1 FROM favorites WHERE staff_id = :me AND ticket_id = :ticket)",
             {"me": actor.id, "ticket": t["id"]}))
+    if t["merged_into_id"] is not None:
+        status = merged_status(t["merged_into_id"])
     locked = t["locked_by_id"] is not None
     service = (None if t["service_id"] is None else
                ServiceView(t["service_id"], t["service_name"], t["service_kind"], t["service_domain"]))
@@ -185,6 +187,7 @@ def _detail(q: Sql, actor: Actor, t: dict, *, last: int | None = None) -> Ticket
         holders=() if is_client else _holders(q, t["id"]),
         messages=_messages(q, t["id"], CLIENT_KINDS if is_client else None, last=last),
         charges=tuple(ChargeView(c[0], c[1], utc(c[2])) for c in charges),
+        merged_into=t["merged_into_id"],
     )
 
 
@@ -219,7 +222,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         params["before"] = before_id
         where += " AND m.id < :before"
     query = ("SELECT m.id, m.kind, m.body, m.created_at, m.edited_at, st.login, st.name, "
-             "cl.email, cl.name FROM messages m "
+             "cl.email, cl.name, m.merged_from_ticket_id FROM messages m "
              "LEFT JOIN staff st ON st.id = m.author_staff_id "
              "LEFT JOIN clients cl ON cl.id = m.author_client_id "
              f"WHERE {where}")
@@ -240,7 +243,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
             files[a[1]].append(AttachmentView(a[0], a[2], a[3], a[4], a[5]))
     mailed = _mailed(q, ticket_id, rows) if kinds is None else {}
     out = []
-    for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname in rows:
+    for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname, merged_from in rows:
         if kind == "system":
             author, author_name = "system", "System"
         elif slogin:
@@ -250,7 +253,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         head = mailed.get(mid)
         out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
                                utc(edited_at), tuple(files[mid]),
-                               None if head is None else "email", head))
+                               None if head is None else "email", head, merged_from))
     return tuple(out)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from store.actors import StaffActor
 from store.errors import LockedByOther, NotAllowed, NotFound, NotVisible, StoreError
 from store.models import Message
-from store.status import admin_status, client_status
+from store.status import admin_status, client_status, merged_status
 from tests.state_machine.checks import STATS, check
 from tests.state_machine.help_desk import EMAILS, LOGINS, Desk
 from tests.state_machine.model import MessageModel, Outcome, TicketModel
@@ -83,7 +83,8 @@ class TicketMachineBase(RuleBasedStateMachine):
         self._recorded = what
 
     def ticket(self, i: int) -> int:
-        ids = sorted(self.t)
+        """A live ticket: a merged ticket's stub refuses everything (tests/test_merge.py)."""
+        ids = sorted(tid for tid, t in self.t.items() if t.merged_into is None)
         return ids[i % len(ids)]
 
     def staff_for(self, tid: int, login: str, smart: bool, *, prefer_locker: bool = True) -> StaffActor:
@@ -137,6 +138,8 @@ class TicketMachineBase(RuleBasedStateMachine):
         t.locker = t.token = None
 
     def admin_status_of(self, t: TicketModel) -> str:
+        if t.merged_into is not None:
+            return merged_status(t.merged_into)
         return admin_status(t.archived, t.is_open)
 
     def client_status_of(self, t: TicketModel) -> str:

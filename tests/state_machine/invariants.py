@@ -71,6 +71,11 @@ class Invariants(TicketMachineBase):
                   f"#{tid}: summary/subject {(row.summary, row.subject)!r}, "
                   f"expected {(t.summary, t.subject)!r}")
             check("ticket-client", self.desk.client_by_id[row.client_id].email == t.client, f"#{tid}: client")
+            check("merged", row.merged_into_id == t.merged_into,
+                  f"#{tid}: merged into {row.merged_into_id}, expected {t.merged_into}")
+            check("merged", row.merged_into_id is None or not (any_open or row.locked_by_id
+                                                                or row.client_unread),
+                  f"#{tid}: a merged ticket's stub is open, locked or unread")
 
         # messages and attachments: exactly what was sent (and edited), wherever a split moved them
         db_msgs = {m.id: m for m in messages}
@@ -82,6 +87,8 @@ class Invariants(TicketMachineBase):
             check("message-text", (row.ticket_id, row.kind, row.body) == (model.ticket, model.kind, model.body),
                   f"message #{mid} is {(row.ticket_id, row.kind, row.body)!r}, "
                   f"expected {(model.ticket, model.kind, model.body)!r}")
+            check("message-text", self.t[row.ticket_id].merged_into is None or row.kind == "system",
+                  f"message #{mid} stayed on a merged ticket's stub #{row.ticket_id}")
         for mid, row in db_msgs.items():
             if mid not in self.m:
                 check("message-text", row.kind == "system" and row.author_staff_id is None
@@ -130,7 +137,7 @@ class Invariants(TicketMachineBase):
             self._listed["staff"] = held
             self._check_staff_lists(tickets, by_ticket)
         statuses = sorted((t.id, t.client_id, t.archived_at is None, t.is_open, t.client_unread,
-                           t.locked_by_id or 0, tuple(sorted(by_ticket[t.id].items())))
+                           t.locked_by_id or 0, tuple(sorted(by_ticket[t.id].items())), t.merged_into_id or 0)
                           for t in tickets.values())
         if self._listed.get("statuses") != statuses:
             self._listed["statuses"] = statuses
@@ -146,7 +153,8 @@ class Invariants(TicketMachineBase):
         for r in rows:
             row = tickets[r.id]
             open_ = any(by_ticket[r.id].values())
-            want = ("In archive" if row.archived_at is not None else "In progress" if open_
+            want = (f"Merged into #{row.merged_into_id}" if row.merged_into_id is not None
+                    else "In archive" if row.archived_at is not None else "In progress" if open_
                     else "Awaiting response from client")
             check("admin-status", r.status == want, f"#{r.id} is {r.status!r} for the admin, expected {want!r}")
             locker = self.desk.staff_by_id[row.locked_by_id].login if row.locked_by_id else None
@@ -166,7 +174,9 @@ class Invariants(TicketMachineBase):
         for email, actor in self.desk.clients.items():
             active = sv.list_tickets(self.store, actor, sv.ListSpec("queue"), limit=500)
             archived = sv.list_tickets(self.store, actor, sv.ListSpec("archive"), limit=500)
-            mine = [tid for tid, row in tickets.items() if row.client_id == actor.id]
+            # a merged ticket's stub is left out: the client sees the ticket it went into
+            mine = [tid for tid, row in tickets.items()
+                    if row.client_id == actor.id and row.merged_into_id is None]
             check("client-lists", sorted(r.id for r in active) == sorted(
                 tid for tid in mine if tickets[tid].archived_at is None), f"{email}'s active tickets")
             check("client-lists", sorted(r.id for r in archived) == sorted(

@@ -74,7 +74,8 @@ class ListRules(TicketMachineBase):
             return
         found = {r.id for r in out.value}
         if is_client:
-            visible = {tid for tid, t in self.t.items() if t.client == who and not t.archived}
+            visible = {tid for tid, t in self.t.items()
+                       if t.client == who and not t.archived and t.merged_into is None}
         else:
             visible = {tid for tid, t in self.t.items() if self.sees(actor, t)}
         check("visibility", found <= visible, f"search by {who} found invisible tickets {found - visible}")

@@ -152,7 +152,7 @@ class LockRules(TicketMachineBase):
     @precondition(has_tickets)
     @rule(login=st.sampled_from(LOGINS), smart=SMART, pick=PICK, body=TEXT, token=TOKENS)
     def edit_message(self, login, smart, pick, body, token):
-        rows = self._messages()
+        rows = [r for r in self._messages() if self.t[r.ticket_id].merged_into is None]
         mid, tid, kind, old = rows[pick % len(rows)]
         actor = self.writer_for(tid, login, smart)
         t = self.t[tid]

@@ -25,6 +25,7 @@ class TicketModel:
     unread: list[int] = field(default_factory=list)  # staff replies the client has not read
     summary: str = ""
     abuse: int = 0
+    merged_into: int | None = None  # a merged ticket's stub: where it went
 
     @property
     def is_open(self) -> bool:

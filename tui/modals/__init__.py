@@ -15,6 +15,7 @@ _MODULE_OF = {
     "InformationModal": "forms", "SettingsModal": "forms", "SummaryModal": "forms",
     "FailedMailModal": "failed_mail",
     "MailOriginalModal": "mail_original",
+    "MergeConfirm": "merge", "MergeModal": "merge",
     "MessagesModal": "messages",
     "ConfirmTakeOver": "pickers", "QuotePicker": "pickers", "TemplatePicker": "pickers",
 }

@@ -28,7 +28,7 @@ from tui.runtime.draft_spool import restore_spooled
 from tui.runtime.reading import show_or_peek, tell_not_marked
 from tui.ticket.replying import Replying
 from tui.ticket.toolbar import Toolbar
-from tui.ticket.toolbar_actions import DOMAIN_ACTIONS, TOOLBAR, ToolbarActions
+from tui.ticket.toolbar_actions import DOMAIN_ACTIONS, MERGE_ACTIONS, TOOLBAR, ToolbarActions
 from tui.runtime.live import FollowsTicket
 from tui.runtime.early_call import EarlyCall
 
@@ -56,6 +56,7 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
         Binding("f", "favorite", "Favorite", show=False, id="ticket.favorite"),
         Binding("l", "filter_client", "Filter by client", show=False, id="ticket.filter_client"),
         Binding("h", "toggle_system", "Hide system messages", show=False, id="ticket.hide_system"),
+        Binding("M", "merge", "Merge into…", show=False, id="ticket.merge"),
         Binding("f3", "quote", "Quote", show=False, id="ticket.quote"),
         Binding("f4", "editor", "Write in $EDITOR", show=False, id="ticket.editor"),
         Binding("f5", "predefined", "Predefined reply", show=False, id="ticket.predefined"),
@@ -137,6 +138,11 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
 
     def _loaded(self, result) -> None:
         detail, use_priority, card, draft, marker, not_marked = result
+        if detail.merged_into is not None:  # a merged ticket's stub: its messages are there
+            self.app.notify(f"Ticket #{detail.id} was merged into #{detail.merged_into}; "
+                            f"showing #{detail.merged_into}.", markup=False)
+            self.show_ticket(detail.merged_into)
+            return
         if not_marked is not None and self.detail is None:  # told once, not at each reload
             tell_not_marked(self.app, not_marked)
         was_mine = self.mine
@@ -169,6 +175,7 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
         self.query_one("#tb-take", Button).display = not self.mine
         toolbar = self.query_one(Toolbar)
         toolbar.show_only_if(DOMAIN_ACTIONS, self._domain is not None)
+        toolbar.show_only_if(MERGE_ACTIONS, self._may_merge)
         toolbar.set_title("favorite", "Unfavorite" if d.favorite else "Favorite")
         earlier = 0 if len(d.messages) < FETCH else None  # a short thread came whole
         self.query_one(Thread).show(d.messages, ticket_id=d.id, earlier=earlier)
@@ -215,7 +222,21 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
             return self.detail.locked_by is not None and (self.app.actor.is_admin or self.mine)
         if action in DOMAIN_ACTIONS:
             return self._domain is not None
+        if action in MERGE_ACTIONS:
+            return self._may_merge
         return True
+
+    @property
+    def _may_merge(self) -> bool:
+        return self.mine or self.app.actor.is_admin
+
+    def show_ticket(self, ticket_id: int) -> None:
+        """The form shows another ticket (a merge's target) in place of this one. The draft
+        was saved before the merge, which moved it; the reply pane is made again for the target."""
+        self.ticket_id, self.detail, self.lock_token = ticket_id, None, None
+        self.query("ReplyPane").remove()
+        self.query_one(Thread).remove_children()
+        self.load()
 
     @property
     def _domain(self) -> str | None:

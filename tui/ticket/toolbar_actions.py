@@ -1,7 +1,7 @@
 """The ticket form's toolbar actions: Information, Summary, Assign, Delay, Abuse, Settings,
-Messages, Favorite, Filter by client, Whois, Dig, Hide system messages, Save attachments, Mail
-original. Each opens its dialog (tui/modals/) or makes one store call, then reads the ticket
-again.
+Messages, Favorite, Filter by client, Whois, Dig, Hide system messages, Merge into…, Save
+attachments, Mail original. Each opens its dialog (tui/modals/) or makes one store call, then
+reads the ticket again.
 
 A part of TicketScreen (tui/ticket/screen.py); it uses the screen's ticket_id, detail,
 lock_token, mine, load(), _domain and the reply pane's draft methods (tui/ticket/replying.py)."""
@@ -20,8 +20,9 @@ TOOLBAR = [[("information", "Information", "i"), ("summary", "Summary", "s"), ("
             ("delay", "Delay", "d"), ("abuse", "Abuse", "b"), ("settings", "Settings", "o")],
            [("messages", "Messages", "m"), ("favorite", "Favorite", "f"),
             ("filter_client", "Filter by client", "l"), ("whois", "Whois", "W"), ("dig", "Dig", "D"),
-            ("toggle_system", "Hide system messages", "h")]]
+            ("toggle_system", "Hide system messages", "h"), ("merge", "Merge into…", "M")]]
 DOMAIN_ACTIONS = {"whois", "dig"}  # only for a ticket about a domain service
+MERGE_ACTIONS = {"merge"}  # shown to whoever could merge: the lock's holder, an administrator
 
 
 class ToolbarActions:
@@ -73,6 +74,17 @@ class ToolbarActions:
         if new_ticket:
             self.app.notify(f"Split into ticket #{new_ticket}.")
         self.load()
+
+    def action_merge(self) -> None:
+        self._flush_draft()
+        self.app.push_screen(modals.MergeModal(self.detail), self._merged)
+
+    def _merged(self, target: int | None) -> None:
+        """After a merge the form shows the target (the stub would only point there)."""
+        if target is None:
+            return
+        self.app.notify(f"Ticket #{self.ticket_id} was merged into #{target}.", markup=False)
+        self.show_ticket(target)
 
     def action_attachments(self) -> None:
         self._with_whole_thread(lambda messages: self.app.push_screen(modals.AttachmentsModal(messages)))
