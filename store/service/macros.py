@@ -25,7 +25,8 @@ from ..models import Ticket
 from . import actions, replies
 from ._common import check_visible, load_ticket, now, record, require_lock, require_staff
 from .joined import InTransaction
-from .variables import Expansion, expand, refuse_problems, ticket_values
+from .drafts import ticket_values
+from .variables import Expansion, expand, refuse_problems
 
 
 class MacroResult(NamedTuple):

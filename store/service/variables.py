@@ -11,6 +11,9 @@ The text is scanned once: a value put in is data, never scanned again, so a clie
 is empty for this ticket (no service...), is never sent as braces: the expansion lists it as a
 problem and leaves it in place, and the caller refuses to send (refuse_problems) or shows it to
 the agent, who edits it away before Send (unfilled).
+
+Plain text work, no database: the reply pane uses it too. The values come from
+drafts.ticket_values.
 """
 
 from __future__ import annotations
@@ -19,11 +22,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy.orm import Session
-
-from ..actors import StaffActor
 from ..errors import NotAllowed
-from ..models import Client, Department, Service, Ticket
 
 VARIABLES = ("client.name", "client.email", "ticket.id", "ticket.subject", "staff.name",
              "department.name", "service.name", "service.domain")
@@ -92,17 +91,3 @@ def refuse_problems(expansion: Expansion) -> str:
     if expansion.problems:
         raise NotAllowed(expansion.sentence())
     return expansion.text
-
-
-def ticket_values(s: Session, staff: StaffActor, ticket: Ticket) -> dict[str, str]:
-    """Every variable's value for this ticket and staff member ("" where there is none)."""
-    client = s.get(Client, ticket.client_id)
-    department = s.get(Department, ticket.department_id)
-    service = s.get(Service, ticket.service_id) if ticket.service_id is not None else None
-    return {
-        "client.name": client.name if client else "", "client.email": client.email if client else "",
-        "ticket.id": str(ticket.id), "ticket.subject": ticket.subject, "staff.name": staff.name,
-        "department.name": department.name if department else "",
-        "service.name": service.name if service else "",
-        "service.domain": (service.domain or "") if service else "",
-    }

@@ -15,6 +15,7 @@ _MODULE_OF = {
     "InformationModal": "forms", "SettingsModal": "forms", "SummaryModal": "forms",
     "MessagesModal": "messages",
     "ConfirmTakeOver": "pickers", "QuotePicker": "pickers", "TemplatePicker": "pickers",
+    "MacroPicker": "pickers",
 }
 __all__ = sorted(_MODULE_OF)
 
