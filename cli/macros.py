@@ -60,3 +60,6 @@ def macro_list(app: AppContext, as_json: bool) -> None:
 def macro_remove(app: AppContext, name: str) -> None:
     macros.remove_macro(app.store(), name)
     click.echo(f"Macro '{printable(name.strip(), one_line=True)}' removed.")
+
+
+COMMANDS = [macro]

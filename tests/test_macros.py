@@ -213,9 +213,9 @@ def test_macros_in_scope(desk: Desk) -> None:
     sv.assign(desk.store, desk.bob, billing_ticket, staff="alice")
     assert [m.name for m in sv.macros_for(desk.store, desk.alice, billing_ticket)] == ["Alice", "All"]
     token = sv.take(desk.store, desk.alice, billing_ticket).token
-    with pytest.raises(NotFound, match="no macro named 'Billing' for you"):
+    with pytest.raises(NotAllowed, match="no macro named 'Billing' for you on ticket"):
         sv.apply_macro(desk.store, desk.alice, billing_ticket, "Billing", token=token)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotAllowed):
         sv.apply_macro(desk.store, desk.alice, billing_ticket, "Bob", token=token)
     assert len(messages(desk, billing_ticket)) == 2  # the client's and the assignment's
 

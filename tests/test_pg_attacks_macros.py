@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from store import admin
-from store.errors import NotFound
+from store.errors import Refused
 from store.macros import add_macro
 from store.service.macros import apply_macro, macros_for
 from store.db import Store
@@ -70,11 +70,11 @@ def test_a_login_cant_apply_another_scopes_macro(macros: AttackDesk) -> None:
         offered = {m.name for m in macros_for(own, alice, macros.t_locked)}
         assert offered == {"Everyone", "Tech's", "Alice's"}
         for name in ("Billing's", "Bob's"):
-            with pytest.raises(NotFound):
+            with pytest.raises(Refused):
                 apply_macro(own, alice, macros.t_locked, name)
         # The id of another's macro, learnt somehow, is no better than its name.
         bobs = macros.id_of("SELECT id FROM macros WHERE name = 'Bob''s'")
-        with pytest.raises(NotFound):
+        with pytest.raises(Refused):
             apply_macro(own, alice, macros.t_locked, bobs)
         done = apply_macro(own, alice, macros.t_locked, "Tech's")
         assert done.reply_id is not None
