@@ -12,6 +12,7 @@ from store.actors import Actor, ClientActor, client_actor, staff_actor
 from store.errors import BadInput
 from store.clock import utcnow
 from store.files import input_limits, read_attachment, read_text
+from store.safe_text import printable
 from store.views import NewAttachment
 
 from .common import AppContext, TicketTuiGroup, pass_app
@@ -169,7 +170,7 @@ def ticket_reply(app: AppContext, ticket_id, body, body_file, internal, close, a
                   incidents=incidents, top=True if top else None, priority=priority)
     if macro:
         done = service.apply_macro(app.store(), actor, ticket_id, macro, body, **fields)
-        click.echo(f"Macro {done.done}: ticket #{ticket_id}.")
+        click.echo(f"Macro {printable(done.done, one_line=True)}: ticket #{ticket_id}.")
         return
     if template:
         text = service.render_template(app.store(), actor, service.template_by_title(

@@ -87,6 +87,9 @@ def test_hostile_names_are_printed_as_plain_text(url: str) -> None:
     ok(url, None, "macro", "add", "Bad \x1b[31mred\x1b[0m", "--template", "Hi")
     out = ok(url, None, "macro", "list")
     assert "\x1b" not in out and "Bad red" in out
+    tid = taken(url)
+    out = ok(url, "alice", "ticket", "reply", str(tid), "--macro", "Bad \x1b[31mred\x1b[0m")
+    assert out == f"Macro Bad red: send: ticket #{tid}.\n"
 
 
 def test_bulk_reply_with_a_macro(url: str) -> None:

@@ -64,7 +64,8 @@ def _macro(s, staff: StaffActor, ticket: Ticket | None, macro: str | int) -> Mac
     if not found:
         where = f" on ticket #{ticket.id}" if ticket is not None else ""
         label = f"#{macro}" if isinstance(macro, int) else f"named '{macro.strip()}'"
-        raise NotFound(f"There is no macro {label} for you{where}.")
+        # On a ticket, a refusal of this ticket (bulk names it so), not a ticket not found.
+        raise (NotFound if ticket is None else NotAllowed)(f"There is no macro {label} for you{where}.")
     return found[0]
 
 

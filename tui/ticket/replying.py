@@ -13,6 +13,7 @@ from textual.widgets import Input, Select
 
 from store import service as sv
 from store.errors import StoreError
+from store.safe_text import printable
 from store.service.variables import Expansion, unfilled
 
 from tui import modals
@@ -92,7 +93,7 @@ class Replying:
         self._macro, self._unfilled = None, ()
         done = getattr(result, "done", None)  # a macro's (sv.MacroResult)
         if done:
-            self.app.notify(f"Macro {done}.", markup=False)
+            self.app.notify(printable(f"Macro {done}.", one_line=True), markup=False)
         if result.closed:
             self.app.notify(f"Ticket #{self.ticket_id}: sent and closed.")
             self.app.pop_screen()
@@ -157,7 +158,7 @@ class Replying:
         self._unfilled = (*self._unfilled, *shown.problems)
         if shown.problems:
             self._pane.show_error(shown.sentence())
-            self.app.notify(shown.sentence(), severity="warning", markup=False)
+            self.app.notify(printable(shown.sentence()), severity="warning", markup=False)
 
     def action_macro(self) -> None:
         run_store_call(self, sv.macros_for, self.ticket_id,
