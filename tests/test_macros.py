@@ -237,6 +237,12 @@ def test_bulk_reply_with_a_macro(desk: Desk) -> None:
     mine, free = desk.taken()[0], desk.open()
     locked, _ = desk.taken(desk.carol)
     billing = desk.open(department=BILLING)
+    assigned = desk.open(department=BILLING)  # alice sees it (assigned to her), not Billing's member
+    sv.assign(desk.store, desk.bob, assigned, staff="alice")
+    result = sv.run_bulk(desk.store, desk.alice, sv.Selection.of_ids([assigned]),
+                         sv.BulkAction("reply", macro="Outage"))
+    assert [(r.id, r.kind) for r in result.refused] == [(assigned, "refused")]
+    assert "no macro named 'Outage' for you on ticket" in result.refused[0].reason
     with pytest.raises(NotFound):  # root is in no department: refused before any ticket
         sv.run_bulk(desk.store, desk.root, sv.Selection.of_ids([free]),
                     sv.BulkAction("reply", macro="Outage"))

@@ -89,3 +89,22 @@ async def test_send_applies_the_reviewed_macro(desk) -> None:
     assert [m.body for m in detail.messages if m.kind in ("staff", "internal")][-2:] == [
         f"Dear John Doe, ticket #{t.thread} (example.com) works again. PS.", "web-2 replaced"]
     assert detail.locked_by is None and detail.delayed_until is not None
+
+
+async def test_no_macro_keeps_the_text_and_forgets_the_actions(desk) -> None:
+    d, t = desk
+    macros(desk)
+    app = app_for(desk)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_ticket(pilot, t.thread)
+        await take(pilot, screen)
+        await picked(pilot, screen, "fixed")
+        await pilot.press("f9")
+        await modal(pilot, "MacroPicker", lambda s: s.query_one("#template-list", OptionList).option_count == 3)
+        await pilot.press(*"no macro", "enter")
+        await until(pilot, lambda: app.screen is screen and not screen.query("#reply-macro"))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "sent" in " ".join(str(n.message) for n in app._notifications))
+    detail = sv.show(d.store, d.root, t.thread)
+    assert detail.locked_by == "alice" and detail.delayed_until is None  # Send: no close, no delay
+    assert [m.body for m in detail.messages if m.kind == "staff"][-1].startswith("Dear John Doe")

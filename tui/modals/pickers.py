@@ -134,6 +134,22 @@ class MacroPicker(TemplatePicker):
     TITLE = "Apply macro"
     NONE_YET = "There are no macros for you on this ticket (ticket-tui macro add)."
     NO_MATCH = "No macro matches."
+    FORGET = 0  # the id chosen by "No macro": the text stays, the actions are forgotten
+
+    def __init__(self, macros: list, *, chosen: str | None = None) -> None:
+        super().__init__(macros)
+        self.chosen = chosen  # the macro whose actions wait for Send, if any
+
+    def _fill(self, needle: str) -> None:
+        super()._fill(needle)
+        if self.chosen is not None and needle.lower() in "no macro":
+            options = self.query_one("#template-list", OptionList)
+            options.add_option(Option(Text.assemble(
+                ("No macro", "bold"), "\n", ("keep the text; forget the actions of ", "italic"),
+                text(self.chosen, one_line=True)), id=str(self.FORGET)))
+            self.show_error(None)
+            if options.highlighted is None:
+                options.highlighted = 0
 
     def _label(self, m: MacroView) -> Text:
         return Text.assemble(text(m.name, "bold", one_line=True), (f"  ({m.scope})\n", "dim"),

@@ -161,11 +161,15 @@ class Replying:
             self.app.notify(printable(shown.sentence()), severity="warning", markup=False)
 
     def action_macro(self) -> None:
-        run_store_call(self, sv.macros_for, self.ticket_id,
-                       done=lambda found: self.app.push_screen(modals.MacroPicker(found), self._macro_chosen))
+        chosen = self._macro.name if self._macro else None
+        run_store_call(self, sv.macros_for, self.ticket_id, done=lambda found: self.app.push_screen(
+            modals.MacroPicker(found, chosen=chosen), self._macro_chosen))
 
     def _macro_chosen(self, macro_id: int | None) -> None:
-        if macro_id is not None:
+        if macro_id == 0:  # "No macro": the text as it is, without the actions
+            self._macro = None
+            self._pane.show_macro(None)
+        elif macro_id is not None:
             run_store_call(self, sv.expand_macro, self.ticket_id, macro_id, done=self._macro_expanded)
 
     def _macro_expanded(self, chosen: tuple[MacroView, Expansion]) -> None:
