@@ -14,6 +14,7 @@ from ._common import check_visible, load_ticket, now
 from ._posting import check_body
 from .variables import Expansion, expand, refuse_problems
 
+
 def _owner(actor: Actor) -> dict:
     if isinstance(actor, StaffActor):
         return {"staff_id": actor.id, "client_id": None}

@@ -86,7 +86,7 @@ def upgrade() -> None:
         f"CREATE POLICY macros_staff_select ON macros FOR SELECT TO {STAFF} USING ({ME_ADMIN} "
         f"OR (department_id IS NULL AND staff_id IS NULL) OR staff_id = {ME_STAFF} "
         f"OR department_id = ANY ({MY_DEPARTMENTS}))")
-    op.execute(f"REVOKE ALL ON macros FROM PUBLIC")
+    op.execute("REVOKE ALL ON macros FROM PUBLIC")
     op.execute(f"GRANT SELECT ON macros TO {STAFF}")
 
 
