@@ -23,7 +23,7 @@ from .tickets import BODY_FILE, actor_of, body_text
 VIEWS = ("queue", "all", "favorites", "delayed", "abuse", "archive")
 # The options each action takes (the selection's, --run-id and --json go with every action).
 OPTIONS = {"assign": {"department", "staff"}, "delay": {"until"}, "priority": {"priority"},
-           "reply": {"body", "body_file", "template", "close"}}
+           "reply": {"body", "body_file", "template", "macro", "close"}}
 
 
 @click.command("bulk")
@@ -39,13 +39,15 @@ OPTIONS = {"assign": {"department", "staff"}, "delay": {"until"}, "priority": {"
 @click.option("--body", help="reply: the text.")
 @BODY_FILE
 @click.option("--template", metavar="TITLE", help="reply: a predefined reply (before --body).")
+@click.option("--macro", metavar="NAME", help="reply: a macro (its reply before --body, then its "
+              "actions).")
 @click.option("--close", is_flag=True, help="reply: Ok (reply, then close and release the lock).")
 @click.option("--run-id", metavar="ID", help="Name the run: run it again with the same id after "
               "an interruption and it does only what is left.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_app
 def bulk(app: AppContext, action, ids, view, search, client_email, department, staff_login, until,
-         priority, body, body_file, template, close, run_id, as_json):
+         priority, body, body_file, template, macro, close, run_id, as_json):
     """Many tickets at once: each its own transaction under the usual rules. Close and reply take
     a ticket nobody holds first; tickets locked by others or not visible are skipped and named.
     Exit 1 if any ticket was refused."""
@@ -53,7 +55,7 @@ def bulk(app: AppContext, action, ids, view, search, client_email, department, s
     given = {name for name, value in (
         ("department", department), ("staff", staff_login), ("until", until),
         ("priority", priority), ("body", body), ("body_file", body_file),
-        ("template", template), ("close", close)) if value}
+        ("template", template), ("macro", macro), ("close", close)) if value}
     stray = sorted(given - OPTIONS.get(action, set()))
     if stray:
         names = ", ".join("--" + n.replace("_", "-") for n in stray)
@@ -62,7 +64,7 @@ def bulk(app: AppContext, action, ids, view, search, client_email, department, s
     todo = service.BulkAction(
         action, department=department, staff=staff_login,
         until=validate.moment(until, utcnow()) if until else None, priority=priority,
-        body=text, template=template, close=close)
+        body=text, template=template, close=close, macro=macro)
     result = _run(app, selection, todo, run_id)
     if as_json:
         click.echo(json.dumps({"done": list(result.done),

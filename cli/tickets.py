@@ -12,6 +12,7 @@ from store.actors import Actor, ClientActor, client_actor, staff_actor
 from store.errors import BadInput
 from store.clock import utcnow
 from store.files import input_limits, read_attachment, read_text
+from store.safe_text import printable
 from store.views import NewAttachment
 
 from .common import AppContext, TicketTuiGroup, pass_app
@@ -146,22 +147,36 @@ def ticket_take(app: AppContext, ticket_id, force):
 @click.option("--incidents", type=int, help="Support incidents charged (per-incident departments).")
 @click.option("--top", is_flag=True, help="Place at the beginning of the queue.")
 @click.option("--priority")
+@click.option("--template", metavar="TITLE", help="A predefined reply, its variables filled in "
+              "(before --body); an unknown or empty variable refuses the reply, named.")
+@click.option("--macro", metavar="NAME", help="A macro: its predefined reply (before --body), "
+              "then its actions, in one go.")
 @pass_app
 def ticket_reply(app: AppContext, ticket_id, body, body_file, internal, close, attach, charge,
-                 incidents, top, priority):
+                 incidents, top, priority, template, macro):
     """Staff: Send reply (Ok with --close). Client: a message to support."""
     body = body_text(app, body, body_file, required=False)
     actor = actor_of(app)
     files = read_attachments(app, attach)
     if isinstance(actor, ClientActor):
-        if internal or close or charge or incidents is not None or top or priority:
+        if internal or close or charge or incidents is not None or top or priority or template or macro:
             raise BadInput("A client can only send --body and --attach.")
         message_id = service.client_reply(app.store(), actor, ticket_id, body, files)
         click.echo(f"Message #{message_id} sent.")
         return
-    result = service.reply(app.store(), actor, ticket_id, body, internal=internal, close=close,
-                           attachments=files, charge=charge, incidents=incidents,
-                           top=True if top else None, priority=priority)
+    if template and macro:
+        raise BadInput("Give --template or --macro, not both: a macro has its own predefined reply.")
+    fields = dict(internal=internal, close=close, attachments=files, charge=charge,
+                  incidents=incidents, top=True if top else None, priority=priority)
+    if macro:
+        done = service.apply_macro(app.store(), actor, ticket_id, macro, body, **fields)
+        click.echo(f"Macro {printable(done.done, one_line=True)}: ticket #{ticket_id}.")
+        return
+    if template:
+        text = service.render_template(app.store(), actor, service.template_by_title(
+            app.store(), actor, template), ticket_id)
+        body = f"{text}\n\n{body}" if body.strip() else text
+    result = service.reply(app.store(), actor, ticket_id, body, **fields)
     done = "Replied and closed" if result.closed and result.reply_id else "Closed" if result.closed else "Sent"
     click.echo(f"{done}: ticket #{ticket_id}.")
 

@@ -164,3 +164,38 @@ class EventView(NamedTuple):
     who: str
     detail: str
     created_at: datetime
+
+
+class MacroView(NamedTuple):
+    id: int
+    name: str
+    template_id: int
+    template: str  # the predefined reply's title
+    body: str  # its text, variables unfilled
+    close: bool
+    delay_days: int | None
+    assign_department: str | None
+    assign_staff: str | None
+    priority: str | None  # low, normal, high, urgent
+    comment: str
+    scope: str  # "all", "department: NAME" or "staff: LOGIN", as TemplateView's
+
+    def actions(self) -> list[str]:
+        """What it does besides sending its text, in the help desk's words."""
+        out = []
+        if self.priority:
+            out.append(f"priority {self.priority}")
+        if self.comment:
+            out.append("internal comment")
+        if self.delay_days:
+            out.append(f"delay {self.delay_days} day{'s' if self.delay_days > 1 else ''}")
+        if self.assign_department or self.assign_staff:
+            out.append(f"assign to {self.assign_department or self.assign_staff}")
+        out.append("close (Ok)" if self.close else "send")
+        return out
+
+    def json(self) -> dict:
+        return {"id": self.id, "name": self.name, "template": self.template, "scope": self.scope,
+                "close": self.close, "delay_days": self.delay_days,
+                "assign_department": self.assign_department, "assign_staff": self.assign_staff,
+                "priority": self.priority, "comment": self.comment}

@@ -16,8 +16,6 @@ import threading
 import uuid
 from array import array
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 
@@ -25,30 +23,16 @@ from ..actors import Actor, StaffActor
 from ..db import Store
 from ..errors import BadInput, LockedByOther, NotFound, NotVisible, Refused
 from ..models import Ticket, TicketEvent
-from . import actions, lock, replies
+from . import actions, lock, macros, replies
 from ._common import load_ticket, now, record, require_staff
 from .bulk_records import BulkAction, BulkResult, Refusal, Selection
-from .drafts import render_template, templates_for
+from .drafts import render_template, template_by_title
+from .joined import InTransaction
 from .lists import count_tickets, last_ticket_id, selection_page
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
 PAGE = 200  # tickets read per page of a selection made by a list's query
 RUN_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 Progress = Callable[[int, int], "bool | None"]
-
-
-class InTransaction:
-    """A store whose write() is a transaction already open: the service's calls made in a bulk
-    step join it, so they commit or roll back together with the step."""
-
-    def __init__(self, session: "Session") -> None:
-        self._session = session
-
-    @contextmanager
-    def write(self) -> Iterator["Session"]:
-        yield self._session
 
 
 def run_bulk(store: Store, actor: Actor, selection: Selection, action: BulkAction, *,
@@ -61,7 +45,9 @@ def run_bulk(store: Store, actor: Actor, selection: Selection, action: BulkActio
     staff = require_staff(actor, "act on many tickets at once")
     action = action.checked()
     run_id = _checked_run_id(run_id or uuid.uuid4().hex)
-    template_id = _template_id(store, staff, action.template) if action.template else None
+    template_id = template_by_title(store, staff, action.template) if action.template else None
+    if action.macro:
+        macros.check_macro(store, staff, action.macro)
     _check_selection(selection)
     total = len(selection.ids) if selection.ids is not None else count_tickets(
         store, staff, selection.spec)
@@ -118,6 +104,8 @@ def _step(store: Store, staff: StaffActor, action: BulkAction, ticket_id: int, r
             actions.set_favorite(joined, staff, ticket_id, name == "favorite")
         elif name == "take":
             lock.take(joined, staff, ticket_id)
+        elif name == "reply" and action.macro:
+            macros.apply_macro(joined, staff, ticket_id, action.macro, body, close=action.close)
         elif name == "reply":
             replies.reply(joined, staff, ticket_id, body, close=action.close)
         # The action loaded the ticket in this session: get() finds it there, with no query.
@@ -154,16 +142,6 @@ def _refusal(store: Store, ticket_id: int, refusal: Refused) -> Refusal:
         return Refusal(ticket_id, str(refusal), "locked", holder)
     kind = "not visible" if isinstance(refusal, (NotVisible, NotFound)) else "refused"
     return Refusal(ticket_id, str(refusal), kind)
-
-
-def _template_id(store: Store, staff: StaffActor, title: str) -> int:
-    """The predefined reply of that title offered to the staff member (theirs first, then their
-    departments', then everyone's, as the narrowest scope is the most meant)."""
-    offered = [t for t in templates_for(store, staff) if t.title.strip().lower() == title.strip().lower()]
-    if not offered:
-        raise NotFound(f"There is no predefined reply titled '{title.strip()}' for you.")
-    rank = {"staff": 0, "department": 1}
-    return min(offered, key=lambda t: rank.get(t.scope.split(":")[0], 2)).id
 
 
 def _checked_run_id(run_id: str) -> str:

@@ -37,7 +37,7 @@ class Selection(NamedTuple):
 
 class BulkAction(NamedTuple):
     """One action with its options: assign (department or staff), delay (until), priority,
-    reply (body or a predefined reply's title, close: Ok)."""
+    reply (body, a predefined reply's title or a macro's name, close: Ok)."""
 
     name: str
     department: str | None = None
@@ -47,6 +47,7 @@ class BulkAction(NamedTuple):
     body: str = ""
     template: str | None = None
     close: bool = False
+    macro: str | None = None  # reply: a macro's name (its text before body, its actions after)
 
     def checked(self) -> "BulkAction":
         """Refuses what would fail on every ticket alike, before any ticket is touched."""
@@ -60,7 +61,10 @@ class BulkAction(NamedTuple):
             if self.priority is None:
                 raise BadInput("Give the priority: low, normal, high or urgent.")
             parse_priority(self.priority)
-        if self.name == "reply" and self.template is None and not self.body.strip() and not self.close:
+        if self.macro is not None and (self.name != "reply" or self.template is not None):
+            raise BadInput("A macro goes with bulk reply, instead of a predefined reply.")
+        if self.name == "reply" and self.template is None and self.macro is None \
+                and not self.body.strip() and not self.close:
             raise BadInput("Write the reply, or name a predefined reply.")
         return self
 

@@ -1,18 +1,18 @@
-"""Drafts (an unsent reply is never lost) and predefined replies with placeholders."""
+"""Drafts (an unsent reply is never lost) and predefined replies with variables."""
 
 from __future__ import annotations
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
 from ..errors import NotFound
-from ..models import Client, Department, Draft, ReplyTemplate, Staff
+from ..models import Client, Department, Draft, ReplyTemplate, Service, Staff, Ticket
 from ..views import TemplateView
 from ._common import check_visible, load_ticket, now
 from ._posting import check_body
-
-PLACEHOLDERS = ("{client_name}", "{ticket_id}", "{staff_name}")
+from .variables import Expansion, expand, refuse_problems
 
 
 def _owner(actor: Actor) -> dict:
@@ -71,29 +71,42 @@ def templates_for(store: Store, actor: StaffActor) -> list[TemplateView]:
         return out
 
 
-def render_template(store: Store, actor: StaffActor, template_id: int, ticket_id: int) -> str:
-    """The template's body with {client_name}, {ticket_id} and {staff_name} filled in.
-    Only these exact placeholders are replaced: other braces in the text stay as written."""
+def expand_template(store: Store, actor: StaffActor, template_id: int, ticket_id: int) -> Expansion:
+    """The predefined reply's text with its variables filled in for this ticket (store/service/
+    variables.py); the variables that could not be filled in are listed, left in their braces."""
     offered = {t.id: t for t in templates_for(store, actor)}
     if template_id not in offered:
         raise NotFound(f"There is no predefined reply #{template_id} for you.")
     with store.read() as s:
         ticket = load_ticket(s, ticket_id, for_write=False)
         check_visible(s, actor, ticket)
-        client = s.get(Client, ticket.client_id)
-    values = {"{client_name}": client.name, "{ticket_id}": str(ticket.id), "{staff_name}": actor.name}
-    body = offered[template_id].body
-    out, i = [], 0
-    while i < len(body):
-        for key, value in values.items():
-            if body.startswith(key, i):
-                out.append(value)
-                i += len(key)
-                break
-        else:
-            out.append(body[i])
-            i += 1
-    return "".join(out)
+        return expand(offered[template_id].body, ticket_values(s, actor, ticket))
 
 
+def render_template(store: Store, actor: StaffActor, template_id: int, ticket_id: int) -> str:
+    """The text to send: refused, naming them, when a variable is unknown or empty here."""
+    return refuse_problems(expand_template(store, actor, template_id, ticket_id))
 
+
+def template_by_title(store: Store, actor: StaffActor, title: str) -> int:
+    """The predefined reply of that title offered to the staff member (theirs first, then their
+    departments', then everyone's, as the narrowest scope is the most meant)."""
+    offered = [t for t in templates_for(store, actor) if t.title.strip().lower() == title.strip().lower()]
+    if not offered:
+        raise NotFound(f"There is no predefined reply titled '{title.strip()}' for you.")
+    rank = {"staff": 0, "department": 1}
+    return min(offered, key=lambda t: rank.get(t.scope.split(":")[0], 2)).id
+
+
+def ticket_values(s: Session, staff: StaffActor, ticket: Ticket) -> dict[str, str]:
+    """Every variable's value for this ticket and staff member ("" where there is none)."""
+    client = s.get(Client, ticket.client_id)
+    department = s.get(Department, ticket.department_id)
+    service = s.get(Service, ticket.service_id) if ticket.service_id is not None else None
+    return {
+        "client.name": client.name if client else "", "client.email": client.email if client else "",
+        "ticket.id": str(ticket.id), "ticket.subject": ticket.subject, "staff.name": staff.name,
+        "department.name": department.name if department else "",
+        "service.name": service.name if service else "",
+        "service.domain": (service.domain or "") if service else "",
+    }

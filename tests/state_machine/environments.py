@@ -55,7 +55,7 @@ class PgEnv:
     The reset is checked: every table must then be exactly as it was after populating."""
 
     STATIC = {"departments", "staff", "memberships", "clients", "services", "reply_templates",
-              "settings", "staff_settings", "client_logins"}
+              "macros", "settings", "staff_settings", "client_logins"}
 
     def __init__(self, cluster, base_template: str) -> None:
         self.cluster = cluster

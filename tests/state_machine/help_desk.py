@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from store import admin
 from store.actors import ClientActor, StaffActor, client_actor, staff_actor
 from store.db import Store
+from store.macros import add_macro
 
 DEPARTMENTS = {"Technical support": True, "Billing": False, "Sales": False}  # name: per-incident
 STAFF = [  # login, name, departments, head, admin
@@ -20,6 +21,11 @@ STAFF = [  # login, name, departments, head, admin
 ]
 CLIENTS = [("john@example.com", "John Doe"), ("mary@example.org", "Mary Major")]
 LOGINS = [s[0] for s in STAFF]
+MACRO, MACRO_NOTE = "Fixed", "Closed with the macro Fixed."  # everyone's (macro_rules.py)
+
+
+def macro_reply(ticket_id: int) -> str:
+    return f"Fixed: ticket #{ticket_id} works again."
 EMAILS = [c[0] for c in CLIENTS]
 
 
@@ -41,6 +47,8 @@ def populate(store: Store) -> Desk:
     for email, name in CLIENTS:
         admin.add_client(store, email, name)
     admin.add_service(store, EMAILS[0], "example.com", "domain", "example.com")
+    admin.add_reply_template(store, MACRO, "Fixed: ticket #{ticket.id} works again.")
+    add_macro(store, MACRO, MACRO, close=True, comment=MACRO_NOTE)
     staff = {login: staff_actor(store, login) for login in LOGINS}
     clients = {email: client_actor(store, email) for email in EMAILS}
     return Desk(

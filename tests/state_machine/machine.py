@@ -8,11 +8,13 @@ from tests.state_machine.client_rules import ClientRules
 from tests.state_machine.invariants import Invariants
 from tests.state_machine.list_rules import ListRules
 from tests.state_machine.lock_rules import LockRules
+from tests.state_machine.macro_rules import MacroRules
 from tests.state_machine.merge_rules import MergeRules
 from tests.state_machine.staff_rules import StaffRules
 
 
-class TicketMachine(ClientRules, StaffRules, LockRules, BulkRules, MergeRules, ListRules, Invariants):
+class TicketMachine(ClientRules, StaffRules, LockRules, MacroRules, BulkRules, MergeRules,
+                    ListRules, Invariants):
     """Hypothesis finds the rules and the invariant by name on the whole class, so their order
     (and the examples a seed draws) does not depend on which part defines them."""
 

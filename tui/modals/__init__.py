@@ -18,6 +18,7 @@ _MODULE_OF = {
     "MergeConfirm": "merge", "MergeModal": "merge",
     "MessagesModal": "messages",
     "ConfirmTakeOver": "pickers", "QuotePicker": "pickers", "TemplatePicker": "pickers",
+    "MacroPicker": "pickers",
 }
 __all__ = sorted(_MODULE_OF)
 

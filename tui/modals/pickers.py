@@ -1,4 +1,4 @@
-"""Small choosers: the take-over confirmation, a message to quote, a predefined reply."""
+"""Small choosers: the take-over confirmation, a message to quote, a predefined reply, a macro."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.views import MessageView, TemplateView
+from store.views import MacroView, MessageView, TemplateView
 
 from tui.runtime.safe import text
 from tui.widgets.thread import LABELS, when
@@ -71,13 +71,17 @@ class QuotePicker(Modal):
 class TemplatePicker(Modal):
     """Predefined replies, narrowed as you type (autocomplete)."""
 
-    def __init__(self, templates: list[TemplateView]) -> None:
+    TITLE = "Predefined reply"
+    NONE_YET = "There are no predefined replies yet (ticket-tui reply-template add)."
+    NO_MATCH = "No predefined reply matches."
+
+    def __init__(self, templates: list) -> None:
         super().__init__()
         self.templates = templates
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
-            yield Static("Predefined reply", classes="modal-title")
+            yield Static(self.TITLE, classes="modal-title")
             yield Input(placeholder="Type to filter; ↓ to choose, Enter to insert", id="template-filter")
             yield OptionList(id="template-list")
             yield error_line()
@@ -85,20 +89,24 @@ class TemplatePicker(Modal):
     def on_mount(self) -> None:
         self._fill("")
 
+    def _label(self, t: TemplateView) -> Text:
+        return Text.assemble(text(t.title, "bold", one_line=True), (f"  ({t.scope})\n", "dim"),
+                             text(t.body[:200]))
+
+    def _words(self, t: TemplateView) -> str:
+        return f"{t.title}\n{t.body}".lower()
+
     def _fill(self, needle: str) -> None:
         options = self.query_one("#template-list", OptionList)
         options.clear_options()
         needle = needle.lower()
         for t in self.templates:
-            if needle in t.title.lower() or needle in t.body.lower():
-                options.add_option(Option(Text.assemble(text(t.title, "bold", one_line=True),
-                                                        (f"  ({t.scope})\n", "dim"),
-                                                        text(t.body[:200])), id=str(t.id)))
+            if needle in self._words(t):
+                options.add_option(Option(self._label(t), id=str(t.id)))
         if options.option_count:
             options.highlighted = 0
         else:
-            self.show_error("No predefined reply matches." if self.templates else
-                            "There are no predefined replies yet (ticket-tui reply-template add).")
+            self.show_error(self.NO_MATCH if self.templates else self.NONE_YET)
 
     @on(Input.Changed, "#template-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -117,3 +125,36 @@ class TemplatePicker(Modal):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(int(event.option.id))
+
+
+class MacroPicker(TemplatePicker):
+    """Macros offered on this ticket: a predefined reply plus actions, shown with each; the
+    reply goes into the pane for review, the actions are applied when the agent sends."""
+
+    TITLE = "Apply macro"
+    NONE_YET = "There are no macros for you on this ticket (ticket-tui macro add)."
+    NO_MATCH = "No macro matches."
+    FORGET = 0  # the id chosen by "No macro": the text stays, the actions are forgotten
+
+    def __init__(self, macros: list, *, chosen: str | None = None) -> None:
+        super().__init__(macros)
+        self.chosen = chosen  # the macro whose actions wait for Send, if any
+
+    def _fill(self, needle: str) -> None:
+        super()._fill(needle)
+        if self.chosen is not None and needle.lower() in "no macro":
+            options = self.query_one("#template-list", OptionList)
+            options.add_option(Option(Text.assemble(
+                ("No macro", "bold"), "\n", ("keep the text; forget the actions of ", "italic"),
+                text(self.chosen, one_line=True)), id=str(self.FORGET)))
+            self.show_error(None)
+            if options.highlighted is None:
+                options.highlighted = 0
+
+    def _label(self, m: MacroView) -> Text:
+        return Text.assemble(text(m.name, "bold", one_line=True), (f"  ({m.scope})\n", "dim"),
+                             ("then: ", "italic"), text(", ".join(m.actions()), one_line=True),
+                             "\n", text(m.body[:160]))
+
+    def _words(self, m: MacroView) -> str:
+        return f"{m.name}\n{m.template}\n{m.body}".lower()

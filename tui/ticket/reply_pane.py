@@ -146,6 +146,17 @@ class ReplyPane(Vertical):
     def show_error(self, message: str | None) -> None:
         self.query_one("#reply-error", Static).update(Text(message or "", style="bold red"))
 
+    def show_macro(self, line: Text | None) -> None:
+        """The macro whose actions go with the next Send or Ok (None: no macro); its line is
+        there only while a macro is chosen."""
+        shown = self.query("#reply-macro")
+        if line is None:
+            shown.remove()
+        elif shown:
+            shown.first(Static).update(line)
+        else:
+            self.mount(Static(line, id="reply-macro"), before=self.query_one("#reply-error"))
+
     def restore(self, body: str, internal: str) -> None:
         self.query_one("#reply-body", TextArea).load_text(body)
         if internal:
@@ -158,6 +169,7 @@ class ReplyPane(Vertical):
             for field in ("#attach", "#charge"):
                 self.query_one(field, Input).value = ""
         self.show_error(None)
+        self.show_macro(None)
 
     def show_additional(self, internal: str | None = None) -> TextArea:
         """Opens the additional fields (made now if they were not), the internal comment set

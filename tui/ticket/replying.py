@@ -8,21 +8,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.widgets import Input, Select
 
 from store import service as sv
 from store.errors import StoreError
+from store.safe_text import printable
+from store.service.variables import Expansion, unfilled
 
 from tui import modals
 from tui.runtime.draft_spool import next_version, save_draft
+from tui.runtime.safe import text
 from tui.runtime.working import run_store_call
 from tui.widgets.thread import Thread
 
 if TYPE_CHECKING:
+    from store.views import MacroView
     from tui.ticket.reply_pane import ReplyPane
 
 
 class Replying:
+    _macro: MacroView | None = None  # chosen with F9: its actions go with the next Send or Ok
+    _unfilled: tuple = ()  # variables with no value here, inserted in braces: Send refuses them
+
     @property
     def _pane(self) -> ReplyPane:
         return self.query_one("ReplyPane")  # type: ignore[return-value]
@@ -59,10 +67,19 @@ class Replying:
         pane, fields = self._pane, self._fields()
         if fields is None:
             return
+        left = unfilled(fields.body, self._unfilled)
+        if left:  # never sent as braces: the agent edits them away first
+            pane.show_error(f"Fill in or remove {', '.join(left)} before sending: there is no "
+                            "value for it on this ticket.")
+            return
         self._drafts.cancel()
         pane.show_error(None)
+        if self._macro is None:
+            call, args, extra = sv.reply, (self.ticket_id, fields.body), {}
+        else:  # the reviewed text, then the macro's actions, in one transaction
+            call, args, extra = sv.apply_macro, (self.ticket_id, self._macro.id, fields.body), {"reviewed": True}
         run_store_call(
-            self, with_files(sv.reply), self.ticket_id, fields.body, internal=fields.internal,
+            self, with_files(call), *args, **extra, internal=fields.internal,
             close=close, attach=fields.attach, charge=fields.charge, incidents=fields.incidents,
             top=fields.top if fields.top != self.detail.placed_first else None,
             priority=fields.priority if fields.priority not in (None, self.detail.priority) else None,
@@ -73,6 +90,10 @@ class Replying:
         self.action_send(close=True)
 
     def _sent(self, result: sv.ReplyResult) -> None:
+        self._macro, self._unfilled = None, ()
+        done = getattr(result, "done", None)  # a macro's (sv.MacroResult)
+        if done:
+            self.app.notify(printable(f"Macro {done}.", one_line=True), markup=False)
         if result.closed:
             self.app.notify(f"Ticket #{self.ticket_id}: sent and closed.")
             self.app.pop_screen()
@@ -127,8 +148,41 @@ class Replying:
 
     def _template(self, template_id: int | None) -> None:
         if template_id is not None:
-            run_store_call(self, sv.render_template, template_id, self.ticket_id,
-                           done=self._pane.insert)
+            run_store_call(self, sv.expand_template, template_id, self.ticket_id,
+                           done=self._insert_expanded)
+
+    def _insert_expanded(self, shown: Expansion) -> None:
+        """The text goes in; a variable with no value here stays in its braces, named in a
+        notice, and Send is refused until the agent edits it away (action_send)."""
+        self._pane.insert(shown.text)
+        self._unfilled = (*self._unfilled, *shown.problems)
+        if shown.problems:
+            self._pane.show_error(shown.sentence())
+            self.app.notify(printable(shown.sentence()), severity="warning", markup=False)
+
+    def action_macro(self) -> None:
+        chosen = self._macro.name if self._macro else None
+        run_store_call(self, sv.macros_for, self.ticket_id, done=lambda found: self.app.push_screen(
+            modals.MacroPicker(found, chosen=chosen), self._macro_chosen))
+
+    def _macro_chosen(self, macro_id: int | None) -> None:
+        if macro_id == 0:  # "No macro": the text as it is, without the actions
+            self._macro = None
+            self._pane.show_macro(None)
+        elif macro_id is not None:
+            run_store_call(self, sv.expand_macro, self.ticket_id, macro_id, done=self._macro_expanded)
+
+    def _macro_expanded(self, chosen: tuple[MacroView, Expansion]) -> None:
+        """The macro's text goes into the reply for review, its comment into the internal
+        comment; its actions are shown, and applied with the reply when the agent sends."""
+        macro, shown = chosen
+        self._macro = macro
+        self._insert_expanded(shown)
+        if macro.comment:
+            self._pane.add_internal(macro.comment)
+            self._pane.query_one("#reply-body").focus()
+        self._pane.show_macro(Text.assemble(("Macro ", "bold"), text(macro.name, "bold", one_line=True),
+                                            ": on Send ", text(", ".join(macro.actions()), one_line=True)))
 
     def action_editor(self) -> None:
         from tui.runtime.editor import edit_in_editor

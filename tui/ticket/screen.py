@@ -33,7 +33,7 @@ from tui.runtime.live import FollowsTicket
 from tui.runtime.early_call import EarlyCall
 
 
-NEEDS_LOCK = {"ok", "send", "save_parameters", "quote", "editor", "predefined", "additional"}
+NEEDS_LOCK = {"ok", "send", "save_parameters", "quote", "editor", "predefined", "macro", "additional"}
 
 
 class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
@@ -60,6 +60,7 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
         Binding("f3", "quote", "Quote", show=False, id="ticket.quote"),
         Binding("f4", "editor", "Write in $EDITOR", show=False, id="ticket.editor"),
         Binding("f5", "predefined", "Predefined reply", show=False, id="ticket.predefined"),
+        Binding("f9", "macro", "Apply macro", show=False, id="ticket.macro"),
         Binding("f8", "additional", "Additional fields", show=False, id="ticket.additional"),
         Binding("f7", "attachments", "Save attachments", show=False, id="ticket.attachments"),
         Binding("e", "mail_original", "Mail original", show=False, id="ticket.mail_original"),

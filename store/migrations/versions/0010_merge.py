@@ -15,7 +15,7 @@ an archived ticket. Then it moves everything in one statement per table.
 The mail service follows a stub to its target through ticket_tui_mail_live_ticket.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-03 15:30:00
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
