@@ -1,0 +1,161 @@
+"""The SMTP client: where the desk's mail goes (setting smtp_url), its password, and what a
+server's answer means for a mail.
+
+smtp://host:port (plain; `?starttls=yes` to upgrade), smtps://host:port (TLS from the start),
+a user in the URL to log in (`smtp://desk@host:587?starttls=yes`). Never a password in the
+URL (it would be stored in the database): $TICKET_TUI_SMTP_PASSWORD, else the file named by
+`smtp_password_file` in the config file, read at use, a regular file others can't read.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ..errors import BadInput
+from .mailboxes import check_password_file
+from .records import OutgoingMail
+
+PASSWORD_ENV = "TICKET_TUI_SMTP_PASSWORD"
+SCHEMES = {"smtp": 25, "smtps": 465}
+TIMEOUT = 30.0  # seconds per SMTP command: a stuck server is a temporary failure
+_SHAPE = "smtp://host:port, smtps://host:port or smtp://user@host:port?starttls=yes"
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    host: str
+    port: int
+    tls: bool  # smtps: TLS from the first byte
+    starttls: bool
+    user: str | None
+
+
+def smtp_url_problem(url: str) -> str | None:
+    """Why this can't be the desk's smtp_url (a phrase after "smtp_url"), or None."""
+    try:
+        parse_smtp_url(url)
+    except BadInput as error:
+        return str(error).removeprefix("smtp_url ").rstrip(".")
+    return None
+
+
+def parse_smtp_url(url: str) -> SmtpTarget:
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise BadInput(f"smtp_url must look like {_SHAPE}.") from None
+    if parts.scheme not in SCHEMES or not parts.hostname or len(url) > 1000 or parts.path not in ("", "/"):
+        raise BadInput(f"smtp_url must look like {_SHAPE}.")
+    if parts.password is not None:
+        raise BadInput("smtp_url must not hold a password: it would be stored in the database; "
+                       f"use ${PASSWORD_ENV} or smtp_password_file in the config file.")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = set(query) - {"starttls"}
+    starttls = [value.lower() for value in query.get("starttls", ["no"])]
+    if unknown or len(starttls) != 1 or starttls[0] not in ("yes", "no"):
+        raise BadInput("smtp_url takes one option, ?starttls=yes or ?starttls=no.")
+    if parts.scheme == "smtps" and starttls[0] == "yes":
+        raise BadInput("smtp_url must not ask for starttls with smtps://, which is TLS already.")
+    return SmtpTarget(parts.hostname, port or SCHEMES[parts.scheme], parts.scheme == "smtps",
+                      starttls[0] == "yes", unquote(parts.username) if parts.username else None)
+
+
+def smtp_password(password_file: str | None) -> str | None:
+    """The SMTP password: the environment's, else the config's password file, read now."""
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if not password_file:
+        return None
+    path = check_password_file(password_file)
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"The SMTP password file {path!r} can't be read ({error}).") from None
+
+
+class TemporaryFailure(Exception):
+    """Try this mail again later: the server or the way to it failed, or it answered 4xx."""
+
+
+class PermanentFailure(Exception):
+    """The server refused this mail for good (5xx): it is failed, with the server's answer."""
+
+
+def _answer(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+    return f"{code} {' '.join(text.split())}"[:1000]
+
+
+class SmtpConnection:
+    """One connection for a pass, opened on the first mail and again after a failure."""
+
+    def __init__(self, target: SmtpTarget, password: str | None) -> None:
+        self.target, self.password = target, password
+        self._smtp: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        t = self.target
+        context = ssl.create_default_context()
+        if t.tls:
+            smtp = smtplib.SMTP_SSL(t.host, t.port, timeout=TIMEOUT, context=context)
+        else:
+            smtp = smtplib.SMTP(t.host, t.port, timeout=TIMEOUT)
+        try:
+            smtp.ehlo()
+            if t.starttls:
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if t.user:
+                if self.password is None:
+                    raise TemporaryFailure(f"smtp_url names the user {t.user} but no password "
+                                           f"is given (${PASSWORD_ENV} or smtp_password_file).")
+                smtp.login(t.user, self.password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, mail: OutgoingMail) -> str:
+        """Hands the mail over; returns the server's answer. TemporaryFailure or
+        PermanentFailure otherwise (with the server's answer)."""
+        try:
+            if self._smtp is None:
+                self._smtp = self._open()
+            refused = self._smtp.sendmail(mail.envelope_from, list(mail.recipients), mail.data)
+            if refused:  # some recipients taken, others not: the desk sends to one
+                code, message = next(iter(refused.values()))
+                raise (PermanentFailure if code >= 500 else TemporaryFailure)(_answer(code, message))
+            return "250 accepted"
+        except smtplib.SMTPRecipientsRefused as error:
+            code, message = next(iter(error.recipients.values()))
+            raise (PermanentFailure if code >= 500 else TemporaryFailure)(_answer(code, message)) from None
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+            failure = PermanentFailure if error.smtp_code >= 500 else TemporaryFailure
+            if error.smtp_code < 500:
+                self.close()
+            raise failure(_answer(error.smtp_code, error.smtp_error)) from None
+        except smtplib.SMTPAuthenticationError as error:
+            self.close()  # the desk's setting, not this mail: every mail waits
+            raise TemporaryFailure("Login refused: " + _answer(error.smtp_code, error.smtp_error)) from None
+        except smtplib.SMTPResponseException as error:
+            self.close()
+            raise TemporaryFailure(_answer(error.smtp_code, error.smtp_error)) from None
+        except (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError) as error:
+            self.close()
+            raise TemporaryFailure(f"{type(error).__name__}: {error}"[:1000]) from None
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
