@@ -1,0 +1,89 @@
+"""The command line of mail out (cli/mail_send.py): `settings set smtp_url` checked in one
+sentence, `mail send --json`, `mail outbox`, `mail resend`, the SMTP password's file from the
+config file; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from store import service as sv
+from tests.outbox_desk import outbox_desk
+from tests.test_cli_mail import run
+
+
+@pytest.fixture
+def box(store, smtp_server):
+    made = outbox_desk(store, smtp_server)
+    yield made
+    if made.mailer is not store:
+        made.mailer.close()
+
+
+@pytest.mark.parametrize("url", ["smtp://mail.example.com:587?starttls=yes", "smtps://mx.example.com",
+                                 "smtp://desk%40example.com@127.0.0.1:2525", "smtp://[::1]:25"])
+def test_smtp_urls_are_taken(box, url: str) -> None:
+    result = run(box.store.url, "settings", "set", "smtp_url", url)
+    assert result.exit_code == 0, result.output
+    assert json.loads(run(box.store.url, "settings", "get", "smtp_url", "--json").stdout) == {"smtp_url": url}
+
+
+@pytest.mark.parametrize("url, words", [
+    ("smtp://desk:hunter2@mail.example.com", "must not hold a password"),
+    ("http://mail.example.com", "must look like smtp://host:port"),
+    ("smtp://mail.example.com:notaport", "must look like"),
+    ("smtp://mail.example.com?starttls=maybe", "one option"),
+    ("smtps://mail.example.com?starttls=yes", "TLS already"),
+    ("smtp://mail.example.com/path", "must look like"),
+])
+def test_a_bad_smtp_url_is_refused_in_one_sentence(box, url: str, words: str) -> None:
+    result = run(box.store.url, "settings", "set", "smtp_url", url)
+    assert result.exit_code == 2
+    assert words in result.stderr and result.stderr.count("\n") == 1
+    assert "hunter2" not in json.dumps(run(box.store.url, "settings", "get", "--json").stdout)
+
+
+def test_mail_send_outbox_and_resend(box) -> None:
+    ticket = box.mailed_ticket()
+    reply_id = sv.reply(box.store, box.desk.alice, ticket, "Refused, then sent.").reply_id
+    box.smtp.handler.refuse_next(1, 554, "5.7.1 Rejected by policy")
+    url = box.store.url
+    assert json.loads(run(url, "mail", "send", "--json").stdout) == {"sent": 0, "retrying": 0, "failed": 1}
+    [row] = json.loads(run(url, "mail", "outbox", "--json", "--state", "failed").stdout)
+    assert (row["message_id"], row["last_answer"]) == (reply_id, "554 5.7.1 Rejected by policy")
+    assert "554 5.7.1 Rejected by policy" in run(url, "mail", "outbox").stdout
+    assert run(url, "mail", "resend", str(row["id"])).exit_code == 0
+    assert run(url, "mail", "resend", str(row["id"])).exit_code == 1  # not failed any more
+    assert run(url, "mail", "send").stdout.strip() == "1 sent, 0 to try again later, 0 failed."
+    assert len(box.received(1)) == 1
+
+
+def test_no_smtp_url_is_exit_2(box) -> None:
+    run(box.store.url, "settings", "set", "smtp_url", "")
+    result = run(box.store.url, "mail", "send", "--json")
+    assert result.exit_code == 2 and "smtp_url" in result.stderr
+
+
+def test_the_password_file_must_be_private(box, tmp_path, monkeypatch) -> None:
+    secret = tmp_path / "smtp.pw"
+    secret.write_text("s3cret\n")
+    secret.chmod(0o644)
+    config = tmp_path / "config.toml"
+    config.write_text(f'smtp_password_file = "{secret}"\n')
+    monkeypatch.setenv("TICKET_TUI_CONFIG", str(config))
+    monkeypatch.delenv("TICKET_TUI_SMTP_PASSWORD", raising=False)
+    result = run(box.store.url, "mail", "send")
+    assert result.exit_code == 2 and "can be read by anyone" in result.stderr
+    secret.chmod(0o600)
+    assert run(box.store.url, "mail", "send").exit_code == 0
+
+
+def test_a_user_without_a_password_waits_with_the_reason(box, monkeypatch) -> None:
+    monkeypatch.delenv("TICKET_TUI_SMTP_PASSWORD", raising=False)
+    run(box.store.url, "settings", "set", "smtp_url", f"smtp://desk@127.0.0.1:{box.smtp.port}")
+    ticket = box.mailed_ticket()
+    sv.reply(box.store, box.desk.alice, ticket, "Needs a login.")
+    assert json.loads(run(box.store.url, "mail", "send", "--json").stdout)["retrying"] == 1
+    [row] = json.loads(run(box.store.url, "mail", "outbox", "--json").stdout)
+    assert "no password" in row["last_answer"]
