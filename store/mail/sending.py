@@ -143,7 +143,8 @@ def _compose(s: Session, row: OutboxMail) -> OutgoingMail:
     if box is None:
         raise BadInput("The ticket's department has no mailbox to send from.")
     department = s.scalar(select(Department.name).where(Department.id == ticket.department_id))
-    in_reply_to, references = _threading(s, row.ticket_id)
+    in_reply_to, references = _threading(
+        s, row.ticket_id, row.message_id if row.kind == "acknowledgement" else None)
     if row.kind == "acknowledgement":
         body, files = ACKNOWLEDGEMENT.format(ticket=row.ticket_id), ()
     else:
@@ -160,14 +161,17 @@ def _compose(s: Session, row: OutboxMail) -> OutgoingMail:
     return compose_reply(reply, secret=secret, message_id=row.mail_message_id)
 
 
-def _threading(s: Session, ticket_id: int) -> tuple[str, tuple[str, ...]]:
-    """In-Reply-To: the client's last mail on the ticket; References: the ticket's mail before
-    it, oldest first (ids the desk made up for mail without one are no real ids)."""
-    ids = s.execute(select(MailId.message_id_header, MailId.direction)
+def _threading(s: Session, ticket_id: int, answered: int | None) -> tuple[str, tuple[str, ...]]:
+    """In-Reply-To: the client's last mail on the ticket (an acknowledgement: the mail it
+    acknowledges); References: the ticket's mail before it, oldest first (ids the desk made up
+    for mail without one are no real ids)."""
+    ids = s.execute(select(MailId.message_id_header, MailId.direction, MailId.message_id)
                     .where(MailId.ticket_id == ticket_id, MailId.made_up.is_(False))
                     .order_by(MailId.id)).all()
-    last_in = next((found for found, direction in reversed(ids) if direction == "in"), "")
-    earlier = [found for found, _ in ids if found != last_in and not found.startswith("sha256:")]
+    if answered is not None:
+        ids = ids[:next((n + 1 for n, found in enumerate(ids) if found[2] == answered), 0)]
+    last_in = next((found for found, direction, _ in reversed(ids) if direction == "in"), "")
+    earlier = [found for found, _, _ in ids if found != last_in and not found.startswith("sha256:")]
     return last_in, tuple(earlier[-MAX_REFERENCES:])
 
 
