@@ -31,7 +31,7 @@ def _at_least(n: int) -> Callable[[Any], str | None]:
 def _smtp_url_problem(value: str) -> str | None:
     if not value:
         return None  # unset: nothing is sent
-    from .mail.smtp import smtp_url_problem
+    from .mail.smtp_url import smtp_url_problem
 
     return smtp_url_problem(value)
 

@@ -39,7 +39,8 @@ from .models import MailId, OutboxMail
 from .outbox import mailbox_for
 from .records import MailAddress, MailAttachment, OutgoingMail
 from .secret import secret_in
-from .smtp import PermanentFailure, SmtpConnection, TemporaryFailure, parse_smtp_url, smtp_password
+from .smtp import PermanentFailure, SmtpConnection, TemporaryFailure, smtp_password
+from .smtp_url import parse_smtp_url
 
 LEASE = timedelta(minutes=10)  # a claim older than this is a dead sender's: send again
 MAX_ATTEMPTS = 30  # with the back-off, more than a day of temporary failures

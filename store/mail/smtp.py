@@ -1,9 +1,7 @@
-"""The SMTP client: where the desk's mail goes (setting smtp_url), its password, and what a
-server's answer means for a mail.
+"""The SMTP client: a connection to the desk's server (smtp_url, store.mail.smtp_url), its
+password, and what a server's answer means for a mail (try again later, or never).
 
-smtp://host:port (plain; `?starttls=yes` to upgrade), smtps://host:port (TLS from the start),
-a user in the URL to log in (`smtp://desk@host:587?starttls=yes`). Never a password in the
-URL (it would be stored in the database): $TICKET_TUI_SMTP_PASSWORD, else the file named by
+The password is never in the database: $TICKET_TUI_SMTP_PASSWORD, else the file named by
 `smtp_password_file` in the config file, read at use, a regular file others can't read.
 """
 
@@ -13,59 +11,14 @@ import os
 import smtplib
 import socket
 import ssl
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..errors import BadInput
 from .mailboxes import check_password_file
 from .records import OutgoingMail
+from .smtp_url import PASSWORD_ENV, SmtpTarget
 
-PASSWORD_ENV = "TICKET_TUI_SMTP_PASSWORD"
-SCHEMES = {"smtp": 25, "smtps": 465}
 TIMEOUT = 30.0  # seconds per SMTP command: a stuck server is a temporary failure
-_SHAPE = "smtp://host:port, smtps://host:port or smtp://user@host:port?starttls=yes"
-
-
-@dataclass(frozen=True)
-class SmtpTarget:
-    host: str
-    port: int
-    tls: bool  # smtps: TLS from the first byte
-    starttls: bool
-    user: str | None
-
-
-def smtp_url_problem(url: str) -> str | None:
-    """Why this can't be the desk's smtp_url (a phrase after "smtp_url"), or None."""
-    try:
-        parse_smtp_url(url)
-    except BadInput as error:
-        return str(error).removeprefix("smtp_url ").rstrip(".")
-    return None
-
-
-def parse_smtp_url(url: str) -> SmtpTarget:
-    url = (url or "").strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        raise BadInput(f"smtp_url must look like {_SHAPE}.") from None
-    if parts.scheme not in SCHEMES or not parts.hostname or len(url) > 1000 or parts.path not in ("", "/"):
-        raise BadInput(f"smtp_url must look like {_SHAPE}.")
-    if parts.password is not None:
-        raise BadInput("smtp_url must not hold a password: it would be stored in the database; "
-                       f"use ${PASSWORD_ENV} or smtp_password_file in the config file.")
-    query = parse_qs(parts.query, keep_blank_values=True)
-    unknown = set(query) - {"starttls"}
-    starttls = [value.lower() for value in query.get("starttls", ["no"])]
-    if unknown or len(starttls) != 1 or starttls[0] not in ("yes", "no"):
-        raise BadInput("smtp_url takes one option, ?starttls=yes or ?starttls=no.")
-    if parts.scheme == "smtps" and starttls[0] == "yes":
-        raise BadInput("smtp_url must not ask for starttls with smtps://, which is TLS already.")
-    return SmtpTarget(parts.hostname, port or SCHEMES[parts.scheme], parts.scheme == "smtps",
-                      starttls[0] == "yes", unquote(parts.username) if parts.username else None)
 
 
 def smtp_password(password_file: str | None) -> str | None:
