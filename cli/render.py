@@ -24,7 +24,8 @@ def row_json(r: TicketRow) -> dict:
     }
 
 
-def message_json(m: MessageView) -> dict:
+def message_json(m: MessageView, delivery=None) -> dict:
+    """delivery: the message's mail (store.mail.outbox.Delivery), for staff."""
     out = {
         "id": m.id, "kind": m.kind, "author": m.author, "body": m.body,
         "created_at": iso(m.created_at), "edited_at": iso(m.edited_at),
@@ -35,10 +36,14 @@ def message_json(m: MessageView) -> dict:
     }
     if m.channel is not None:
         out["channel"] = m.channel
+    if delivery is not None:
+        out["delivery"] = {"state": delivery.state, "reason": delivery.reason or None,
+                           "attempts": delivery.attempts, "sent_at": iso(delivery.sent_at),
+                           "outbox_id": delivery.outbox_id}
     return out
 
 
-def detail_json(d: TicketDetail, *, staff: bool) -> dict:
+def detail_json(d: TicketDetail, *, staff: bool, deliveries: dict | None = None) -> dict:
     out = {
         "id": d.id, "subject": d.subject, "client": d.client_email, "department": d.department,
         "status": d.status, "locked_by": d.locked_by, "priority": PRIORITIES[d.priority],
@@ -48,7 +53,7 @@ def detail_json(d: TicketDetail, *, staff: bool) -> dict:
             "id": d.service.id, "name": d.service.name, "kind": d.service.kind, "domain": d.service.domain},
         "charges": [{"id": c.id, "amount": f"{c.amount_cents / 100:.2f}", "created_at": iso(c.created_at)}
                     for c in d.charges],
-        "messages": [message_json(m) for m in d.messages],
+        "messages": [message_json(m, (deliveries or {}).get(m.id)) for m in d.messages],
     }
     if staff:
         out.update({

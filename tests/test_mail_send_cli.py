@@ -87,3 +87,19 @@ def test_a_user_without_a_password_waits_with_the_reason(box, monkeypatch) -> No
     assert json.loads(run(box.store.url, "mail", "send", "--json").stdout)["retrying"] == 1
     [row] = json.loads(run(box.store.url, "mail", "outbox", "--json").stdout)
     assert "no password" in row["last_answer"]
+
+
+def test_ticket_show_json_gives_each_staff_replys_delivery(box) -> None:
+    ticket = box.mailed_ticket()
+    failed = sv.reply(box.store, box.desk.alice, ticket, "Refused.").reply_id
+    box.smtp.handler.refuse_next(1, 550, "5.1.1 Unknown user")
+    run(box.store.url, "mail", "send")
+    queued = sv.reply(box.store, box.desk.alice, ticket, "Still queued.", internal="note").reply_id
+    shown = json.loads(run(box.store.url, "--as", "alice", "ticket", "show", str(ticket), "--json").stdout)
+    marks = {m["id"]: m.get("delivery") for m in shown["messages"]}
+    assert marks[failed]["state"] == "failed" and marks[failed]["reason"] == "550 5.1.1 Unknown user"
+    assert marks[queued]["state"] == "queued" and marks[queued]["attempts"] == 0
+    assert [m.get("delivery") for m in shown["messages"] if m["kind"] != "staff"] == [None, None]
+    client = json.loads(run(box.store.url, "--client", "john@example.com", "ticket", "show",
+                            str(ticket), "--json").stdout)
+    assert all("delivery" not in m for m in client["messages"])
