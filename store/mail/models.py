@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
@@ -104,7 +106,9 @@ class OutboxMail(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (CheckConstraint(f"kind IN {OUTBOX_KINDS}", name="kind"),
-                      CheckConstraint(f"state IN {OUTBOX_STATES}", name="state"))
+                      CheckConstraint(f"state IN {OUTBOX_STATES}", name="state"),
+                      # The sender's question: what is due? (sent mail piles up beside it)
+                      Index("ix_outbox_due", "state", "not_before"))
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     # The desk's message it carries (a staff reply; for an acknowledgement the client's first).

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import smtplib
-import socket
 import ssl
 from pathlib import Path
 
@@ -48,11 +47,14 @@ def _answer(code: int, message: bytes | str) -> str:
 
 
 class SmtpConnection:
-    """One connection for a pass, opened on the first mail and again after a failure."""
+    """One connection for a pass, opened on the first mail and again after a failure. A
+    server that can't be reached (or refuses the login) is not tried again in the same pass:
+    the other mails wait too, with the same reason, and a stuck server costs one timeout."""
 
     def __init__(self, target: SmtpTarget, password: str | None) -> None:
         self.target, self.password = target, password
         self._smtp: smtplib.SMTP | None = None
+        self._unreachable: str | None = None
 
     def _open(self) -> smtplib.SMTP:
         t = self.target
@@ -79,31 +81,44 @@ class SmtpConnection:
     def send(self, mail: OutgoingMail) -> str:
         """Hands the mail over; returns the server's answer. TemporaryFailure or
         PermanentFailure otherwise (with the server's answer)."""
+        if self._smtp is None:
+            self._connect()
         try:
-            if self._smtp is None:
-                self._smtp = self._open()
             refused = self._smtp.sendmail(mail.envelope_from, list(mail.recipients), mail.data)
-            if refused:  # some recipients taken, others not: the desk sends to one
-                code, message = next(iter(refused.values()))
-                raise (PermanentFailure if code >= 500 else TemporaryFailure)(_answer(code, message))
-            return "250 accepted"
         except smtplib.SMTPRecipientsRefused as error:
             code, message = next(iter(error.recipients.values()))
             raise (PermanentFailure if code >= 500 else TemporaryFailure)(_answer(code, message)) from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
-            failure = PermanentFailure if error.smtp_code >= 500 else TemporaryFailure
             if error.smtp_code < 500:
                 self.close()
-            raise failure(_answer(error.smtp_code, error.smtp_error)) from None
-        except smtplib.SMTPAuthenticationError as error:
-            self.close()  # the desk's setting, not this mail: every mail waits
-            raise TemporaryFailure("Login refused: " + _answer(error.smtp_code, error.smtp_error)) from None
+                raise TemporaryFailure(_answer(error.smtp_code, error.smtp_error)) from None
+            raise PermanentFailure(_answer(error.smtp_code, error.smtp_error)) from None
         except smtplib.SMTPResponseException as error:
             self.close()
             raise TemporaryFailure(_answer(error.smtp_code, error.smtp_error)) from None
-        except (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError) as error:
+        except (smtplib.SMTPException, OSError) as error:  # OSError: timeouts and TLS too
             self.close()
             raise TemporaryFailure(f"{type(error).__name__}: {error}"[:1000]) from None
+        if refused:  # some recipients taken, others not: the desk sends to one, so never here
+            code, message = next(iter(refused.values()))
+            raise (PermanentFailure if code >= 500 else TemporaryFailure)(_answer(code, message))
+        return "250 accepted"
+
+    def _connect(self) -> None:
+        if self._unreachable is not None:
+            raise TemporaryFailure(self._unreachable)
+        try:
+            self._smtp = self._open()
+        except TemporaryFailure as error:
+            self._unreachable = str(error)
+        except smtplib.SMTPAuthenticationError as error:
+            self._unreachable = "Login refused: " + _answer(error.smtp_code, error.smtp_error)
+        except smtplib.SMTPResponseException as error:
+            self._unreachable = _answer(error.smtp_code, error.smtp_error)
+        except (smtplib.SMTPException, OSError) as error:
+            self._unreachable = f"{type(error).__name__}: {error}"[:1000]
+        if self._smtp is None:
+            raise TemporaryFailure(self._unreachable)
 
     def close(self) -> None:
         if self._smtp is not None:

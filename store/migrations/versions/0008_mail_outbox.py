@@ -77,6 +77,7 @@ def _tables() -> None:
     )
     op.create_index("ix_outbox_ticket_id", "outbox", ["ticket_id"])
     op.create_index("ix_outbox_recipient", "outbox", ["recipient"])
+    op.create_index("ix_outbox_due", "outbox", ["state", "not_before"])
     op.create_table(
         "mail_secret",
         sa.Column("id", sa.Integer(), nullable=False),
