@@ -165,3 +165,16 @@ def test_not_before_holds_a_mail_back(box: OutboxDesk) -> None:
         s.query(OutboxMail).update({"not_before": later})
     assert send_pass(box.mailer) == (0, 0, 0)
     assert send_pass(box.mailer, now=later) == (1, 0, 0)
+
+
+def test_a_bounce_of_a_sent_reply_is_noted_on_its_ticket(box: OutboxDesk) -> None:
+    from tests.mail_desk import BOUNCE
+
+    ticket = box.mailed_ticket()
+    sv.reply(box.store, box.desk.alice, ticket, "This one will bounce.")
+    assert send_pass(box.mailer).sent == 1
+    [sent] = box.received(1)
+    bounce = BOUNCE.format(sent=sent["Message-ID"]).encode()
+    assert receive(box.mailer, bounce, secret=desk_secret(box.mailer))[:2] == ("bounce", ticket)
+    assert rows(box.store, "SELECT count(*) FROM messages WHERE ticket_id = :t AND kind = 'system' "
+                           "AND body LIKE 'A mail to the client bounced.%'", t=ticket) == [(1,)]
