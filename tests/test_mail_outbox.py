@@ -178,3 +178,20 @@ def test_a_bounce_of_a_sent_reply_is_noted_on_its_ticket(box: OutboxDesk) -> Non
     assert receive(box.mailer, bounce, secret=desk_secret(box.mailer))[:2] == ("bounce", ticket)
     assert rows(box.store, "SELECT count(*) FROM messages WHERE ticket_id = :t AND kind = 'system' "
                            "AND body LIKE 'A mail to the client bounced.%'", t=ticket) == [(1,)]
+
+
+def test_an_address_smtp_cannot_carry_fails_in_one_sentence_and_an_idn_goes(box: OutboxDesk) -> None:
+    from store.actors import client_actor
+
+    tickets = []
+    for email in ("jöhn@example.com", "ida@exämple.com"):
+        admin.add_client(box.store, email, "Someone")
+        tickets.append(box.desk.open(client=client_actor(box.store, email)))
+        sv.take(box.store, box.desk.alice, tickets[-1])
+    umlaut, idn = tickets
+    bad = sv.reply(box.store, box.desk.alice, umlaut, "Can't be mailed.").reply_id
+    sv.reply(box.store, box.desk.alice, idn, "Goes to the IDNA form.")
+    assert send_pass(box.mailer) == (1, 0, 1)
+    delivery = message_deliveries(box.store, [bad])[bad]
+    assert delivery.state == "failed" and "non-ASCII letters before the @" in delivery.reason
+    assert box.smtp.handler.wait_for(1)[0].recipients == ("ida@xn--exmple-cua.com",)
