@@ -19,10 +19,17 @@ STATES = ("queued", "sending", "sent", "failed")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many mails.")
 @pass_app
 def mail_send(app: AppContext, as_json: bool, limit: int | None) -> None:
-    """One pass over the outbox: every mail that is due goes to the SMTP server (smtp_url)."""
+    """One pass over the outbox: every mail that is due goes to the SMTP server (smtp_url);
+    one line per mail on stderr, the counts on stdout."""
     from store.mail.sending import send_pass
 
-    summary = send_pass(app.store(), password_file=app.config.smtp_password_file, limit=limit)
+    from store.safe_text import printable
+
+    def report(line: str) -> None:  # the server's answers are untrusted text
+        click.echo(printable(line, one_line=True), err=True)
+
+    summary = send_pass(app.store(), password_file=app.config.smtp_password_file, limit=limit,
+                        report=None if as_json else report)
     if as_json:
         click.echo(json.dumps(summary._asdict()))
         return
@@ -44,8 +51,10 @@ def mail_outbox(app: AppContext, as_json: bool, state: str | None) -> None:
                                 "created_at": iso(row.created_at), "sent_at": iso(row.sent_at)}
                                for row in found], indent=2))
         return
-    for row in found:
-        answer = f"  {row.last_answer}" if row.last_answer else ""
+    from store.safe_text import printable
+
+    for row in found:  # the server's answer is untrusted text: never an escape on the terminal
+        answer = f"  {printable(row.last_answer, one_line=True)}" if row.last_answer else ""
         click.echo(f"#{row.id}  ticket #{row.ticket_id}  {row.kind}  {row.recipient}  "
                    f"{row.state} ({row.attempts} tries){answer}")
 

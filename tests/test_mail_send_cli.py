@@ -103,3 +103,21 @@ def test_ticket_show_json_gives_each_staff_replys_delivery(box) -> None:
     client = json.loads(run(box.store.url, "--client", "john@example.com", "ticket", "show",
                             str(ticket), "--json").stdout)
     assert all("delivery" not in m for m in client["messages"])
+
+
+def test_mail_send_tells_each_mail_on_stderr(box) -> None:
+    ticket = box.mailed_ticket()
+    sv.reply(box.store, box.desk.alice, ticket, "First.")
+    sv.reply(box.store, box.desk.alice, ticket, "Second.")
+    box.smtp.handler.refuse_next(1, 452, "4.2.2 Mailbox full\x1b[31m")
+    result = run(box.store.url, "mail", "send")
+    assert result.stdout == "1 sent, 1 to try again later, 0 failed.\n"
+    lines = result.stderr.splitlines()
+    assert "will be tried again in 0:01:00: 452 4.2.2 Mailbox full" in lines[0]
+    assert "\x1b" not in result.stderr
+    assert lines[1].endswith("sent to john@example.com")
+    sv.reply(box.store, box.desk.alice, ticket, "Third.")
+    box.smtp.handler.refuse_next(1, 550, "5.0.0 No\x1b]0;owned\x07")
+    run(box.store.url, "mail", "send")
+    listed = run(box.store.url, "mail", "outbox").stdout
+    assert "550 5.0.0 No" in listed and "\x1b" not in listed and "\x07" not in listed

@@ -20,6 +20,7 @@ A temporary failure (no connection, a timeout, a 4xx answer) puts the row back w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -73,9 +74,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send_pass(store: Store, *, password_file: str | None = None, now: datetime | None = None,
-              limit: int | None = None) -> SendSummary:
+              limit: int | None = None, report: Callable[[str], None] | None = None) -> SendSummary:
     """Sends every mail that is due (at most `limit`); `now` is the moment the pass counts as
-    (a test's clock; else the real one). BadInput when no smtp_url is set."""
+    (a test's clock; else the real one); `report` gets one line per mail (`mail watch`'s log).
+    BadInput when no smtp_url is set."""
+    tell = report or (lambda line: None)
     with store.sql() as q:
         url = settings.read(q, "smtp_url")
     if not url:
@@ -88,21 +91,27 @@ def send_pass(store: Store, *, password_file: str | None = None, now: datetime |
             claimed = claim(store, at)
             if claimed is None:
                 break
+            mail = f"mail #{claimed.outbox_id}"
             if claimed.mail is None:
+                tell(f"{mail} failed: {claimed.problem}")
                 failed += 1
                 continue
             try:
                 answer = connection.send(claimed.mail)
             except PermanentFailure as error:
                 _mark_failed(store, claimed.outbox_id, str(error))
+                tell(f"{mail} failed: {error}")
                 failed += 1
             except TemporaryFailure as error:
                 if _mark_retry(store, claimed, str(error), at):
+                    tell(f"{mail} will be tried again in {backoff(claimed.attempts)}: {error}")
                     retrying += 1
                 else:
+                    tell(f"{mail} failed after {claimed.attempts} tries: {error}")
                     failed += 1
             else:
                 mark_sent(store, claimed.outbox_id, answer, at)
+                tell(f"{mail} sent to {', '.join(claimed.mail.recipients)}")
                 sent += 1
     finally:
         connection.close()
