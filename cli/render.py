@@ -36,10 +36,10 @@ def message_json(m: MessageView, delivery=None) -> dict:
     }
     if m.channel is not None:
         out["channel"] = m.channel
-    if delivery is not None:
-        out["delivery"] = {"state": delivery.state, "reason": delivery.reason or None,
-                           "attempts": delivery.attempts, "sent_at": iso(delivery.sent_at),
-                           "outbox_id": delivery.outbox_id}
+    if delivery is not None:  # interface.md: `delivery` is the state; the rest beside it
+        out.update({"delivery": delivery.state, "delivery_reason": delivery.reason or None,
+                    "delivery_attempts": delivery.attempts, "delivery_sent_at": iso(delivery.sent_at),
+                    "outbox_id": delivery.outbox_id})
     return out
 
 

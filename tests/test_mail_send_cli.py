@@ -96,9 +96,10 @@ def test_ticket_show_json_gives_each_staff_replys_delivery(box) -> None:
     run(box.store.url, "mail", "send")
     queued = sv.reply(box.store, box.desk.alice, ticket, "Still queued.", internal="note").reply_id
     shown = json.loads(run(box.store.url, "--as", "alice", "ticket", "show", str(ticket), "--json").stdout)
-    marks = {m["id"]: m.get("delivery") for m in shown["messages"]}
-    assert marks[failed]["state"] == "failed" and marks[failed]["reason"] == "550 5.1.1 Unknown user"
-    assert marks[queued]["state"] == "queued" and marks[queued]["attempts"] == 0
+    marks = {m["id"]: m for m in shown["messages"]}
+    assert marks[failed]["delivery"] == "failed"
+    assert marks[failed]["delivery_reason"] == "550 5.1.1 Unknown user"
+    assert (marks[queued]["delivery"], marks[queued]["delivery_attempts"]) == ("queued", 0)
     assert [m.get("delivery") for m in shown["messages"] if m["kind"] != "staff"] == [None, None]
     client = json.loads(run(box.store.url, "--client", "john@example.com", "ticket", "show",
                             str(ticket), "--json").stdout)
