@@ -102,8 +102,15 @@ def mail_receive(app: AppContext, to: str | None) -> None:
 @mail.command("failed")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--all", "include_resolved", is_flag=True, help="Resolved ones too.")
+@click.option("--outbound", is_flag=True,
+              help="Mail the desk could not send instead (as `mail outbox --state failed`).")
 @pass_app
-def mail_failed(app: AppContext, as_json: bool, include_resolved: bool) -> None:
+def mail_failed(app: AppContext, as_json: bool, include_resolved: bool, outbound: bool) -> None:
+    if outbound:
+        from .mail_send import mail_outbox
+
+        click.get_current_context().invoke(mail_outbox, as_json=as_json, state="failed")
+        return
     from store.mail.failed import list_failed
 
     found = list_failed(app.store(), include_resolved=include_resolved)
@@ -118,8 +125,16 @@ def mail_failed(app: AppContext, as_json: bool, include_resolved: bool) -> None:
 
 @mail.command("retry")
 @click.argument("failed_id", type=int)
+@click.option("--outbound", is_flag=True,
+              help="FAILED_ID is an outbox mail the desk could not send: queue it again "
+                   "(as `mail resend`).")
 @pass_app
-def mail_retry(app: AppContext, failed_id: int) -> None:
+def mail_retry(app: AppContext, failed_id: int, outbound: bool) -> None:
+    if outbound:
+        from .mail_send import mail_resend
+
+        click.get_current_context().invoke(mail_resend, outbox_id=failed_id)
+        return
     from store.mail.failed import retry
 
     result = retry(app.store(), failed_id, secret=_secret(app))

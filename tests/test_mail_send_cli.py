@@ -57,6 +57,15 @@ def test_mail_send_outbox_and_resend(box) -> None:
     assert run(url, "mail", "resend", str(row["id"])).exit_code == 1  # not failed any more
     assert run(url, "mail", "send").stdout.strip() == "1 sent, 0 to try again later, 0 failed."
     assert len(box.received(1)) == 1
+    # The issue's own names: mail failed / mail retry, with --outbound.
+    sv.reply(box.store, box.desk.alice, ticket, "Refused again.")
+    box.smtp.handler.refuse_next(1, 550, "5.1.1 Gone")
+    run(url, "mail", "send")
+    [row] = json.loads(run(url, "mail", "failed", "--outbound", "--json").stdout)
+    assert row["last_answer"] == "550 5.1.1 Gone"
+    assert json.loads(run(url, "mail", "failed", "--json").stdout) == []  # mail in: none failed
+    assert run(url, "mail", "retry", "--outbound", str(row["id"])).stdout == f"Mail #{row['id']} queued again.\n"
+    assert json.loads(run(url, "mail", "send", "--json").stdout)["sent"] == 1
 
 
 def test_no_smtp_url_is_exit_2(box) -> None:
