@@ -47,6 +47,9 @@ class MessageView(NamedTuple):
     edited_at: datetime | None
     attachments: tuple[AttachmentView, ...]
     channel: str | None = None  # "email" for a mail taken in (staff's view); None otherwise
+    # A staff reply's mail (staff's view): "queued", "sent" or "failed"; None: no mail.
+    delivery: str | None = None
+    delivery_reason: str = ""  # the SMTP server's last answer (why it failed, or is retried)
 
 
 class ChargeView(NamedTuple):

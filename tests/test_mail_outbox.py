@@ -195,3 +195,20 @@ def test_an_address_smtp_cannot_carry_fails_in_one_sentence_and_an_idn_goes(box:
     delivery = message_deliveries(box.store, [bad])[bad]
     assert delivery.state == "failed" and "non-ASCII letters before the @" in delivery.reason
     assert box.smtp.handler.wait_for(1)[0].recipients == ("ida@xn--exmple-cua.com",)
+
+
+def test_the_thread_marks_each_staff_replys_mail_for_staff_only(box: OutboxDesk) -> None:
+    from store.service.reading import show
+
+    ticket = box.mailed_ticket()
+    failed = sv.reply(box.store, box.desk.alice, ticket, "Refused.", internal="note").reply_id
+    box.smtp.handler.refuse_next(1, 550, "5.1.1 [red]No such user\x1b[0m")
+    send_pass(box.mailer)
+    sent = sv.reply(box.store, box.desk.alice, ticket, "Taken.").reply_id
+    send_pass(box.mailer)
+    marks = {m.id: (m.delivery, m.delivery_reason) for m in show(box.store, box.desk.alice, ticket).messages}
+    assert marks[failed][0] == "failed" and marks[failed][1].startswith("550 5.1.1 [red]No such user")
+    assert marks[sent] == ("sent", "250 accepted")
+    assert [mark for mid, mark in marks.items() if mid not in (failed, sent)] == [(None, "")] * 2
+    client = show(box.store, box.desk.john, ticket).messages
+    assert {m.delivery for m in client} == {None}

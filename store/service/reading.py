@@ -14,6 +14,7 @@ from typing import NamedTuple
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
 from ..errors import BadInput, NotFound
+from ..mail.outbox import delivery_marks
 from ..sql import Sql, expand, utc
 from ..status import admin_status, client_status
 from ..views import (
@@ -239,6 +240,8 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         ):
             files[a[1]].append(AttachmentView(a[0], a[2], a[3], a[4], a[5]))
     mailed = _mailed(q, ticket_id, rows) if kinds is None else set()
+    # A reply's mail: the staff's view only (a client's login reads no outbox).
+    sent = delivery_marks(q, ticket_id, rows[0][0], rows[-1][0]) if kinds is None and rows else {}
     out = []
     for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname in rows:
         if kind == "system":
@@ -247,9 +250,10 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
             author, author_name = slogin, sname
         else:
             author, author_name = cemail or "", cname or ""
+        delivery, reason = sent.get(mid, (None, ""))
         out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
                                utc(edited_at), tuple(files[mid]),
-                               "email" if mid in mailed else None))
+                               "email" if mid in mailed else None, delivery, reason))
     return tuple(out)
 
 

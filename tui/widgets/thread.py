@@ -54,6 +54,7 @@ class MessageBox(Static):
             (f" <{m.author}>" if m.kind == "client" else "", "dim"),
             (f" · {when(m.created_at)}", "dim"),
             (" · edited " + when(m.edited_at), "italic dim") if m.edited_at else "",
+            _delivery(m),
         )
         body = Text("\n").join([head, text(m.body)])
         for a in m.attachments:
@@ -61,6 +62,19 @@ class MessageBox(Static):
             body.append_text(Text.assemble("📎 ", text(a.name, one_line=True),
                                            (f"  {size(a.size)} · #{a.id}", "dim")))
         return body
+
+
+DELIVERY_STYLES = {"queued": "dim", "sent": "dim", "failed": "bold red"}
+
+
+def _delivery(m: MessageView) -> Text:
+    """A staff reply's mail: queued, sent, or failed with the server's answer (as text)."""
+    if m.delivery is None:
+        return Text("")
+    mark = Text.assemble(" · ", (f"mail {m.delivery}", DELIVERY_STYLES.get(m.delivery, "dim")))
+    if m.delivery_reason and m.delivery != "sent":
+        mark.append_text(Text.assemble((": ", "dim"), text(m.delivery_reason, one_line=True)))
+    return mark
 
 
 class EarlierNote(Static):
