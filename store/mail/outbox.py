@@ -26,8 +26,8 @@ from ..clock import utcnow
 from ..db import Store
 from ..errors import NotFound
 from ..models import Client, Ticket
-from ..sql import Sql
 from ..validate import is_id
+from .marks import public_state
 from .models import MailId, Mailbox, OutboxMail
 
 
@@ -105,20 +105,6 @@ def _queue(s: Session, ticket_id: int, message_id: int, kind: str, email: str,
     s.execute(insert(OutboxMail).values(
         ticket_id=ticket_id, message_id=message_id, kind=kind, recipient=email, state="queued",
         attempts=0, not_before=not_before or at, created_at=at))
-
-
-def public_state(state: str) -> str:
-    """What a reader is told: a mail being sent is still queued until the server took it."""
-    return "queued" if state == "sending" else state
-
-
-def delivery_marks(q: Sql, ticket_id: int, first_id: int, last_id: int) -> dict[int, tuple[str, str]]:
-    """(state, the server's last answer) of the mail of each message of the ticket in this id
-    range: the thread's marks, read in the thread's own plain transaction."""
-    return {mid: (public_state(state), answer or "") for mid, state, answer in q.rows(
-        "SELECT message_id, state, last_answer FROM outbox WHERE ticket_id = :ticket "
-        "AND message_id BETWEEN :first AND :last_id",
-        {"ticket": ticket_id, "first": first_id, "last_id": last_id})}
 
 
 def deliveries(s: Session, message_ids: Iterable[int]) -> dict[int, Delivery]:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
 from ..errors import BadInput, NotFound
-from ..mail.outbox import delivery_marks
+from ..mail.marks import delivery_marks
 from ..sql import Sql, expand, utc
 from ..status import admin_status, client_status
 from ..views import (
