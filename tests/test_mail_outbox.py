@@ -212,3 +212,27 @@ def test_the_thread_marks_each_staff_replys_mail_for_staff_only(box: OutboxDesk)
     assert [mark for mid, mark in marks.items() if mid not in (failed, sent)] == [(None, "")] * 2
     client = show(box.store, box.desk.john, ticket).messages
     assert {m.delivery for m in client} == {None}
+
+
+@pytest.mark.pg
+def test_a_mail_sent_is_heard_live_by_an_open_thread(pg_url: str, smtp_server) -> None:
+    from store import live
+    from store.db import Store
+
+    store = Store.open(pg_url)
+    box = outbox_desk(store, smtp_server)
+    try:
+        ticket = box.mailed_ticket()
+        sv.reply(store, box.desk.alice, ticket, "Heard?")
+        listener = live.listen(store)
+        try:
+            while listener.wait(timeout=0.5) is not None:
+                pass  # what the setting-up said
+            assert send_pass(box.mailer).sent == 1
+            change = listener.wait(timeout=10)
+            assert change is not None and ticket in change.ticket_ids
+        finally:
+            listener.close()
+    finally:
+        box.mailer.close()
+        store.close()

@@ -144,6 +144,10 @@ def _policies() -> list[str]:
         # Whenever a staff member or the mail service writes a row, the server says when.
         "CREATE TRIGGER ticket_tui_stamp BEFORE INSERT ON outbox "
         "FOR EACH ROW EXECUTE FUNCTION ticket_tui_stamp('created_at')",
+        # A mail sent or failed: an open thread hears it (its delivery mark), as 0003's changes.
+        "CREATE TRIGGER ticket_tui_notify_outbox_update AFTER UPDATE ON outbox "
+        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION ticket_tui_notify_by_ticket()",
     ]
     return out
 
