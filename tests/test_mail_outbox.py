@@ -236,3 +236,24 @@ def test_a_mail_sent_is_heard_live_by_an_open_thread(pg_url: str, smtp_server) -
     finally:
         box.mailer.close()
         store.close()
+
+
+def test_a_mail_that_cannot_be_made_fails_alone_and_the_rest_go(box: OutboxDesk, monkeypatch) -> None:
+    """A bug met while making one mail (injected here: no real mail can reach one) fails that
+    mail with the reason; the queue goes on."""
+    from store.mail import sending
+
+    ticket = box.mailed_ticket()
+    broken = sv.reply(box.store, box.desk.alice, ticket, "Meets a bug.").reply_id
+    sv.reply(box.store, box.desk.alice, ticket, "Fine.")
+    real = sending.compose_reply
+
+    def with_a_bug(reply, **kw):
+        if reply.message_id == broken:
+            raise KeyError("an unexpected bug")
+        return real(reply, **kw)
+
+    monkeypatch.setattr(sending, "compose_reply", with_a_bug)
+    assert send_pass(box.mailer) == (1, 0, 1)
+    delivery = message_deliveries(box.store, [broken])[broken]
+    assert delivery.state == "failed" and "could not be made (KeyError" in delivery.reason

@@ -25,13 +25,14 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from .. import settings
 from ..actors import ClientActor
 from ..clock import utcnow
 from ..db import Store
-from ..errors import BadInput
+from ..errors import BadInput, StoreError
 from ..models import Attachment, Client, Department, Message, Ticket
 from ..types import UTCDateTime
 from .compose import Reply, compose_reply
@@ -130,9 +131,13 @@ def claim(store: Store, at: datetime) -> _Claimed | None:
         row.state, row.attempts, row.lease_until = "sending", row.attempts + 1, at + LEASE
         try:
             mail = _compose(s, row)
-        except (BadInput, ValueError) as error:
-            row.state, row.lease_until, row.last_answer = "failed", None, str(error)[:1000]
-            return _Claimed(row.id, row.attempts, None, str(error))
+        except (DBAPIError, StoreError):
+            raise  # the database's trouble, not this mail's: nothing claimed, try again later
+        except Exception as error:  # noqa: BLE001 - one mail that can't be made never stalls the rest
+            problem = str(error) if isinstance(error, (BadInput, ValueError)) else (
+                f"The mail could not be made ({type(error).__name__}: {error}).")
+            row.state, row.lease_until, row.last_answer = "failed", None, problem[:1000]
+            return _Claimed(row.id, row.attempts, None, problem)
         row.mail_message_id = mail.message_id.strip("<>")
         return _Claimed(row.id, row.attempts, mail)
 
