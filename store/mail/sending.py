@@ -131,15 +131,17 @@ def claim(store: Store, at: datetime) -> _Claimed | None:
         row.state, row.attempts, row.lease_until = "sending", row.attempts + 1, at + LEASE
         try:
             mail = _compose(s, row)
+        except (BadInput, ValueError) as error:  # the mail can't be made: its one sentence
+            problem = str(error)
         except (DBAPIError, StoreError):
             raise  # the database's trouble, not this mail's: nothing claimed, try again later
         except Exception as error:  # noqa: BLE001 - one mail that can't be made never stalls the rest
-            problem = str(error) if isinstance(error, (BadInput, ValueError)) else (
-                f"The mail could not be made ({type(error).__name__}: {error}).")
-            row.state, row.lease_until, row.last_answer = "failed", None, problem[:1000]
-            return _Claimed(row.id, row.attempts, None, problem)
-        row.mail_message_id = mail.message_id.strip("<>")
-        return _Claimed(row.id, row.attempts, mail)
+            problem = f"The mail could not be made ({type(error).__name__}: {error})."
+        else:
+            row.mail_message_id = mail.message_id.strip("<>")
+            return _Claimed(row.id, row.attempts, mail)
+        row.state, row.lease_until, row.last_answer = "failed", None, problem[:1000]
+        return _Claimed(row.id, row.attempts, None, problem)
 
 
 def _moment(name: str):
