@@ -17,8 +17,13 @@ EX_TEMPFAIL = 75  # sysexits.h: "not stored now, deliver again later", as MTAs e
 SECRET_ENV = "TICKET_TUI_MAIL_SECRET"
 
 
-def _secret() -> str | None:
-    return os.environ.get(SECRET_ENV) or None
+def _secret(app: AppContext | None = None) -> str | None:
+    """$TICKET_TUI_MAIL_SECRET, else the desk's own (kept in the database; migration 0008)."""
+    if os.environ.get(SECRET_ENV) or app is None:
+        return os.environ.get(SECRET_ENV) or None
+    from store.mail.secret import desk_secret
+
+    return desk_secret(app.store())
 
 
 @click.group()
@@ -69,7 +74,7 @@ def mailbox_remove(app: AppContext, address: str) -> None:
 
 @click.group()
 def mail() -> None:
-    """The mail channel: mail in, failed mail."""
+    """The mail channel: mail in, failed mail, mail out (send, outbox, resend)."""
 
 
 @mail.command("receive")
@@ -83,7 +88,7 @@ def mail_receive(app: AppContext, to: str | None) -> None:
     try:
         from store.mail.intake import receive
 
-        result = receive(app.store(), raw, to=to, source="pipe", secret=_secret())
+        result = receive(app.store(), raw, to=to, source="pipe", secret=_secret(app))
     except Exception as error:  # noqa: BLE001 - whatever kept it from the database: try later
         sentence = str(error).splitlines()[0] if str(error) else type(error).__name__
         click.echo(f"Error: the mail was not stored ({sentence}); deliver it again later.",
@@ -97,8 +102,15 @@ def mail_receive(app: AppContext, to: str | None) -> None:
 @mail.command("failed")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--all", "include_resolved", is_flag=True, help="Resolved ones too.")
+@click.option("--outbound", is_flag=True,
+              help="Mail the desk could not send instead (as `mail outbox --state failed`).")
 @pass_app
-def mail_failed(app: AppContext, as_json: bool, include_resolved: bool) -> None:
+def mail_failed(app: AppContext, as_json: bool, include_resolved: bool, outbound: bool) -> None:
+    if outbound:
+        from .mail_send import mail_outbox
+
+        click.get_current_context().invoke(mail_outbox, as_json=as_json, state="failed")
+        return
     from store.mail.failed import list_failed
 
     found = list_failed(app.store(), include_resolved=include_resolved)
@@ -113,15 +125,31 @@ def mail_failed(app: AppContext, as_json: bool, include_resolved: bool) -> None:
 
 @mail.command("retry")
 @click.argument("failed_id", type=int)
+@click.option("--outbound", is_flag=True,
+              help="FAILED_ID is an outbox mail the desk could not send: queue it again "
+                   "(as `mail resend`).")
 @pass_app
-def mail_retry(app: AppContext, failed_id: int) -> None:
+def mail_retry(app: AppContext, failed_id: int, outbound: bool) -> None:
+    if outbound:
+        from .mail_send import mail_resend
+
+        click.get_current_context().invoke(mail_resend, outbox_id=failed_id)
+        return
     from store.mail.failed import retry
 
-    result = retry(app.store(), failed_id, secret=_secret())
+    result = retry(app.store(), failed_id, secret=_secret(app))
     if result.outcome == "failed":
         raise NotAllowed(f"Failed mail #{failed_id} failed again: {result.reason}")
     where = f" (ticket #{result.ticket_id})" if result.ticket_id else ""
     click.echo(f"{result.outcome}{where}")
 
 
+def _outbound() -> None:
+    from .mail_send import COMMANDS as SENDING
+
+    for command in SENDING:
+        mail.add_command(command)
+
+
+_outbound()
 COMMANDS = [mailbox, mail]

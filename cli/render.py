@@ -24,7 +24,8 @@ def row_json(r: TicketRow) -> dict:
     }
 
 
-def message_json(m: MessageView) -> dict:
+def message_json(m: MessageView, delivery=None) -> dict:
+    """delivery: the message's mail (store.mail.outbox.Delivery), for staff."""
     out = {
         "id": m.id, "kind": m.kind, "author": m.author, "body": m.body,
         "created_at": iso(m.created_at), "edited_at": iso(m.edited_at),
@@ -39,10 +40,14 @@ def message_json(m: MessageView) -> dict:
         out["mail"] = {"from": m.mail.sender, "to": m.mail.to, "cc": m.mail.cc}
     if m.merged_from is not None:
         out["merged_from"] = m.merged_from
+    if delivery is not None:  # interface.md: `delivery` is the state; the rest beside it
+        out.update({"delivery": delivery.state, "delivery_reason": delivery.reason or None,
+                    "delivery_attempts": delivery.attempts, "delivery_sent_at": iso(delivery.sent_at),
+                    "outbox_id": delivery.outbox_id})
     return out
 
 
-def detail_json(d: TicketDetail, *, staff: bool) -> dict:
+def detail_json(d: TicketDetail, *, staff: bool, deliveries: dict | None = None) -> dict:
     out = {
         "id": d.id, "subject": d.subject, "client": d.client_email, "department": d.department,
         "status": d.status, "locked_by": d.locked_by, "priority": PRIORITIES[d.priority],
@@ -52,7 +57,8 @@ def detail_json(d: TicketDetail, *, staff: bool) -> dict:
             "id": d.service.id, "name": d.service.name, "kind": d.service.kind, "domain": d.service.domain},
         "charges": [{"id": c.id, "amount": f"{c.amount_cents / 100:.2f}", "created_at": iso(c.created_at)}
                     for c in d.charges],
-        "messages": [message_json(m) for m in d.messages], "merged_into": d.merged_into,
+        "messages": [message_json(m, (deliveries or {}).get(m.id)) for m in d.messages],
+        "merged_into": d.merged_into,
     }
     if staff:
         out.update({

@@ -122,7 +122,18 @@ def ticket_show(app: AppContext, ticket_id, as_json):
     actor = actor_of(app)
     d = service.show(app.store(), actor, ticket_id)
     staff = not isinstance(actor, ClientActor)
-    click.echo(json.dumps(detail_json(d, staff=staff), indent=2) if as_json else detail_text(d, staff=staff))
+    if as_json:
+        deliveries = _deliveries(app, d) if staff else None
+        click.echo(json.dumps(detail_json(d, staff=staff, deliveries=deliveries), indent=2))
+    else:
+        click.echo(detail_text(d, staff=staff))
+
+
+def _deliveries(app: AppContext, d) -> dict:
+    """What became of each staff reply's mail (queued, sent, failed with the reason)."""
+    from store.mail.outbox import message_deliveries
+
+    return message_deliveries(app.store(), [m.id for m in d.messages if m.kind == "staff"])
 
 
 @ticket.command("take")

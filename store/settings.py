@@ -28,6 +28,14 @@ def _at_least(n: int) -> Callable[[Any], str | None]:
     return lambda v: None if v >= n else f"must be at least {n}"
 
 
+def _smtp_url_problem(value: str) -> str | None:
+    if not value:
+        return None  # unset: nothing is sent
+    from .mail.smtp_url import smtp_url_problem
+
+    return smtp_url_problem(value)
+
+
 GLOBAL_SETTINGS: dict[str, SettingSpec] = {
     s.key: s
     for s in (
@@ -46,6 +54,13 @@ GLOBAL_SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("mail_unknown_senders", str, "create",
                     "Mail from an address no client has: create the client, or refuse the mail",
                     lambda v: None if v in ("create", "refuse") else "must be create or refuse"),
+        SettingSpec("smtp_url", str, "",
+                    "Where the desk's mail is sent: smtp://host:port, smtps://..., "
+                    "?starttls=yes, a user in the URL (never a password)", _smtp_url_problem),
+        SettingSpec("mail_acknowledge_new", bool, False,
+                    "A new ticket that came by mail gets an automatic acknowledgement"),
+        SettingSpec("mail_auto_per_hour", int, 5,
+                    "At most this many automatic mails per address per hour", _at_least(0)),
     )
 }
 

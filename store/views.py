@@ -58,6 +58,9 @@ class MessageView(NamedTuple):
     channel: str | None = None  # "email" for a mail taken in (staff's view); None otherwise
     mail: MailHead | None = None  # its sender, To and Cc, when it came by mail (staff's view)
     merged_from: int | None = None  # the ticket it was first written on, when a merge moved it
+    # A staff reply's mail (staff's view): "queued", "sent" or "failed"; None: no mail.
+    delivery: str | None = None
+    delivery_reason: str = ""  # the SMTP server's last answer (why it failed, or is retried)
 
 
 class ChargeView(NamedTuple):

@@ -61,12 +61,17 @@ def header_safe(text: str) -> str:
     return printable(text, one_line=True).replace("=?", "=\u2060?")
 
 
-def compose_reply(reply: Reply, *, secret: bytes | str, tag_prefix: str = "") -> OutgoingMail:
-    """The answer as a mail; BadInput (one sentence) when an address can't be mailed to."""
+def compose_reply(reply: Reply, *, secret: bytes | str, tag_prefix: str = "",
+                  message_id: str | None = None) -> OutgoingMail:
+    """The answer as a mail; BadInput (one sentence) when an address can't be mailed to.
+    message_id (without brackets): the one this mail was first composed with (a resend)."""
     department = _ascii_address(reply.department.address)
     client = _ascii_address(reply.client.address)
-    message_id = make_message_id(reply.ticket_id, reply.message_id, secret,
-                                 department.rpartition("@")[2])
+    if message_id is not None and _SAFE_ID.match(message_id):
+        message_id = f"<{message_id}>"
+    else:
+        message_id = make_message_id(reply.ticket_id, reply.message_id, secret,
+                                     department.rpartition("@")[2])
     subject = header_safe(reply_subject(reply.subject, reply.ticket_id, tag_prefix))
     mail = EmailMessage(policy=_OUTGOING)
     mail["From"] = Address(display_name=header_safe(reply.department.name), addr_spec=department)

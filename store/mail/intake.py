@@ -42,6 +42,7 @@ from . import intake_rows as rows
 from .errors import MailError
 from .loops import automatic_reason, bounced_message_id, is_bounce
 from .models import MAIL_SOURCES, Mailbox
+from .outbox import queue_acknowledgement
 from .parse import parse_mail
 from .records import ParsedMail
 from .signing import verify_message_id
@@ -137,6 +138,8 @@ def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
         outcome = "new_ticket"
     rows.record_mail(s, mail, raw, ticket_id=message.ticket_id, message_id=message.id,
                      mailbox_id=mailbox_id, automatic_reason=automatic)
+    if outcome == "new_ticket":
+        queue_acknowledgement(s, message.ticket_id, message.id, sender.email, automatic)
     return IntakeResult(outcome, message.ticket_id, message.id, automatic or "")
 
 

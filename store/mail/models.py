@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
@@ -87,3 +89,49 @@ class FailedMail(Base):
     size: Mapped[int] = mapped_column(Integer)
     retried_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+OUTBOX_KINDS = ("reply", "acknowledgement")
+OUTBOX_STATES = ("queued", "sending", "sent", "failed")
+
+
+class OutboxMail(Base):
+    """A mail the desk will send: a staff reply, or an acknowledgement of a mailed ticket.
+
+    Written in the reply's (or the intake's) transaction; the sender claims it (state
+    'sending' with a lease), sends it, and marks it sent. A sender killed after the SMTP server
+    took the mail leaves it 'sending': when the lease ends it is sent again, with the same
+    Message-ID (at least once, never lost).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (CheckConstraint(f"kind IN {OUTBOX_KINDS}", name="kind"),
+                      CheckConstraint(f"state IN {OUTBOX_STATES}", name="state"),
+                      # The sender's question: what is due? (sent mail piles up beside it)
+                      Index("ix_outbox_due", "state", "not_before"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    # The desk's message it carries (a staff reply; for an acknowledgement the client's first).
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Not sent before this moment: the back-off after a temporary failure, or a held reply.
+    not_before: Mapped[datetime] = _now()
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # while 'sending'
+    last_answer: Mapped[str | None] = mapped_column(Text)  # the SMTP server's, or why not sent
+    # The signed Message-ID (without brackets), fixed at the first claim: every resend reuses it.
+    mail_message_id: Mapped[str | None] = mapped_column(String(250))
+    created_at: Mapped[datetime] = _now()
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MailSecret(Base):
+    """The desk's secret for signed Message-IDs: one row, made by the migration. On PostgreSQL
+    only the operator and the mail service read it."""
+
+    __tablename__ = "mail_secret"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    secret: Mapped[str] = mapped_column(String(128))

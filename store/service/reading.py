@@ -14,6 +14,7 @@ from typing import NamedTuple
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
 from ..errors import BadInput, NotFound
+from ..mail.marks import delivery_marks
 from ..sql import Sql, expand, utc
 from ..status import admin_status, client_status, merged_status
 from ..views import (
@@ -242,6 +243,8 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         ):
             files[a[1]].append(AttachmentView(a[0], a[2], a[3], a[4], a[5]))
     mailed = _mailed(q, ticket_id, rows) if kinds is None else {}
+    # A reply's mail: the staff's view only (a client's login reads no outbox).
+    sent = delivery_marks(q, ticket_id, rows[0][0], rows[-1][0]) if kinds is None and rows else {}
     out = []
     for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname, merged_from in rows:
         if kind == "system":
@@ -251,9 +254,11 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         else:
             author, author_name = cemail or "", cname or ""
         head = mailed.get(mid)
+        delivery, reason = sent.get(mid, (None, ""))
         out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
                                utc(edited_at), tuple(files[mid]),
-                               None if head is None else "email", head, merged_from))
+                               None if head is None else "email", head, merged_from,
+                               delivery, reason))
     return tuple(out)
 
 

@@ -11,6 +11,7 @@ from .. import settings, validate
 from ..actors import Actor, StaffActor
 from ..db import Store
 from ..errors import BadInput
+from ..mail.outbox import queue_reply
 from ..models import Charge, Client, Department, Draft, Service, Ticket
 from ..status import parse_priority
 from ..views import NewAttachment
@@ -66,6 +67,7 @@ def reply(
         if has_reply:
             reply_id = add_message(s, ticket, "staff", body, at, staff_id=staff.id,
                                    attachments=files).id
+            queue_reply(s, ticket, reply_id)  # its mail, committed with it or not at all
             ticket.client_unread += 1
             ticket.awaiting_staff, ticket.waiting_since = False, at
             if department.per_incident:

@@ -35,6 +35,8 @@ class Config:
     dns_port: int | None = None
     whois_server: str | None = None
     whois_port: int | None = None
+    # The SMTP password's file for `mail send` / `mail watch` ($TICKET_TUI_SMTP_PASSWORD wins).
+    smtp_password_file: str | None = None
     problem: str | None = None  # why the file was ignored, if it was
 
 
@@ -65,7 +67,8 @@ def _read_file(path: Path) -> Config:
     text = lambda key: data.get(key) if isinstance(data.get(key), str) else None  # noqa: E731
     return Config(db=text("db"), login=text("as"), theme=text("theme"), keymap=dict(keymap),
                   dns_server=text("dns_server"), dns_port=data.get("dns_port"),
-                  whois_server=text("whois_server"), whois_port=data.get("whois_port"))
+                  whois_server=text("whois_server"), whois_port=data.get("whois_port"),
+                  smtp_password_file=text("smtp_password_file"))
 
 
 # --- the [keymap]: entries Textual could not use ------------------------------------------------

@@ -55,6 +55,7 @@ class MessageBox(Static):
             (f" · {when(m.created_at)}", "dim"),
             (" · edited " + when(m.edited_at), "italic dim") if m.edited_at else "",
             (" · ✉ by mail", "bold") if m.mail else "",
+            _delivery(m),
         )
         lines = [head]
         if m.mail:  # the addresses as the mail gave them: untrusted, shown literally
@@ -73,6 +74,19 @@ def _mail_line(mail: MailHead) -> list:
         if value:
             parts += [" · ", (f"{label} ", "bold"), text(value, one_line=True)]
     return parts
+
+
+DELIVERY_STYLES = {"queued": "dim", "sent": "dim", "failed": "bold red"}
+
+
+def _delivery(m: MessageView) -> Text:
+    """A staff reply's mail: queued, sent, or failed with the server's answer (as text)."""
+    if m.delivery is None:
+        return Text("")
+    mark = Text.assemble(" · ", (f"mail {m.delivery}", DELIVERY_STYLES.get(m.delivery, "dim")))
+    if m.delivery_reason and m.delivery != "sent":
+        mark.append_text(Text.assemble((": ", "dim"), text(m.delivery_reason, one_line=True)))
+    return mark
 
 
 class EarlierNote(Static):

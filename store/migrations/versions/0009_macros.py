@@ -16,7 +16,7 @@ PostgreSQL: the table belongs to ticket_tui_owner with FORCE ROW LEVEL SECURITY.
 - Clients and the mail service read nothing of it.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 15:30:00
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
