@@ -99,3 +99,16 @@ def ticket_tui(url: str, *args: str, **popen) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), **popen.pop("env", {})}
     return subprocess.Popen([sys.executable, "-m", "ticket_tui", "--db", url, *args], cwd=ROOT,
                             env=env, stdin=subprocess.DEVNULL, **popen)
+
+
+def folder_message_ids(dovecot: Dovecot, user: ImapUser, folder: str) -> list[str]:
+    """The Message-IDs of the folder's mails, in UID order, without brackets."""
+    imap = dovecot.connect(user)
+    try:
+        if imap.select(folder, readonly=True)[0] != "OK":
+            return []
+        typ, data = imap.uid("FETCH", "1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+        headers = [part[1] for part in data if isinstance(part, tuple)]
+        return [re.search(rb"<([^>]+)>", h).group(1).decode() for h in headers]
+    finally:
+        imap.logout()
