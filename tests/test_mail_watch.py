@@ -54,9 +54,14 @@ def test_watch_takes_a_new_mail_while_idle_and_stops_on_sigterm(store, db_url, d
     proc = watch(mailer.url, log)
     try:
         wait_until(lambda: "connected to" in log.read_text(), "connecting", proc=proc, log_path=log)
-        append(dovecot, imap_user, mail("Arrived while watching", subject="Watched"))
-        wait_until(lambda: count(store, "tickets") == 1, "the ticket", proc=proc, log_path=log)
-        wait_until(lambda: folder_count(dovecot, imap_user, "Processed") == 1, "the move")
+        # Each mail the moment the one before is stored: it arrives while the service is still
+        # moving that one, and Dovecot reports it then, never again in IDLE.
+        imap = dovecot.connect(imap_user)  # one connection: each APPEND lands at once
+        for n in range(1, 6):
+            imap.append("INBOX", None, None, mail(f"Arrived while watching {n}"))
+            wait_until(lambda: count(store, "tickets") == n, f"ticket {n}", proc=proc, log_path=log)
+        imap.logout()
+        wait_until(lambda: folder_count(dovecot, imap_user, "Processed") == 5, "the moves")
     finally:
         code = stop(proc)
     text = log.read_text()

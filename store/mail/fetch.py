@@ -99,10 +99,11 @@ def fetch_mailbox(store: Store, box: MailboxInfo, *, secret: bytes | str | None 
 
 def take_new(store: Store, folder: Folder, box: MailboxInfo, summary: MailboxFetch, *,
              secret: bytes | str | None = None, log: Log | None = None,
-             stop: threading.Event | None = None, lock: threading.Lock | None = None) -> None:
-    """Takes the folder's mail above the last UID, in UID order, batch by batch. Raises ImapLost
-    or DatabaseLater at a temporary failure, after moving and remembering what was taken.
-    `stop` ends it after the mail in hand; `lock` is held around each mail's intake."""
+             stop: threading.Event | None = None, lock: threading.Lock | None = None) -> int:
+    """Takes the folder's mail above the last UID, in UID order, batch by batch; returns how
+    many mails it found. Raises ImapLost or DatabaseLater at a temporary failure, after moving
+    and remembering what was taken. `stop` ends it after the mail in hand; `lock` is held
+    around each mail's intake."""
     last = _last_uid(store, box.id, folder.uidvalidity)
     client = folder.client
     with imap_errors(folder.target.host):
@@ -110,7 +111,7 @@ def take_new(store: Store, folder: Folder, box: MailboxInfo, summary: MailboxFet
         uids = sorted(uid for uid in client.search(["UID", f"{last + 1}:*"]) if uid > last)
     for start in range(0, len(uids), BATCH):
         if stop is not None and stop.is_set():
-            return
+            break
         batch = uids[start:start + BATCH]
         with imap_errors(folder.target.host):
             fetched = client.fetch(batch, ["BODY.PEEK[]"])
@@ -132,6 +133,7 @@ def take_new(store: Store, folder: Folder, box: MailboxInfo, summary: MailboxFet
             _move(folder, moves)
             if done:
                 _advance(store, box.id, folder.uidvalidity, done)
+    return len(uids)
 
 
 def _take_one(store: Store, raw: bytes, box: MailboxInfo, secret: bytes | str | None,

@@ -86,6 +86,31 @@ class Folder:
     uidvalidity: int
     can_move: bool
 
+    def new_mail_reported(self) -> bool:
+        """Whether the server reported new mail (EXISTS) since the last call. Dovecot looks
+        for new mail at the end of each command and reports it in that command's answer, once:
+        a SEARCH can answer "nothing new" and report the mail that arrived meanwhile in the same
+        breath, and IDLE would then wait for it for ever. (IMAPClient keeps those answers in
+        imaplib's untagged_responses, as its own select_folder reads them.)"""
+        responses = self.client._imap.untagged_responses
+        reported = responses.pop("EXISTS", None), responses.pop("RECENT", None)
+        return any(reported)
+
+    def answers_buffered(self) -> bool:
+        """Whether lines of the server already wait in imaplib's read buffer. IDLE's first
+        answer ("+ idling") is read from a buffered file: a report sent right after it can sit
+        in that buffer, where idle_check (which polls the socket) never looks. Non-blocking,
+        so it never waits; a line it brings in is read by idle_done."""
+        sock = self.client.socket()
+        sock.setblocking(False)
+        try:
+            return bool(self.client._imap.file.peek(1))
+        except OSError:  # nothing buffered, nothing on the socket (TLS says so this way)
+            return False
+        finally:
+            sock.setblocking(True)
+            self.client._set_read_timeout()
+
     def close(self) -> None:
         try:
             self.client.logout()

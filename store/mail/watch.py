@@ -125,8 +125,16 @@ class Watch:
         delay = BACKOFF_FIRST
         while not self._ended(gone):
             try:
-                take_new(self.store, folder, box, MailboxFetch(box.address), secret=self.secret,
-                         log=self.log, stop=self._stop, lock=self._intake)
+                # Again until a pass finds nothing and no new mail was reported during it: a
+                # mail that arrives during a pass is reported in that pass's answers, never
+                # again in IDLE.
+                while not self._ended(gone):
+                    folder.new_mail_reported()  # what came before this pass: it looks anyway
+                    found = take_new(self.store, folder, box, MailboxFetch(box.address),
+                                     secret=self.secret, log=self.log, stop=self._stop,
+                                     lock=self._intake)
+                    if not found and not folder.new_mail_reported():
+                        break
                 delay = BACKOFF_FIRST
             except DatabaseLater as error:
                 self.log(f"{box.address}: {error} (again in {delay:.0f} s)")
@@ -146,7 +154,10 @@ class Watch:
             client.idle()
             try:
                 renew = time.monotonic() + IDLE_RENEW
-                while not self._ended(gone) and time.monotonic() < renew:
+                # A mail reported as IDLE began is kept among the command's answers (before
+                # "+ idling") or in the read buffer (after it), where idle_check never looks.
+                while (not self._ended(gone) and time.monotonic() < renew
+                       and not folder.new_mail_reported() and not folder.answers_buffered()):
                     if client.idle_check(timeout=IDLE_STEP):
                         break  # EXISTS, EXPUNGE, BYE...: look (a BYE fails the next command)
             finally:
