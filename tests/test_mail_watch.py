@@ -130,3 +130,26 @@ def test_the_periodic_passes_run_each_cycle_and_a_failing_one_is_logged(sqlite_u
     assert "broken_pass: the relay said no" in lines
     assert lines[0] == "mail watch: started" and lines[-1] == "mail watch: stopped"
     store.close()
+
+
+def test_a_mailbox_to_fix_is_logged_and_the_others_are_watched(sqlite_url, dovecot, tmp_path) -> None:
+    from store.db import Store
+
+    store = Store.open(sqlite_url)
+    support, billing = dovecot.add_user(), dovecot.add_user()
+    imap_desk(store, dovecot, tmp_path, support, billing)
+    (tmp_path / f"{billing.name}.password").chmod(0o644)
+    lines: list[str] = []
+    service = Watch(store, log=lines.append, passes=[])
+    runner = threading.Thread(target=service.run)
+    runner.start()
+    try:
+        append(dovecot, support, mail("Still taken"))
+        wait_until(lambda: count(store, "tickets") == 1, "the support ticket", timeout=WAIT)
+        wait_until(lambda: any("can be read by anyone" in line for line in lines), "the log")
+    finally:
+        service.stop()
+        runner.join(WAIT)
+    assert not runner.is_alive() and folder_count(dovecot, billing, "INBOX") == 0
+    assert any(line.startswith("billing@desk.example: The password file") for line in lines)
+    store.close()
