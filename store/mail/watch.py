@@ -56,8 +56,8 @@ class Watch:
         try:
             while not self._stop.is_set():
                 if time.monotonic() >= next_scan:
-                    self._follow_mailboxes()
-                    next_scan = time.monotonic() + RESCAN_SECONDS
+                    followed = self._follow_mailboxes()
+                    next_scan = time.monotonic() + (RESCAN_SECONDS if followed else CYCLE_SECONDS)
                 self._run_passes()
                 self._stop.wait(CYCLE_SECONDS)
         finally:
@@ -74,14 +74,15 @@ class Watch:
             except Exception as error:  # noqa: BLE001 - one failing pass never stops the service
                 self.log(f"{getattr(pass_, '__name__', 'pass')}: {_sentence(error)}")
 
-    def _follow_mailboxes(self) -> None:
-        """A thread for each mailbox with an IMAP URL; a removed or changed one's ends."""
+    def _follow_mailboxes(self) -> bool:
+        """A thread for each mailbox with an IMAP URL; a removed or changed one's ends. False
+        when the database can't say which (tried again next cycle)."""
         try:
             with database_later():
                 boxes = {box.id: box for box in imap_mailboxes(self.store)}
         except DatabaseLater as error:
             self.log(f"mail watch: the mailboxes can't be read now: {error}")
-            return
+            return False
         for box_id, (thread, gone, box) in list(self._threads.items()):
             if boxes.get(box_id) != box or not thread.is_alive():
                 gone.set()
@@ -93,6 +94,7 @@ class Watch:
                                           name=f"mail watch {box.address}", daemon=True)
                 self._threads[box_id] = (thread, gone, box)
                 thread.start()
+        return True
 
     def _watch_mailbox(self, box: MailboxInfo, gone: threading.Event) -> None:
         delay = BACKOFF_FIRST
