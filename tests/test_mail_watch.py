@@ -14,7 +14,7 @@ import pytest
 
 from store.mail.watch import Watch
 from tests.imap_desk import append, folder_count, imap_desk, ticket_tui
-from tests.mail_desk import count, mail, mail_store
+from tests.mail_desk import count, mail, mail_store, rows
 from tests.mailservers import Dovecot
 
 WAIT = 60
@@ -152,4 +152,29 @@ def test_a_mailbox_to_fix_is_logged_and_the_others_are_watched(sqlite_url, dovec
         runner.join(WAIT)
     assert not runner.is_alive() and folder_count(dovecot, billing, "INBOX") == 0
     assert any(line.startswith("billing@desk.example: The password file") for line in lines)
+    store.close()
+
+
+def test_sigterm_in_the_middle_finishes_the_mail_in_hand_and_moves_what_it_took(
+        sqlite_url, dovecot, imap_user, tmp_path) -> None:
+    from store.db import Store
+    from tests.imap_desk import folder_message_ids
+    from tests.test_mail_intake_crash import mail_number
+
+    store = Store.open(sqlite_url)
+    imap_desk(store, dovecot, tmp_path, imap_user)
+    append(dovecot, imap_user, *(mail_number(i) for i in range(60)))
+    log = tmp_path / "watch.log"
+    proc = watch(sqlite_url, log)
+    try:
+        wait_until(lambda: count(store, "tickets") >= 1, "the first ticket", proc=proc,
+                   log_path=log)
+    finally:
+        code = stop(proc)
+    assert code == 0, log.read_text()
+    stored = {i for i, in rows(store, "SELECT message_id_header FROM mail_ids")}
+    # Stopped in the middle, and nothing is left half done: what was taken was moved.
+    assert 1 <= len(stored) < 60
+    assert set(folder_message_ids(dovecot, imap_user, "Processed")) == stored
+    assert len(folder_message_ids(dovecot, imap_user, "INBOX")) == 60 - len(stored)
     store.close()
