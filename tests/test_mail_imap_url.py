@@ -39,3 +39,13 @@ def test_the_password_is_read_at_use_and_refused_when_others_can_read_it(tmp_pat
         read_password(None)
     monkeypatch.setenv("TICKET_TUI_IMAP_PASSWORD", "from the environment")
     assert read_password(None) == "from the environment"
+
+
+def test_batches_hold_at_most_fifty_mails_and_sixteen_megabytes() -> None:
+    from store.mail.fetch import BATCH_BYTES, _batches
+
+    assert _batches([], {}) == []
+    assert [len(b) for b in _batches(list(range(1, 121)), {})] == [50, 50, 20]
+    big = BATCH_BYTES // 2 + 1
+    sizes = {1: 10, 2: big, 3: big, 4: BATCH_BYTES * 2, 5: 10}
+    assert _batches([1, 2, 3, 4, 5], sizes) == [[1, 2], [3], [4], [5]]

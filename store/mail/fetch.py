@@ -31,7 +31,9 @@ from .imap import FAILED, PROCESSED, Folder, ImapConfigError, ImapLost, imap_err
 from .intake import IntakeResult, receive
 from .mailboxes import MailboxInfo, list_mailboxes
 
-BATCH = 50  # mails fetched by one FETCH and moved by one MOVE: bounded memory, few round trips
+# Mails fetched by one FETCH and moved by one MOVE: few round trips, and memory bounded by
+# BATCH_BYTES (one larger mail is a batch of its own).
+BATCH, BATCH_BYTES = 50, 16 * 1024 * 1024
 DATABASE_LATER = (ConnectionLost, NotWritable, Unavailable, DBAPIError)
 Log = Callable[[str], None]
 
@@ -109,10 +111,10 @@ def take_new(store: Store, folder: Folder, box: MailboxInfo, summary: MailboxFet
     with imap_errors(folder.target.host):
         # "UID n:*" always names the newest mail, even one below n: hence the filter.
         uids = sorted(uid for uid in client.search(["UID", f"{last + 1}:*"]) if uid > last)
-    for start in range(0, len(uids), BATCH):
+        sizes = client.fetch(uids, ["RFC822.SIZE"]) if uids else {}
+    for batch in _batches(uids, {uid: data.get(b"RFC822.SIZE", 0) for uid, data in sizes.items()}):
         if stop is not None and stop.is_set():
             break
-        batch = uids[start:start + BATCH]
         with imap_errors(folder.target.host):
             fetched = client.fetch(batch, ["BODY.PEEK[]"])
         moves: dict[str, list[int]] = {PROCESSED: [], FAILED: []}
@@ -134,6 +136,20 @@ def take_new(store: Store, folder: Folder, box: MailboxInfo, summary: MailboxFet
             if done:
                 _advance(store, box.id, folder.uidvalidity, done)
     return len(uids)
+
+
+def _batches(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
+    """The UIDs in order, cut into batches of at most BATCH mails and BATCH_BYTES."""
+    batches: list[list[int]] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if not batches or len(batches[-1]) >= BATCH or total + size > BATCH_BYTES:
+            batches.append([])
+            total = 0
+        batches[-1].append(uid)
+        total += size
+    return batches
 
 
 def _take_one(store: Store, raw: bytes, box: MailboxInfo, secret: bytes | str | None,
