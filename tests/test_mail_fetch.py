@@ -98,3 +98,26 @@ def test_the_same_mail_by_pipe_and_by_imap_is_one_message(store, dovecot, imap_u
     assert (summary.taken, summary.duplicates) == (0, 1)
     assert count(store, "messages") == 1 and count(store, "mail_ids") == 1
     assert folder_count(dovecot, imap_user, "Processed") == 1
+
+
+def test_without_move_the_mail_is_copied_flagged_and_expunged_by_uid(store, dovecot, imap_user,
+                                                                     tmp_path) -> None:
+    from store.mail.fetch import MailboxFetch, imap_mailboxes, take_new
+    from store.mail.imap import open_folder
+
+    imap_desk(store, dovecot, tmp_path, imap_user)
+    append(dovecot, imap_user, mail("Copied"), BROKEN)
+    append(dovecot, imap_user, mail("A person's, marked deleted"), flags="\\Deleted")
+    mailer = mail_store(store)
+    [box] = imap_mailboxes(mailer)
+    folder = open_folder(box.imap_url, box.password_file)
+    folder.can_move = False  # as on a server without MOVE (Dovecot has it)
+    summary = MailboxFetch(box.address)
+    try:
+        assert take_new(mailer, folder, box, summary) == 3
+    finally:
+        folder.close()
+    assert (summary.taken, summary.failed) == (2, 1)
+    assert folder_count(dovecot, imap_user, "INBOX") == 0
+    assert folder_flags(dovecot, imap_user, "Processed") == [set(), {"\\Deleted"}]
+    assert folder_count(dovecot, imap_user, "Failed") == 1
