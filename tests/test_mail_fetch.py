@@ -121,3 +121,11 @@ def test_without_move_the_mail_is_copied_flagged_and_expunged_by_uid(store, dove
     assert folder_count(dovecot, imap_user, "INBOX") == 0
     assert folder_flags(dovecot, imap_user, "Processed") == [set(), {"\\Deleted"}]
     assert folder_count(dovecot, imap_user, "Failed") == 1
+
+
+def test_a_folder_that_does_not_exist_is_a_mailbox_to_fix(store, dovecot, imap_user,
+                                                          tmp_path) -> None:
+    imap_desk(store, dovecot, tmp_path, imap_user, folder="No%20such")
+    summary = only(fetch_all(mail_store(store)))
+    assert summary.needs_fixing and summary.errors == [
+        f"There is no folder 'No such' in the mailbox of '{imap_user.name}' on 127.0.0.1."]

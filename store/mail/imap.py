@@ -140,6 +140,9 @@ def open_folder(url: str, password_file: str | None, *, timeout: float = TIMEOUT
             except LoginError as error:
                 raise ImapConfigError(f"The IMAP server refused the login of {target.user!r} "
                                       f"({_said(error)}).") from None
+            if not client.folder_exists(target.folder):
+                raise ImapConfigError(f"There is no folder {target.folder!r} in the mailbox of "
+                                      f"{target.user!r} on {target.host}.")
             for name in (PROCESSED, FAILED):
                 if not client.folder_exists(name):
                     client.create_folder(name)
