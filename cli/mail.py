@@ -153,3 +153,14 @@ def _outbound() -> None:
 
 _outbound()
 COMMANDS = [mailbox, mail]
+
+
+def _add_imap_commands() -> None:
+    """`mail fetch` and `mail watch` (cli/mail_imap.py), under this group."""
+    from .mail_imap import COMMANDS as IMAP_COMMANDS
+
+    for command in IMAP_COMMANDS:
+        mail.add_command(command)
+
+
+_add_imap_commands()

@@ -99,15 +99,19 @@ def test_every_command_is_in_the_lazy_map() -> None:
 
 def test_every_dialog_is_in_the_lazy_map() -> None:
     """tui.modals names each dialog of its modules (imported when first asked for)."""
+    import importlib
     import inspect
+    import pkgutil
 
     import tui.modals
-    from tui.modals import attachments, base, diag, forms, messages, pickers
+    from tui.modals import base, forms
 
-    defined = {name for m in (attachments, diag, forms, messages, pickers)
+    modules = [importlib.import_module(f"tui.modals.{info.name}")
+               for info in pkgutil.iter_modules(tui.modals.__path__)]
+    defined = {name for m in modules
                for name, value in vars(m).items()
                if inspect.isclass(value) and issubclass(value, base.Modal)
-               and value.__module__ == m.__name__ and value is not forms.FormModal}
+               and value.__module__ == m.__name__ and value not in (base.Modal, forms.FormModal)}
     assert defined == set(tui.modals.__all__)
     for name in defined:
         assert getattr(tui.modals, name).__name__ == name
