@@ -10,6 +10,7 @@ import importlib
 
 _MODULE_OF = {
     "AttachmentsModal": "attachments",
+    "BulkMenu": "bulk_menu", "BulkRunModal": "bulk_run", "BulkSummaryModal": "bulk_run",
     "DiagModal": "diag",
     "AbuseModal": "forms", "AssignModal": "forms", "DelayModal": "forms",
     "InformationModal": "forms", "SettingsModal": "forms", "SummaryModal": "forms",
