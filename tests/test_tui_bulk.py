@@ -302,3 +302,40 @@ async def test_hostile_names_in_the_summary_are_text(desk: Desk) -> None:
         shown = await summary_of(pilot)
         assert "[bold]Ops[/] [@click=app.quit]x[/]" in shown and "\x1b" not in shown
         assert isinstance(app.screen, BulkSummaryModal)
+
+
+async def test_marked_rows_are_readable_in_every_theme(desk: Desk) -> None:
+    """The marked style keeps the text readable (and marked rows start with ✓ whatever the
+    colours): as the bundled themes' text must be (tests/test_themes.py), and at least 3:1 in
+    every other theme the app offers, the cursor's row too."""
+    desk.open()
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await list_of(pilot, 1)
+        weak = []
+        for name in sorted(app.available_themes):
+            app.theme = name
+            await pilot.pause()
+            screen.table._styles = None
+            paint = screen.table._paint_styles()
+            least = 7.0 if name == "ticket-high-contrast" else 4.5 if name.startswith("ticket-") else 3.0
+            plain_cursor = ratio_of(paint["base"] + paint["cursor"])
+            for what, style, at_least in (
+                    ("marked", paint["base"] + paint["marked"], least),
+                    # the cursor's own colours win on its row: no worse than an unmarked row's
+                    ("marked cursor", paint["base"] + paint["marked"] + paint["cursor"],
+                     min(least, plain_cursor or 0))):
+                ratio = ratio_of(style)
+                if ratio is None:
+                    assert "ansi" in name, name  # the terminal's own colours: its choice
+                elif ratio < at_least:
+                    weak.append((name, what, round(ratio, 2)))
+        assert weak == []
+
+
+def ratio_of(style) -> float | None:
+    from tui.runtime.themes import contrast
+
+    if style.color is None or style.bgcolor is None or None in (style.color.triplet, style.bgcolor.triplet):
+        return None
+    return contrast(style.color.triplet.hex, style.bgcolor.triplet.hex)

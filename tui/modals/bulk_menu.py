@@ -23,7 +23,8 @@ from tui.runtime.safe import text
 from tui.modals.base import Modal, error_line
 from tui.modals.forms import AssignModal, DelayModal, FormModal, buttons
 
-# (key, action, what the menu says); the key chooses it at once.
+# (key, action, what the menu says); the key (BulkMenu.BINDINGS, which a keymap may change)
+# chooses it at once.
 ITEMS = [
     ("a", "assign", "Assign… (a department or a staff member)"),
     ("c", "close", "Close"),
@@ -39,8 +40,16 @@ ITEMS = [
 class BulkMenu(Modal):
     """What to do with the marked tickets; a letter or Enter chooses."""
 
-    BINDINGS = [Binding(key, f"choose('{name}')", words.rstrip("…").split(" (")[0], show=False,
-                        id=f"bulk.{name}") for key, name, words in ITEMS]
+    BINDINGS = [
+        Binding("a", "choose('assign')", "Assign", show=False, id="bulk.assign"),
+        Binding("c", "choose('close')", "Close", show=False, id="bulk.close"),
+        Binding("d", "choose('delay')", "Delay until", show=False, id="bulk.delay"),
+        Binding("p", "choose('priority')", "Set priority", show=False, id="bulk.priority"),
+        Binding("f", "choose('favorite')", "Add to favorites", show=False, id="bulk.favorite"),
+        Binding("u", "choose('unfavorite')", "Remove from favorites", show=False, id="bulk.unfavorite"),
+        Binding("t", "choose('take')", "Take", show=False, id="bulk.take"),
+        Binding("r", "choose('reply')", "Answer with one reply", show=False, id="bulk.reply"),
+    ]
 
     def __init__(self, marked: str) -> None:
         super().__init__()

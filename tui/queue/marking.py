@@ -16,11 +16,13 @@ from store.errors import StoreError
 from tui.queue.marks import Marks
 
 MARK_BINDINGS = [
-    Binding("space", "mark", "Mark", id="list.mark"),
+    # Not in the footer (its line stays as it was); the bar names `b` once tickets are marked.
+    Binding("space", "mark", "Mark", show=False, id="list.mark"),
     Binding("shift+down", "extend(1)", "Mark down", show=False, id="list.mark_down"),
     Binding("shift+up", "extend(-1)", "Mark up", show=False, id="list.mark_up"),
     Binding("asterisk", "mark_all", "Mark all", show=False, id="list.mark_all"),
-    Binding("b", "bulk", "Bulk", id="list.bulk"),
+    Binding("escape", "escape", "Clear the marks (or the search)", show=False, id="list.escape"),
+    Binding("b", "bulk", "Bulk actions on the marked", show=False, id="list.bulk"),
 ]
 
 
@@ -85,7 +87,7 @@ class Marking:
     def marks_chip(self) -> list:
         from rich.text import Text
 
-        return [Text(f" {self.marks.words()} ", style="bold reverse")] if self.marks else []
+        return [Text(f" {self.marks.words()} · b acts ", style="bold reverse")] if self.marks else []
 
     # --- the bulk action ----------------------------------------------------------------
     def action_bulk(self) -> None:

@@ -179,7 +179,7 @@ class TicketListScreen(Marking, Screen[None]):
         self.table.focus()
         self._apply()
 
-    def key_escape(self) -> None:
+    def action_escape(self) -> None:
         boxes = self.query("#search")
         if boxes and boxes.first().display:
             boxes.first().display = False

@@ -37,7 +37,7 @@ class TicketTable(RowWindow, TicketLines, Widget, can_focus=True):
     TicketTable > .ticket-table--new { text-style: bold; }
     TicketTable > .ticket-table--locked { color: $warning; }
     TicketTable > .ticket-table--dim { color: $text-muted; }
-    TicketTable > .ticket-table--marked { background: $success 30%; }
+    TicketTable > .ticket-table--marked { background: $secondary 20%; }
     """
     COMPONENT_CLASSES = {
         "ticket-table--header", "ticket-table--cursor", "ticket-table--new",
