@@ -17,10 +17,10 @@ from tui.queue.marks import Marks
 
 MARK_BINDINGS = [
     # Not in the footer (its line stays as it was); the bar names `b` once tickets are marked.
-    Binding("space", "mark", "Mark", show=False, id="list.mark"),
-    Binding("shift+down", "extend(1)", "Mark down", show=False, id="list.mark_down"),
-    Binding("shift+up", "extend(-1)", "Mark up", show=False, id="list.mark_up"),
-    Binding("asterisk", "mark_all", "Mark all", show=False, id="list.mark_all"),
+    Binding("space", "mark", "Mark or unmark", show=False, id="list.mark"),
+    Binding("shift+down", "extend(1)", "Mark on down", show=False, id="list.mark_down"),
+    Binding("shift+up", "extend(-1)", "Mark on up", show=False, id="list.mark_up"),
+    Binding("asterisk", "mark_all", "Mark the whole list", show=False, id="list.mark_all"),
     Binding("escape", "escape", "Clear the marks (or the search)", show=False, id="list.escape"),
     Binding("b", "bulk", "Bulk actions on the marked", show=False, id="list.bulk"),
 ]
@@ -112,9 +112,13 @@ class Marking:
             return
         from tui.modals import BulkSummaryModal
 
-        if not result.refused and not result.stopped:
+        # What is left to do stays marked: the skipped tickets (a few, named in the result);
+        # after a stop, the rest too (a whole list stays marked whole).
+        if not result.stopped:
             self.marks.clear()
-        else:  # what is left to do stays marked
+            for refusal in result.refused:
+                self.marks.mark(refusal.id)
+        else:
             self.marks.forget(result.done)
         self._show_bar()
         self._reload(recount=True)
