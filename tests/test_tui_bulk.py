@@ -8,7 +8,7 @@ import threading
 from datetime import datetime, timezone
 
 import pytest
-from textual.widgets import Checkbox, Input, RadioButton, Select, Static, TextArea
+from textual.widgets import Input, RadioButton, Select, Static, TextArea
 
 from store import admin
 from store import service as sv
@@ -206,8 +206,13 @@ async def fill_reply(pilot) -> None:
     await until(pilot, lambda: app.screen.query_one("#template", Select)._options[1:])
     app.screen.query_one("#template", Select).value = "Outage"
     app.screen.query_one("#bulk-body", TextArea).text = "Sorry for the wait."
-    app.screen.query_one("#bulk-close", Checkbox).value = True
-    await pilot.press("ctrl+s")
+    await pilot.press("ctrl+o")  # Ok: answered and closed
+
+
+async def fill_reply_send(pilot) -> None:
+    app = pilot.app
+    await until(pilot, lambda: screen_is(app, "BulkReplyModal") and app.focused.id == "bulk-body")
+    await pilot.press(*"On it.", "ctrl+s")  # Send reply: each stays assigned to alice
 
 
 @pytest.mark.parametrize("keys, words, check", [
@@ -221,6 +226,8 @@ async def fill_reply(pilot) -> None:
      lambda d: d.status == "Awaiting response from client"
      and d.messages[-1].body.endswith("Sorry for the wait.")
      and d.messages[-1].body.startswith("We know about the outage")),
+    (["r", fill_reply_send], "2 answered",
+     lambda d: d.locked_by == "alice" and d.messages[-1].body == "On it."),
 ])
 async def test_each_action_through_the_menu(desk: Desk, keys, words, check) -> None:
     admin.add_reply_template(desk.store, "Outage", "We know about the outage.")

@@ -11,8 +11,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Checkbox, Label, OptionList, Select, Static, TextArea
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from store import service as sv
@@ -120,7 +120,11 @@ class BulkPriorityModal(FormModal):
 
 class BulkReplyModal(FormModal):
     """One reply to every marked ticket: a text, a predefined reply (its text comes first), or
-    both; Ok closes each ticket after answering it."""
+    both. As in the reply pane: Send reply (Ctrl+S) keeps each ticket assigned to you, Ok
+    (Ctrl+O) closes each after answering it and lets it go."""
+
+    BINDINGS = [Binding("ctrl+o", "ok", "Ok", id="bulk.reply_ok")]
+    DEFAULT_CSS = "#bulk-body { height: 8; }"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-box"):
@@ -130,9 +134,9 @@ class BulkReplyModal(FormModal):
             yield Select([], prompt="No predefined reply", id="template")
             yield Label("Reply", classes="field-label")
             yield TextArea(id="bulk-body")
-            yield Checkbox("Ok: close each ticket after answering it", id="bulk-close")
             yield error_line()
-            yield buttons("Send to all")
+            yield Horizontal(Button("Send reply ^S", id="ok"), Button("Ok ^O", id="bulk-ok", variant="primary"),
+                             Button("Cancel Esc", id="cancel"), classes="modal-buttons")
 
     def on_mount(self) -> None:
         self.call(lambda store, actor: sv.templates_for(store, actor), done=self._fill)
@@ -142,11 +146,14 @@ class BulkReplyModal(FormModal):
         titles = dict.fromkeys(t.title for t in templates)  # the store picks the narrowest scope
         self.query_one("#template", Select).set_options([(text(t, one_line=True), t) for t in titles])
 
-    def submit(self) -> None:
+    @on(Button.Pressed, "#bulk-ok")
+    def action_ok(self) -> None:
+        self.submit(close=True)
+
+    def submit(self, close: bool = False) -> None:
         chosen = self.query_one("#template", Select).value
         action = sv.BulkAction("reply", body=self.query_one("#bulk-body", TextArea).text,
-                               template=None if chosen is Select.NULL else str(chosen),
-                               close=self.query_one("#bulk-close", Checkbox).value)
+                               template=None if chosen is Select.NULL else str(chosen), close=close)
         try:
             self.dismiss(action.checked())
         except BadInput as error:
