@@ -280,7 +280,12 @@ async def test_stop_mid_run_leaves_each_ticket_done_or_untouched(desk: Desk, mon
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
         assert app.screen.marks.whole is not None  # the rest stays marked
-    assert [d.locked_by for d in peeks(desk, ids)] == ["alice"] * 3 + [None] * 5
+        assert [d.locked_by for d in peeks(desk, ids)] == ["alice"] * 3 + [None] * 5
+        run_id = app.screen._stopped[2]
+        await pilot.press("b", "t")  # the same again: goes on with the stopped run
+        summary = await summary_of(pilot)
+        assert summary == f"8 taken (3 of them by the earlier run {run_id})"
+    assert [d.locked_by for d in peeks(desk, ids)] == ["alice"] * 8
 
 
 async def test_b_without_marks_says_how_to_mark(desk: Desk) -> None:

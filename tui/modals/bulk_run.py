@@ -33,9 +33,11 @@ class BulkRunModal(Modal):
 
     BINDINGS = [Binding("escape,s", "stop", "Stop", id="bulk.stop")]
 
-    def __init__(self, selection: sv.Selection, action: sv.BulkAction, planned: int | None) -> None:
+    def __init__(self, selection: sv.Selection, action: sv.BulkAction, planned: int | None,
+                 run_id: str | None = None) -> None:
+        """run_id: a stopped run's, to go on with it."""
         super().__init__()
-        self.selection, self.action, self.planned = selection, action, planned
+        self.selection, self.action, self.planned, self.run_id = selection, action, planned, run_id
         self.stop = threading.Event()
         self.reached: tuple[int, int | None] = (0, planned)  # written by the worker, read by a timer
 
@@ -56,7 +58,7 @@ class BulkRunModal(Modal):
         app = self.app
         try:
             result = sv.run_bulk(app.store, app.actor, self.selection, self.action,
-                                 progress=self.progressed, stop=self.stop)
+                                 run_id=self.run_id, progress=self.progressed, stop=self.stop)
         except StoreError as error:
             app.call_from_thread(self._failed, error)
             return
@@ -113,8 +115,11 @@ class BulkSummaryModal(Modal):
                 reasons.rstrip()
                 with VerticalScroll(id="bulk-refusals"):
                     yield Static(reasons)
-            if result.refused or result.stopped:
-                yield Static("What was not done stays marked.", classes="hint")
+            if result.stopped:
+                yield Static("What was not done stays marked: b and the same action go on where "
+                             "it stopped.", classes="hint")
+            elif result.refused:
+                yield Static("The tickets skipped stay marked.", classes="hint")
             with Horizontal(classes="modal-buttons"):
                 yield Button("Close ⏎", id="close", variant="primary")
 

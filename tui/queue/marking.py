@@ -31,6 +31,7 @@ class Marking:
 
     def _start_marking(self) -> None:
         self.marks = Marks()
+        self._stopped: tuple | None = None  # (selection, action, run id) of a run stopped
         self.table.marked = self.marks.holds
 
     def action_mark(self) -> None:
@@ -104,14 +105,21 @@ class Marking:
             return
         from tui.modals import BulkRunModal
 
-        self.app.push_screen(BulkRunModal(self.marks.selection(), action, self.marks.count),
-                             self._ran)
+        selection = self.marks.selection()
+        # The same action on the same marks after a stop goes on where it stopped: the store
+        # skips what that run id did already (its tickets are not done twice, nor walked again
+        # by hand here).
+        run_id = None
+        if self._stopped is not None and self._stopped[:2] == (selection, action):
+            run_id = self._stopped[2]
+        self.app.push_screen(BulkRunModal(selection, action, self.marks.count, run_id), self._ran)
 
     def _ran(self, result: sv.BulkResult | None) -> None:
         if result is None:  # it could not start (told already)
             return
         from tui.modals import BulkSummaryModal
 
+        self._stopped = (self.marks.selection(), result.action, result.run_id) if result.stopped else None
         # What is left to do stays marked: the skipped tickets (a few, named in the result);
         # after a stop, the rest too (a whole list stays marked whole).
         if not result.stopped:
