@@ -101,9 +101,9 @@ def test_every_dialog_is_in_the_lazy_map() -> None:
     import inspect
 
     import tui.modals
-    from tui.modals import attachments, base, diag, forms, messages, pickers
+    from tui.modals import attachments, base, bulk_menu, bulk_run, diag, forms, messages, pickers
 
-    defined = {name for m in (attachments, diag, forms, messages, pickers)
+    defined = {name for m in (attachments, bulk_menu, bulk_run, diag, forms, messages, pickers)
                for name, value in vars(m).items()
                if inspect.isclass(value) and issubclass(value, base.Modal)
                and value.__module__ == m.__name__ and value is not forms.FormModal}
