@@ -351,3 +351,37 @@ def ratio_of(style) -> float | None:
     if style.color is None or style.bgcolor is None or None in (style.color.triplet, style.bgcolor.triplet):
         return None
     return contrast(style.color.triplet.hex, style.bgcolor.triplet.hex)
+
+
+async def test_the_marking_keys_type_into_the_search_box(desk: Desk) -> None:
+    """Space, b and * typed in the search are text, not marks nor the menu; Esc there only
+    closes the box, the marks stay."""
+    ids = [desk.open(subject="Mail bounces b*"), desk.open(subject="Other")]
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await list_of(pilot, 2)
+        await pilot.press("space", "slash", *"mail bounces b*")
+        await pilot.press("escape")
+        assert marked_ids(screen) == [ids[0]] and screen.spec.search is None
+        await pilot.press("slash", *"mail b*", "enter")
+        await until(pilot, lambda: screen.spec.search == "mail b*")
+        assert marked_ids(screen) == [ids[0]] and isinstance(app.screen, TicketListScreen)
+
+
+async def test_the_menu_shows_and_obeys_the_keymap(desk: Desk) -> None:
+    from tui.runtime.config import Config
+
+    ids = [desk.open() for _ in range(2)]
+    app = TicketApp(desk.store, desk.alice, Config(keymap={"bulk.close": "x", "list.bulk": "B"}),
+                    live_interval=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await list_of(pilot, 2)
+        await pilot.press("space", "B")
+        await until(pilot, lambda: screen_is(app, "BulkMenu"))
+        from textual.widgets import OptionList
+
+        shown = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert shown[1].strip() == "x  Close" and shown[0].strip().startswith("a  Assign")
+        await pilot.press("x")
+        assert await summary_of(pilot) == "1 closed"
+    assert sv.peek(desk.store, desk.root, ids[0]).locked_by is None

@@ -23,17 +23,17 @@ from tui.runtime.safe import text
 from tui.modals.base import Modal, error_line
 from tui.modals.forms import AssignModal, DelayModal, FormModal, buttons
 
-# (key, action, what the menu says); the key (BulkMenu.BINDINGS, which a keymap may change)
-# chooses it at once.
+# (action, what the menu says); each has a key (BulkMenu.BINDINGS, which a keymap may change)
+# that chooses it at once.
 ITEMS = [
-    ("a", "assign", "Assign… (a department or a staff member)"),
-    ("c", "close", "Close"),
-    ("d", "delay", "Delay until…"),
-    ("p", "priority", "Set priority…"),
-    ("f", "favorite", "Add to favorites"),
-    ("u", "unfavorite", "Remove from favorites"),
-    ("t", "take", "Take (Assign ticket to me)"),
-    ("r", "reply", "Answer with one reply…"),
+    ("assign", "Assign… (a department or a staff member)"),
+    ("close", "Close"),
+    ("delay", "Delay until…"),
+    ("priority", "Set priority…"),
+    ("favorite", "Add to favorites"),
+    ("unfavorite", "Remove from favorites"),
+    ("take", "Take (Assign ticket to me)"),
+    ("reply", "Answer with one reply…"),
 ]
 
 
@@ -60,9 +60,20 @@ class BulkMenu(Modal):
             yield Static(Text(f"Bulk action: {self.marked}"), classes="modal-title")
             yield Static("Each ticket is its own transaction under the usual rules; tickets locked "
                          "by others or not visible are skipped and named after.", classes="hint")
-            yield OptionList(*[Option(Text.assemble((f" {key} ", "bold"), " ", words), id=name)
-                               for key, name, words in ITEMS], id="bulk-actions")
+            yield OptionList(id="bulk-actions")
             yield error_line()
+
+    def on_mount(self) -> None:
+        # Each action with its key as the keymap left it.
+        keys: dict[str, str] = {}
+        for active in self.active_bindings.values():
+            if active.binding.id:
+                keys.setdefault(active.binding.id, self.app.get_key_display(active.binding))
+        options = self.query_one(OptionList)
+        options.add_options([
+            Option(Text.assemble((f" {keys.get('bulk.' + name, ' ')} ", "bold"), " ", words), id=name)
+            for name, words in ITEMS])
+        options.highlighted = 0
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
