@@ -53,8 +53,10 @@ def marked_ids(screen: TicketListScreen) -> list[int]:
 
 
 async def summary_of(pilot) -> str:
+    """The summary's first line, once the run is over (a run of 1,200 tickets takes a while on
+    a loaded machine: a minute is allowed)."""
     app = pilot.app
-    await until(pilot, lambda: screen_is(app, "BulkSummaryModal"))
+    await until(pilot, lambda: screen_is(app, "BulkSummaryModal"), timeout=60)
     return str(app.screen.query_one("#bulk-summary", Static).render())
 
 
