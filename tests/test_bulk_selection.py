@@ -98,3 +98,21 @@ def test_a_ticket_opened_during_the_run_was_not_selected(store) -> None:
                          sv.BulkAction("take"), progress=open_one_more)
     assert list(result.done) == first
     assert sv.peek(store, desk.root, opened[0]).locked_by is None
+
+
+def test_a_list_marked_whole_but_a_few_leaves_those_few_untouched(store) -> None:
+    """The TUI's `*` then space on a row: every ticket of the view except the unmarked ones,
+    still a query (the exceptions are the only ids held)."""
+    from tests.desk import make_desk
+
+    desk = make_desk(store)
+    tickets = [desk.open() for _ in range(5)]
+    kept = {tickets[1], tickets[3]}
+    selection = sv.Selection.of_list(sv.ListSpec("queue"), excluded=kept)
+    assert selection.ids is None
+    seen = []
+    result = sv.run_bulk(store, desk.alice, selection, sv.BulkAction("favorite"),
+                         progress=lambda done, total: seen.append(total))
+    assert sorted(result.done) == sorted(set(tickets) - kept)
+    assert set(seen) == {3}  # the total counts the exceptions out
+    assert sorted(listed(store, desk.alice, sv.ListSpec("favorites"))) == sorted(set(tickets) - kept)

@@ -49,8 +49,8 @@ def run_bulk(store: Store, actor: Actor, selection: Selection, action: BulkActio
     if action.macro:
         macros.check_macro(store, staff, action.macro)
     _check_selection(selection)
-    total = len(selection.ids) if selection.ids is not None else count_tickets(
-        store, staff, selection.spec)
+    total = len(selection.ids) if selection.ids is not None else max(0, count_tickets(
+        store, staff, selection.spec) - len(selection.excluded))
     done, refused, earlier, reached = array("q"), [], 0, 0
     stopped = False
     for ticket_id in selected_ids(store, staff, selection):
@@ -123,7 +123,7 @@ def selected_ids(store: Store, actor: Actor, selection: Selection) -> Iterator[i
     up_to, after = last_ticket_id(store), 0
     while True:
         page = selection_page(store, actor, selection.spec, after_id=after, up_to=up_to, limit=PAGE)
-        yield from page
+        yield from (i for i in page if i not in selection.excluded)
         if len(page) < PAGE:
             return
         after = page[-1]

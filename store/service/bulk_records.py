@@ -18,10 +18,12 @@ NAMED_PER_GROUP = 10  # a summary names at most this many tickets of each kind, 
 
 class Selection(NamedTuple):
     """Explicit ticket ids, or a list's query (a view, a search, a client filter), never both.
-    A query is walked page by page when the action runs: it is never a list of ids in memory."""
+    A query is walked page by page when the action runs: it is never a list of ids in memory.
+    excluded: tickets of the query left out (a list marked whole, then a few unmarked)."""
 
     ids: tuple[int, ...] | None = None
     spec: ListSpec | None = None
+    excluded: frozenset[int] = frozenset()
 
     @classmethod
     def of_ids(cls, ids) -> "Selection":
@@ -31,8 +33,8 @@ class Selection(NamedTuple):
         return cls(ids=unique)
 
     @classmethod
-    def of_list(cls, spec: ListSpec) -> "Selection":
-        return cls(spec=spec)
+    def of_list(cls, spec: ListSpec, excluded=()) -> "Selection":
+        return cls(spec=spec, excluded=frozenset(excluded))
 
 
 class BulkAction(NamedTuple):

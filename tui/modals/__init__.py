@@ -10,6 +10,9 @@ import importlib
 
 _MODULE_OF = {
     "AttachmentsModal": "attachments",
+    "BulkAssignModal": "bulk_menu", "BulkDelayModal": "bulk_menu", "BulkMenu": "bulk_menu",
+    "BulkPriorityModal": "bulk_menu", "BulkReplyModal": "bulk_menu",
+    "BulkRunModal": "bulk_run", "BulkSummaryModal": "bulk_run",
     "DiagModal": "diag",
     "AbuseModal": "forms", "AssignModal": "forms", "DelayModal": "forms",
     "InformationModal": "forms", "SettingsModal": "forms", "SummaryModal": "forms",

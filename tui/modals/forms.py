@@ -133,13 +133,18 @@ class AssignModal(FormModal):
         self.query_one("#department", Select).display = not to_staff
 
     def submit(self) -> None:
+        target = self.target()
+        if target is not None:
+            self.call(sv.assign, self.ticket_id, done=self.dismiss, **target)
+
+    def target(self) -> dict | None:
+        """{"department": name} or {"staff": login}; None (and why, inline) if none is chosen."""
         to_staff = self.query_one("#to-staff", RadioButton).value
         choice = self.query_one("#staff" if to_staff else "#department", Select).value
         if choice is Select.NULL:
             self.show_error("Choose a staff member." if to_staff else "Choose a department.")
-            return
-        kwargs = {"staff": choice} if to_staff else {"department": choice}
-        self.call(sv.assign, self.ticket_id, done=self.dismiss, **kwargs)
+            return None
+        return {"staff": choice} if to_staff else {"department": choice}
 
 
 class DelayModal(FormModal):
@@ -167,12 +172,17 @@ class DelayModal(FormModal):
         self.submit()
 
     def submit(self) -> None:
+        until = self.until()
+        if until is not None:
+            self.call(sv.delay, self.ticket_id, until, done=lambda _: self.dismiss(True))
+
+    def until(self) -> datetime | None:
+        """The date typed; None (and why, inline) if it is not one."""
         try:
-            until = validate.moment(self.query_one("#until", Input).value, utcnow())
+            return validate.moment(self.query_one("#until", Input).value, utcnow())
         except Exception as error:  # BadInput: shown inline, nothing sent
             self.show_error(str(error))
-            return
-        self.call(sv.delay, self.ticket_id, until, done=lambda _: self.dismiss(True))
+            return None
 
     @on(Button.Pressed, "#end")
     def _end(self) -> None:

@@ -22,6 +22,7 @@ from tui.widgets.ticket_table import Page, TicketTable
 from tui.widgets.header import SafeHeader
 from tui.widgets.footer import KeysFooter
 from tui.queue.bar import ListBar
+from tui.queue.marking import MARK_BINDINGS, Marking
 
 # Counting stops here: a million tickets read "10,000+" at once instead of after seconds.
 COUNT_AT_MOST = 10_000
@@ -31,7 +32,7 @@ VIEWS = [("queue", "Support tickets"), ("all", "All tickets"), ("favorites", "Fa
          ("delayed", "Delayed"), ("abuse", "Abuse"), ("archive", "Archive")]
 
 
-class TicketListScreen(Screen[None]):
+class TicketListScreen(Marking, Screen[None]):
     AUTO_FOCUS = "#tickets"
     BINDINGS = [
         Binding("1", "view('queue')", "Queue", id="list.view_queue"),
@@ -47,6 +48,7 @@ class TicketListScreen(Screen[None]):
         Binding("o", "settings", "Settings", show=False, id="list.settings"),
         Binding("M", "failed_mail", "Failed mail", show=False, id="list.failed_mail"),
         Binding("q", "app.quit", "Quit", show=False, id="list.quit"),
+        *MARK_BINDINGS,
     ]
 
     def __init__(self, first_page: Future | None = None) -> None:
@@ -67,6 +69,7 @@ class TicketListScreen(Screen[None]):
         yield KeysFooter()
 
     async def on_mount(self) -> None:
+        self._start_marking()
         self._show_bar()
         self.table.focus()
         first, self._first_page = await ready_first_page(self._first_page), None
@@ -177,11 +180,13 @@ class TicketListScreen(Screen[None]):
         self.table.focus()
         self._apply()
 
-    def key_escape(self) -> None:
+    def action_escape(self) -> None:
         boxes = self.query("#search")
         if boxes and boxes.first().display:
             boxes.first().display = False
             self.table.focus()
+        elif self.clear_marks():
+            pass
         elif self.spec.search:
             self.spec = sv.ListSpec(self.spec.view, self.spec.client_email, None)
             self._apply()
@@ -215,6 +220,7 @@ class TicketListScreen(Screen[None]):
         self._reload(recount=True)
 
     def _apply(self) -> None:
+        self.marks.list_changed(self.spec)
         self._show_bar()
         self.table.total = None
         self.table.reset()
@@ -254,7 +260,7 @@ class TicketListScreen(Screen[None]):
         if self.spec.search:
             chips.append(Text(f" search: {printable(self.spec.search, one_line=True)} ",
                               style="reverse"))
-        self.query_one(ListBar).show(views, chips)
+        self.query_one(ListBar).show(views, [*self.marks_chip(), *chips])
 
     def _show_status(self) -> None:
         total = self.table.total
@@ -279,5 +285,8 @@ class TicketListScreen(Screen[None]):
             yield ("Filter by client", f"Only {for_markup(self.table.current.client_email)}'s tickets",
                    self.action_filter_client)
             yield "Open", f"Open ticket #{self.table.current.id}", self.table.action_open
+        yield "Mark all", "Mark every ticket of this list for a bulk action", self.action_mark_all
+        if self.marks:
+            yield "Bulk actions", f"Act on the tickets marked ({self.marks.words()})", self.action_bulk
         if self.spec.client_email:
             yield "Clear client filter", "Show every client's tickets", self.action_clear_filter

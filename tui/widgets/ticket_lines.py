@@ -5,7 +5,7 @@ row and minute and kept for a few screens; styles are resolved once per change o
 of the same style make one segment.
 
 A part of TicketTable (tui/widgets/ticket_table.py); this uses its columns, rows, top,
-cursor, fetching and page_height."""
+cursor, fetching, marked and page_height."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class TicketLines:
         if self._styles is None:
             self._styles = {"base": self.rich_style, **{
                 name: self.get_component_rich_style(f"ticket-table--{name}")
-                for name in ("header", "cursor", "new", "locked", "dim")}}
+                for name in ("header", "cursor", "new", "locked", "dim", "marked")}}
         return self._styles
 
     def _widths(self, width: int) -> list[int]:
@@ -79,10 +79,15 @@ class TicketLines:
         if row.archived:
             styles = [s + paint["dim"] for s in styles]
         line_style = base
+        if self.marked is not None and self.marked(row.id):
+            # A mark that needs no colour to be seen; the cached cells stay unmarked.
+            cells = [fit(("✓ " + cells[0]).rstrip(), widths[0]), *cells[1:]]
+            styles = [s + paint["marked"] for s in styles]
+            line_style = base + paint["marked"]
         if index == self.cursor:
             cursor = paint["cursor"]
             styles = [s + cursor for s in styles]
-            line_style = base + cursor
+            line_style = line_style + cursor
         return self._strip(cells, styles, line_style, width, widths)
 
     def _cells(self, row: TicketRow, widths: list[int]) -> list[str]:

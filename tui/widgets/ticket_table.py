@@ -37,10 +37,11 @@ class TicketTable(RowWindow, TicketLines, Widget, can_focus=True):
     TicketTable > .ticket-table--new { text-style: bold; }
     TicketTable > .ticket-table--locked { color: $warning; }
     TicketTable > .ticket-table--dim { color: $text-muted; }
+    TicketTable > .ticket-table--marked { background: $secondary 20%; }
     """
     COMPONENT_CLASSES = {
         "ticket-table--header", "ticket-table--cursor", "ticket-table--new",
-        "ticket-table--locked", "ticket-table--dim",
+        "ticket-table--locked", "ticket-table--dim", "ticket-table--marked",
     }
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
@@ -78,6 +79,9 @@ class TicketTable(RowWindow, TicketLines, Widget, can_focus=True):
         super().__init__(id=id)
         self.fetcher = fetcher
         self.columns = columns
+        # Whether a ticket is marked for a bulk action (the staff list sets it): such a row
+        # starts with ✓ and takes the marked style.
+        self.marked: Callable[[int], bool] | None = None
         self.rows: list[TicketRow] = []
         self.top = 0
         self.cursor = 0
