@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -25,7 +24,7 @@ from ..errors import BadInput, LockedByOther, NotFound, NotVisible, Refused
 from ..sql import Sql
 from . import actions, lock, locking, replies
 from ._common import load_ticket, now, require_staff
-from .bulk_records import BulkAction, BulkResult, Refusal, Selection
+from .bulk_records import BulkAction, BulkResult, DoneIds, Refusal, Selection
 from .drafts import render_template, templates_for
 from .lists import count_tickets, last_ticket_id, selection_page
 
@@ -68,7 +67,7 @@ def run_bulk(store: Store, actor: Actor, selection: Selection, action: BulkActio
     _check_selection(selection)
     total = len(selection.ids) if selection.ids is not None else count_tickets(
         store, staff, selection.spec)
-    done, refused, earlier, reached = array("q"), [], 0, 0
+    done, refused, earlier, reached = DoneIds(), [], 0, 0
     stopped = False
     for ticket_id in selected_ids(store, staff, selection):
         if stop is not None and stop.is_set():
