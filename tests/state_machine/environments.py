@@ -72,6 +72,7 @@ class PgEnv:
         self.reset_sql = [
             f"TRUNCATE {', '.join(written)} RESTART IDENTITY CASCADE",
             "UPDATE clients SET balance_cents = 0, incidents_left = 0, internal_comment = ''",
+            """DELETE FROM settings WHERE "key" = 'use_priority'""",  # bulk priority turns it on/off
         ]
 
     def new_store(self):
