@@ -1,9 +1,10 @@
 """Bulk actions: one action on many tickets, each ticket its own transaction under the usual rules.
 
-Each ticket's step calls the service's own actions (never a copy of a rule) inside one
-transaction: the service's calls join it (InTransaction), so an action that needs the lock takes
-a ticket nobody holds with "Assign ticket to me" and acts in the same transaction, and a refusal
-anywhere rolls the whole step back: nothing is half-done on any ticket.
+Each ticket's step calls the service's own actions, or for take and close the rules they run
+(locking.py), never a copy of a rule, inside one transaction: the service's calls join it
+(InTransaction), so an action that needs the lock takes a ticket nobody holds with "Assign
+ticket to me" and acts in the same transaction, and a refusal anywhere rolls the whole step
+back: nothing is half-done on any ticket.
 
 Each step also records a "bulk" event naming its run id. A run that was killed has done a prefix
 of its tickets; running it again with the same run id skips the tickets that event names, so a
