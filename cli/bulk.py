@@ -3,6 +3,7 @@ filter), one transaction each; a summary of what was done and what was skipped a
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import sys
@@ -67,8 +68,7 @@ def bulk(app: AppContext, action, ids, view, search, client_email, department, s
         body=text, template=template, close=close, macro=macro)
     result = _run(app, selection, todo, run_id)
     if as_json:
-        click.echo(json.dumps({"done": list(result.done),
-                               "refused": [{"id": r.id, "reason": r.reason} for r in result.refused]}))
+        _echo_json(result)
     else:
         click.echo(result.summary())
         for r in result.refused:
@@ -78,6 +78,19 @@ def bulk(app: AppContext, action, ids, view, search, client_email, department, s
         sys.exit(130)
     if result.refused:
         sys.exit(1)
+
+
+def _echo_json(result) -> None:
+    """{"done": [ids], "refused": [...]}, as json.dumps writes it, with the done ids written a
+    thousand at a time: never the whole list (nor its text) in memory at once."""
+    click.echo('{"done": [', nl=False)
+    ids = iter(result.done)
+    first = True
+    while chunk := list(itertools.islice(ids, 1000)):
+        click.echo(("" if first else ", ") + ", ".join(map(str, chunk)), nl=False)
+        first = False
+    refused = [{"id": r.id, "reason": r.reason} for r in result.refused]
+    click.echo(f'], "refused": {json.dumps(refused)}}}')
 
 
 def _selection(ids: str | None, view: str | None, search: str | None,

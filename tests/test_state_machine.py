@@ -8,8 +8,9 @@ force), reply (send / Ok, internal comment, charge, incidents, attachments, curr
 lock token), close, unlock, assign to a department or a staff member, delay and end of delay,
 edit message, split, save parameters, summary, abuse, favorite, drafts, attachment download,
 lists and search, reply with a macro (its reply, comment and Ok in one transaction), and bulk
-close, reply with Ok, favorite and unfavorite over a few tickets (now
-and then run again with the same run id, which must change nothing). Texts are random Unicode with newlines, emoji, markup-like "[bold]x[/]",
+close, reply with Ok, take, assign, delay, priority (with priorities on and off), favorite and
+unfavorite over a few tickets (now and then run again with the same run id, which must change
+nothing). Texts are random Unicode with newlines, emoji, markup-like "[bold]x[/]",
 escape sequences and control characters; one in twenty holds a NUL, which must be refused.
 
 After every step the database is compared with a small model of the rules (docs/rules.md) and

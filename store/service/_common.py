@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import plain_in
-from ..errors import LockedByOther, NotAllowed
-from ..models import Holder, Membership, Staff, Ticket, TicketEvent
-from . import rules
+from ..models import Holder, Membership, Ticket
+from . import locking, rules
+from .locking import refuse_if_archived, refuse_if_merged  # noqa: F401 - the writes use them
 from .rules import (  # noqa: F401 - shared with the plain reads; the writes take them from here
     check_id, fmt_time, no_such_ticket, now, require_client, require_staff,
 )
@@ -51,62 +52,21 @@ def check_visible(s: Session, actor: Actor, ticket: Ticket) -> None:
     rules.check_visible(plain_in(s), actor, ticket.id, ticket.client_id)
 
 
-def refuse_if_merged(ticket: Ticket) -> None:
-    """A merged ticket's stub takes no work: it all goes to the ticket it went into."""
-    if ticket.merged_into_id is not None:
-        raise NotAllowed(f"Ticket #{ticket.id} was merged into #{ticket.merged_into_id}; "
-                         f"open #{ticket.merged_into_id} instead.")
-
-
-def refuse_if_archived(ticket: Ticket) -> None:
-    """An archived ticket has no open holder; it comes back when its client writes again.
-    A merged ticket's stub is refused the same way."""
-    refuse_if_merged(ticket)
-    if ticket.archived_at is not None:
-        raise NotAllowed(
-            f"Ticket #{ticket.id} is in the client's archive; it comes back when the client writes."
-        )
-
-
 def lock_sentence(s: Session, ticket: Ticket) -> str:
-    holder = s.get(Staff, ticket.locked_by_id)
-    since = fmt_time(ticket.locked_at) if ticket.locked_at else "an unknown time"
-    return (f"Ticket #{ticket.id} is locked by {holder.login} ({holder.name}) since {since}.")
+    return locking.lock_sentence(plain_in(s), ticket)
 
 
 def require_lock(s: Session, actor: StaffActor, ticket: Ticket, token: str | None) -> None:
     """Writes under the lock re-check it here, in their own transaction, against the token."""
-    if ticket.locked_by_id == actor.id:
-        if token is None or token == ticket.lock_token:
-            return
-        raise LockedByOther(
-            f"Your earlier lock on ticket #{ticket.id} was replaced at "
-            f"{fmt_time(ticket.locked_at)}; reopen the ticket to go on."
-        )
-    if ticket.locked_by_id is None:
-        raise NotAllowed(
-            f"Ticket #{ticket.id} is not assigned to you; choose \"Assign ticket to me\" first."
-        )
-    raise LockedByOther(lock_sentence(s, ticket))
-
-
-def holder_of(s: Session, ticket_id: int, *, department_id: int | None = None,
-              staff_id: int | None = None) -> Holder | None:
-    if department_id is not None:
-        cond = Holder.department_id == department_id
-    else:
-        cond = Holder.staff_id == staff_id
-    return s.scalar(select(Holder).where(Holder.ticket_id == ticket_id, cond))
+    locking.require_lock(plain_in(s), actor, ticket, token)
 
 
 def open_holder(s: Session, ticket: Ticket, at: datetime, *, department_id: int | None = None,
                 staff_id: int | None = None) -> None:
-    holder = holder_of(s, ticket.id, department_id=department_id, staff_id=staff_id)
-    if holder is None:
-        s.add(Holder(ticket_id=ticket.id, department_id=department_id, staff_id=staff_id,
-                     is_open=True, opened_at=at))
-    elif not holder.is_open:
-        holder.is_open, holder.opened_at, holder.closed_at = True, at, None
+    locking.open_holder(plain_in(s), ticket.id, at, department_id=department_id, staff_id=staff_id)
+    for loaded in list(s.identity_map.values()):  # what the session holds of them is stale now
+        if isinstance(loaded, Holder) and loaded.ticket_id == ticket.id:
+            s.expire(loaded)
     ticket.is_open = True
 
 
@@ -128,30 +88,6 @@ def reopen_for_client(s: Session, client: ClientActor, ticket: Ticket, at: datet
         open_holder(s, ticket, at, staff_id=ticket.responsible_staff_id)
 
 
-def close_holders_for(s: Session, actor: StaffActor, ticket: Ticket, at: datetime) -> int:
-    """Ok / Close: the actor's own holder and their departments'; an admin's closes all."""
-    query = select(Holder).where(Holder.ticket_id == ticket.id, Holder.is_open)
-    if not actor.is_admin:
-        mine = [Holder.staff_id == actor.id]
-        if actor.department_ids:
-            mine.append(Holder.department_id.in_(actor.department_ids))
-        query = query.where(or_(*mine))
-    closed = 0
-    for holder in s.scalars(query):
-        holder.is_open, holder.closed_at = False, at
-        closed += 1
-    s.flush()
-    ticket.is_open = bool(s.scalar(select(exists().where(Holder.ticket_id == ticket.id, Holder.is_open))))
-    return closed
-
-
-def in_holding_department(s: Session, actor: StaffActor, ticket: Ticket) -> bool:
-    if not actor.department_ids:
-        return False
-    return bool(s.scalar(select(exists().where(
-        Holder.ticket_id == ticket.id, Holder.department_id.in_(actor.department_ids)))))
-
-
 def upsert(s: Session, model, values: dict, keys: list[str], update: list[str]) -> None:
     """INSERT ... ON CONFLICT DO UPDATE on either dialect (no race between two sessions)."""
     insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -166,18 +102,11 @@ def mark_seen(s: Session, actor: StaffActor, ticket_id: int, at: datetime) -> No
 
 def record(s: Session, actor: Actor | None, ticket: Ticket, action: str, detail: str = "",
            *, at: datetime, activity: bool = True) -> None:
-    """A line of the ticket's history. Activity moves the ticket up in All tickets and counts as
-    "new" for others; the actor has seen their own change."""
-    s.add(TicketEvent(
-        ticket_id=ticket.id, action=action, detail=detail, created_at=at,
-        staff_id=actor.id if isinstance(actor, StaffActor) else None,
-        client_id=actor.id if isinstance(actor, ClientActor) else None,
-    ))
+    """A line of the ticket's history (locking.record); the loaded ticket learns its new
+    updated_at without reading it back."""
+    locking.record(plain_in(s), actor, ticket.id, action, detail, at=at, activity=activity)
     if activity:
-        ticket.updated_at = at
-        if isinstance(actor, StaffActor):
-            s.flush()
-            mark_seen(s, actor, ticket.id, at)
+        set_committed_value(ticket, "updated_at", at)
 
 
 def membership_departments(s: Session, staff_id: int) -> set[int]:

@@ -1,9 +1,10 @@
 """Bulk actions: one action on many tickets, each ticket its own transaction under the usual rules.
 
-Each ticket's step calls the service's own actions (never a copy of a rule) inside one
-transaction: the service's calls join it (InTransaction), so an action that needs the lock takes
-a ticket nobody holds with "Assign ticket to me" and acts in the same transaction, and a refusal
-anywhere rolls the whole step back: nothing is half-done on any ticket.
+Each ticket's step calls the service's own actions, or for take and close the rules they run
+(locking.py), never a copy of a rule, inside one transaction: the service's calls join it
+(InTransaction), so an action that needs the lock takes a ticket nobody holds with "Assign
+ticket to me" and acts in the same transaction, and a refusal anywhere rolls the whole step
+back: nothing is half-done on any ticket.
 
 Each step also records a "bulk" event naming its run id. A run that was killed has done a prefix
 of its tickets; running it again with the same run id skips the tickets that event names, so a
@@ -14,18 +15,15 @@ from __future__ import annotations
 
 import threading
 import uuid
-from array import array
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import exists, select
-
 from ..actors import Actor, StaffActor
-from ..db import Store
+from ..db import Store, plain_in
 from ..errors import BadInput, LockedByOther, NotFound, NotVisible, Refused
-from ..models import Ticket, TicketEvent
-from . import actions, lock, macros, replies
-from ._common import load_ticket, now, record, require_staff
-from .bulk_records import BulkAction, BulkResult, Refusal, Selection
+from ..sql import Sql
+from . import actions, lock, locking, macros, replies
+from ._common import load_ticket, now, require_staff
+from .bulk_records import BulkAction, BulkResult, DoneIds, Refusal, Selection
 from .drafts import render_template, template_by_title
 from .joined import InTransaction
 from .lists import count_tickets, last_ticket_id, selection_page
@@ -51,7 +49,7 @@ def run_bulk(store: Store, actor: Actor, selection: Selection, action: BulkActio
     _check_selection(selection)
     total = len(selection.ids) if selection.ids is not None else max(0, count_tickets(
         store, staff, selection.spec) - len(selection.excluded))
-    done, refused, earlier, reached = array("q"), [], 0, 0
+    done, refused, earlier, reached = DoneIds(), [], 0, 0
     stopped = False
     for ticket_id in selected_ids(store, staff, selection):
         if stop is not None and stop.is_set():
@@ -77,23 +75,31 @@ def run_bulk(store: Store, actor: Actor, selection: Selection, action: BulkActio
 
 def _step(store: Store, staff: StaffActor, action: BulkAction, ticket_id: int, run_id: str,
           body: str) -> bool:
-    """One ticket, one transaction. True when an earlier run of this run id did it already."""
+    """One ticket, one transaction. True when an earlier run of this run id did it already.
+    Take and close run as plain SQL (locking.py): most of a bulk run, and most of its time when
+    it went through the ORM (docs/bulk.md); the rest join the service's own calls."""
     marker = f"{run_id} {action.name}"
+    if action.name in ("take", "close"):
+        with store.sql(write=True) as q:
+            if _done_before(q, ticket_id, marker):
+                return True
+            # a lock held by another refuses (no take-over)
+            locking.take(q, staff, locking.load_visible(q, staff, ticket_id))
+            if action.name == "close":
+                locking.close(q, staff, ticket_id, now(), "close")
+            locking.record(q, staff, ticket_id, "bulk", marker, at=now(), activity=False)
+        return False
     with store.write() as s:
-        if s.scalar(select(exists().where(TicketEvent.ticket_id == ticket_id,
-                                          TicketEvent.action == "bulk",
-                                          TicketEvent.detail == marker))):
+        if _done_before(plain_in(s), ticket_id, marker):
             return True
         joined = InTransaction(s)
         name = action.name
         if name == "priority":
             was_mine = load_ticket(s, ticket_id).locked_by_id == staff.id
-        if name in ("close", "reply", "priority"):
+        if name in ("reply", "priority"):
             lock.take(joined, staff, ticket_id)  # a lock held by another refuses (no take-over)
         if name == "assign":
             actions.assign(joined, staff, ticket_id, department=action.department, staff=action.staff)
-        elif name == "close":
-            replies.close(joined, staff, ticket_id)
         elif name == "delay":
             actions.delay(joined, staff, ticket_id, action.until)
         elif name == "priority":
@@ -102,15 +108,19 @@ def _step(store: Store, staff: StaffActor, action: BulkAction, ticket_id: int, r
                 lock.unlock(joined, staff, ticket_id)
         elif name in ("favorite", "unfavorite"):
             actions.set_favorite(joined, staff, ticket_id, name == "favorite")
-        elif name == "take":
-            lock.take(joined, staff, ticket_id)
         elif name == "reply" and action.macro:
             macros.apply_macro(joined, staff, ticket_id, action.macro, body, close=action.close)
         elif name == "reply":
             replies.reply(joined, staff, ticket_id, body, close=action.close)
-        # The action loaded the ticket in this session: get() finds it there, with no query.
-        record(s, staff, s.get(Ticket, ticket_id), "bulk", marker, at=now(), activity=False)
+        locking.record(plain_in(s), staff, ticket_id, "bulk", marker, at=now(), activity=False)
     return False
+
+
+def _done_before(q: Sql, ticket_id: int, marker: str) -> bool:
+    """Did an earlier run of this run id act on the ticket? (Its "bulk" event says so.)"""
+    return bool(q.value("SELECT EXISTS (SELECT 1 FROM ticket_events WHERE ticket_id = :t "
+                        "AND action = 'bulk' AND detail = :marker)",
+                        {"t": ticket_id, "marker": marker}))
 
 
 def selected_ids(store: Store, actor: Actor, selection: Selection) -> Iterator[int]:

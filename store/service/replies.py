@@ -15,12 +15,12 @@ from ..mail.outbox import queue_reply
 from ..models import Charge, Client, Department, Draft, Service, Ticket
 from ..status import parse_priority
 from ..views import NewAttachment
+from ..db import plain_in
+from . import locking
 from ._common import (
-    check_visible, close_holders_for, load_ticket, now, on_postgresql, record, require_lock,
-    require_staff,
+    check_visible, load_ticket, now, on_postgresql, record, require_lock, require_staff,
 )
 from ._posting import add_message, check_attachments, check_body
-from .lock import release
 
 
 class ReplyResult(NamedTuple):
@@ -129,21 +129,18 @@ def _checked_priority(s, priority: str | int | None) -> int | None:
 
 
 def _close(s, staff: StaffActor, ticket: Ticket, at, action: str) -> None:
-    closed = close_holders_for(s, staff, ticket, at)
-    release(ticket)
-    if not ticket.is_open:
-        ticket.awaiting_staff = False
-    record(s, staff, ticket, action, f"{closed} holder(s) closed", at=at)
+    locking.close(plain_in(s), staff, ticket.id, at, action)
+    s.expire(ticket)  # changed by plain SQL: read again if asked
 
 
 def close(store: Store, actor: Actor, ticket_id: int, *, token: str | None = None) -> None:
-    """Close: the actor's holders (an administrator's: all); releases the actor's lock."""
+    """Close: the actor's holders (an administrator's: all); releases the actor's lock. The rule
+    is locking.close, in one plain transaction."""
     staff = require_staff(actor, "close a ticket")
-    with store.write() as s:
-        ticket = load_ticket(s, ticket_id)
-        check_visible(s, staff, ticket)
-        require_lock(s, staff, ticket, token)
-        _close(s, staff, ticket, now(), "close")
+    with store.sql(write=True) as q:
+        ticket = locking.load_visible(q, staff, ticket_id)
+        locking.require_lock(q, staff, ticket, token)
+        locking.close(q, staff, ticket_id, now(), "close")
 
 
 def save_parameters(

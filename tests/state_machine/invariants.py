@@ -60,6 +60,8 @@ class Invariants(TicketMachineBase):
                   f"#{tid}: half a lock")
             check("lock", row.locked_by_id is None or hs.get(("staff", row.locked_by_id)) is True,
                   f"#{tid}: the lock's holder is not an open holder")
+            check("priority", row.priority == t.priority,
+                  f"#{tid}: priority {row.priority}, expected {t.priority}")
             check("delay", row.delayed_until == t.delayed,
                   f"#{tid}: delayed {row.delayed_until}, expected {t.delayed}")
             check("responsible", (row.department_id, row.responsible_staff_id) == (t.department, t.responsible),

@@ -212,7 +212,7 @@ class LockRules(TicketMachineBase):
         # may not be in that department and must not lose sight of the messages they moved).
         self.t[new] = TicketModel(t.client, t.subject, t.department,
                                   holders={("dept", t.department): True, ("staff", actor.id): True},
-                                  unread=[u for u in t.unread if u >= mid])
+                                  unread=[u for u in t.unread if u >= mid], priority=t.priority)
         t.unread = [u for u in t.unread if u < mid]
         for msg_id, msg in self.m.items():
             if msg.ticket == tid and msg_id >= mid:

@@ -22,6 +22,7 @@ class TicketModel:
     token: str | None = None
     archived: bool = False
     delayed: datetime | None = None
+    priority: int = 2  # normal
     unread: list[int] = field(default_factory=list)  # staff replies the client has not read
     summary: str = ""
     abuse: int = 0
