@@ -47,6 +47,7 @@ class MessageView(NamedTuple):
     edited_at: datetime | None
     attachments: tuple[AttachmentView, ...]
     channel: str | None = None  # "email" for a mail taken in (staff's view); None otherwise
+    held_until: datetime | None = None  # a staff reply not yet released to the client (undo send)
 
 
 class ChargeView(NamedTuple):

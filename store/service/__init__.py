@@ -26,6 +26,8 @@ _MODULE_OF = {
     "run_bulk": "bulk", "selected_ids": "bulk",
     "BulkAction": "bulk_records", "BulkResult": "bulk_records", "Refusal": "bulk_records",
     "Selection": "bulk_records",
+    "HeldReply": "held", "UndoneSend": "held", "my_held_replies": "held",
+    "release_due": "held", "undo_send": "held",
     "attachment_data": "records", "history": "records",
     "ReplyResult": "replies", "close": "replies", "reply": "replies",
     "save_parameters": "replies",

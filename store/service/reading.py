@@ -198,7 +198,10 @@ def _holders(q: Sql, ticket_id: int) -> tuple[HolderView, ...]:
 
 
 def _kinds(params: dict, kinds: tuple[str, ...] | None) -> str:
-    return f" AND m.kind IN ({expand(params, 'kind', kinds)})" if kinds else ""
+    """The client's kinds of message (kinds given), released: a held reply is not theirs yet."""
+    if not kinds:
+        return ""
+    return f" AND m.kind IN ({expand(params, 'kind', kinds)}) AND m.held_until IS NULL"
 
 
 def _count_before(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None,
@@ -219,7 +222,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         params["before"] = before_id
         where += " AND m.id < :before"
     query = ("SELECT m.id, m.kind, m.body, m.created_at, m.edited_at, st.login, st.name, "
-             "cl.email, cl.name FROM messages m "
+             "cl.email, cl.name, m.held_until FROM messages m "
              "LEFT JOIN staff st ON st.id = m.author_staff_id "
              "LEFT JOIN clients cl ON cl.id = m.author_client_id "
              f"WHERE {where}")
@@ -240,7 +243,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
             files[a[1]].append(AttachmentView(a[0], a[2], a[3], a[4], a[5]))
     mailed = _mailed(q, ticket_id, rows) if kinds is None else set()
     out = []
-    for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname in rows:
+    for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname, held in rows:
         if kind == "system":
             author, author_name = "system", "System"
         elif slogin:
@@ -249,7 +252,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
             author, author_name = cemail or "", cname or ""
         out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
                                utc(edited_at), tuple(files[mid]),
-                               "email" if mid in mailed else None))
+                               "email" if mid in mailed else None, utc(held)))
     return tuple(out)
 
 

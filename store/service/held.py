@@ -1,0 +1,219 @@
+"""Undo send: a staff reply is held `send_delay_seconds` before its client sees it.
+
+What a send does to the ticket (holders an Ok closes, the lock it releases, the waiting state,
+incidents, priority...) happens at once, as without a delay: staff see the reply, marked held,
+and the ticket as it now is. What reaches the client waits: the message is invisible to the
+client (and its own login, on PostgreSQL: migration 0011) and to the mail channel
+(`messages.held_until`, which an outbox honours) and the client's unread count goes up only
+when it is released.
+
+Release is a step, not only a time comparison, because the unread count is a stored counter:
+one conditional UPDATE (`held_until = NULL WHERE held_until <= now`) decides which transaction
+releases a message, and only that one adds the unread count and the event, so two processes
+racing release each message once. Whoever runs next does it (release_due): every command of
+the command line, the TUI every second, the mail service. A client's visibility is the released
+state, so what a client sees and its unread count always agree.
+
+Undo (the author only, while held) deletes the reply and the internal comment sent with it,
+puts their text back into the author's draft, and restores the ticket from held_sends: the
+columns the send changed, the holders an Ok closed, the lock an Ok released, the incidents used.
+It is refused once anything came after the send that a restore would undo too: a newer message,
+the client archiving the ticket, someone else's lock.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import delete, select, text
+
+from .. import settings
+from ..actors import Actor, StaffActor
+from ..db import Store
+from ..errors import LockedByOther, NotAllowed
+from ..models import Client, Draft, HeldSend, Holder, Message, Staff, Ticket, TicketEvent
+from ..sql import utc
+from ._common import (
+    check_visible, fmt_time, load_ticket, lock_sentence, now, on_postgresql, record, require_staff,
+)
+
+# The ticket's columns a send may change, and an undo puts back.
+RESTORED = ("awaiting_staff", "waiting_since", "priority", "placed_first", "incidents",
+            "updated_at", "locked_by_id", "lock_token", "locked_at")
+_TIMES = ("waiting_since", "updated_at", "locked_at")
+
+
+class HeldReply(NamedTuple):
+    """A reply of the author's still held: the TUI's countdown."""
+
+    ticket_id: int
+    message_id: int
+    held_until: datetime
+
+
+class UndoneSend(NamedTuple):
+    ticket_id: int
+    body: str
+    internal_comment: str
+
+
+def hold_until(s, at: datetime) -> datetime | None:
+    """When a reply sent now is released; None when the setting is 0 (sent at once)."""
+    delay = settings.get(s, "send_delay_seconds")
+    return at + timedelta(seconds=delay) if delay > 0 else None
+
+
+def before_send(s, ticket: Ticket) -> dict:
+    """The ticket as a send finds it: its restorable columns and its open holders."""
+    state = {name: getattr(ticket, name) for name in RESTORED}
+    for name in _TIMES:
+        state[name] = state[name].isoformat() if state[name] is not None else None
+    state["open_holders"] = sorted(s.scalars(select(Holder.id).where(
+        Holder.ticket_id == ticket.id, Holder.is_open)))
+    return state
+
+
+def keep(s, staff: StaffActor, ticket: Ticket, before: dict, reply_id: int,
+         internal_id: int | None, incidents_used: int) -> None:
+    """After the send, in its transaction: what its undo needs (the holders it closed)."""
+    s.flush()
+    still_open = set(s.scalars(select(Holder.id).where(Holder.ticket_id == ticket.id,
+                                                       Holder.is_open)))
+    before = dict(before, closed_holders=[h for h in before.pop("open_holders")
+                                          if h not in still_open])
+    s.add(HeldSend(message_id=reply_id, ticket_id=ticket.id, staff_id=staff.id,
+                   internal_id=internal_id, incidents_used=incidents_used,
+                   before=json.dumps(before)))
+
+
+def release_due(store: Store) -> int:
+    """Releases every held reply whose time has come; returns how many. Cheap when none is
+    due (one probe of a partial index); on PostgreSQL one call of the database's function,
+    which any login may make and which goes by the server's clock."""
+    at = now()
+    if store.dialect == "postgresql":
+        with store.sql(write=True) as q:
+            return q.value("SELECT ticket_tui_release_held(current_user, :at)",
+                           {"at": q.db_time(at)})
+    with store.sql() as q:
+        if not q.value("SELECT EXISTS (SELECT 1 FROM messages WHERE held_until IS NOT NULL "
+                       "AND held_until <= :at)", {"at": q.db_time(at)}):
+            return 0
+    with store.write() as s:  # SQLite: one writer at a time, so each message is released once
+        due = s.execute(select(Message.id, Message.ticket_id, Message.kind,
+                               Message.author_staff_id)
+                        .where(Message.held_until.is_not(None), Message.held_until <= at)).all()
+        for message_id, ticket_id, kind, author in due:
+            s.execute(Message.__table__.update().where(Message.id == message_id)
+                      .values(held_until=None))
+            if kind == "staff":
+                s.get(Ticket, ticket_id).client_unread += 1
+                s.add(TicketEvent(ticket_id=ticket_id, staff_id=author, action="reply_released",
+                                  detail=f"message #{message_id}", created_at=at))
+            s.execute(delete(HeldSend).where(HeldSend.message_id == message_id))
+        return len(due)
+
+
+def my_held_replies(store: Store, actor: Actor) -> list[HeldReply]:
+    """The actor's replies still held, soonest released first."""
+    staff = require_staff(actor, "have held replies")
+    with store.sql() as q:
+        rows = q.rows("SELECT h.ticket_id, h.message_id, m.held_until FROM held_sends h "
+                      "JOIN messages m ON m.id = h.message_id WHERE h.staff_id = :me "
+                      "AND m.held_until > :at ORDER BY m.held_until, h.message_id",
+                      {"me": staff.id, "at": q.db_time(now())})
+    return [HeldReply(t, m, utc(u)) for t, m, u in rows]
+
+
+def undo_send(store: Store, actor: Actor, ticket_id: int) -> UndoneSend:
+    """Undo the author's latest held reply to the ticket: see the module's docstring."""
+    staff = require_staff(actor, "undo a sent reply")
+    with store.write() as s:
+        ticket = load_ticket(s, ticket_id)
+        check_visible(s, staff, ticket)
+        at = now()
+        held = s.execute(
+            select(HeldSend, Message).join(Message, Message.id == HeldSend.message_id)
+            .where(HeldSend.ticket_id == ticket.id, Message.held_until > at)
+            .order_by(HeldSend.message_id.desc()).limit(1)).first()
+        if held is None:
+            raise NotAllowed(f"No reply to ticket #{ticket.id} is held any more: it is too late "
+                             "to undo.")
+        send, reply = held
+        if send.staff_id != staff.id:
+            author = s.get(Staff, send.staff_id)
+            raise NotAllowed(f"Only {author.login} ({author.name}) can undo the reply they sent "
+                             f"to ticket #{ticket.id}.")
+        _refuse_if_overtaken(s, staff, ticket, send)
+        internal = s.get(Message, send.internal_id) if send.internal_id else None
+        before = json.loads(send.before)
+        _restore(s, staff, ticket, send, before)
+        if on_postgresql(s) and send.incidents_used:
+            s.execute(text("SELECT ticket_tui_return_incidents(current_user, :message)"),
+                      {"message": reply.id})
+        elif send.incidents_used:
+            s.get(Client, ticket.client_id).incidents_left += send.incidents_used
+        body, comment = reply.body, internal.body if internal is not None else ""
+        _back_into_draft(s, staff, ticket, body, comment, at)
+        s.execute(delete(HeldSend).where(HeldSend.message_id == reply.id))
+        s.execute(delete(Message).where(Message.id.in_([reply.id] + (
+            [internal.id] if internal is not None else []))))
+        record(s, staff, ticket, "undo_send", f"message #{reply.id}", at=at, activity=False)
+        return UndoneSend(ticket.id, body, comment)
+
+
+def _back_into_draft(s, staff: StaffActor, ticket: Ticket, body: str, comment: str,
+                     at: datetime) -> None:
+    """The undone text becomes the author's draft (before whatever they typed since: the
+    reply pane was empty after the send, and nothing typed is lost)."""
+    draft = s.scalar(select(Draft).where(Draft.ticket_id == ticket.id, Draft.staff_id == staff.id))
+    if draft is None:
+        s.add(Draft(ticket_id=ticket.id, staff_id=staff.id, body=body, internal_comment=comment,
+                    updated_at=at))
+        return
+    draft.body = "\n\n".join(t for t in (body, draft.body) if t)
+    draft.internal_comment = "\n\n".join(t for t in (comment, draft.internal_comment) if t)
+    draft.updated_at = at
+
+
+def _refuse_if_overtaken(s, staff: StaffActor, ticket: Ticket, send: HeldSend) -> None:
+    """An undo puts the ticket back as the send found it: refused once someone else acted on
+    it in a way that restore would undo too."""
+    newer = s.scalar(select(Message.id).where(
+        Message.ticket_id == ticket.id, Message.id > send.message_id,
+        Message.id != (send.internal_id or 0)).limit(1))
+    if newer is not None:
+        raise NotAllowed(f"Ticket #{ticket.id} has a newer message than your reply, which can "
+                         "no longer be undone.")
+    if ticket.archived_at is not None:
+        raise NotAllowed(f"The client archived ticket #{ticket.id} after your reply, which can "
+                         "no longer be undone.")
+    if ticket.locked_by_id not in (None, staff.id):
+        raise LockedByOther(lock_sentence(s, ticket) + " Your reply can no longer be undone.")
+
+
+def _restore(s, staff: StaffActor, ticket: Ticket, send: HeldSend, before: dict) -> None:
+    for name in _TIMES:
+        if before[name] is not None:
+            before[name] = datetime.fromisoformat(before[name])
+    if ticket.locked_by_id is None and before["locked_by_id"] == staff.id:
+        # An Ok released the lock: it comes back first (on PostgreSQL, as a free lock is taken),
+        # so what follows is written under it.
+        ticket.locked_by_id, ticket.lock_token = staff.id, before["lock_token"]
+        ticket.locked_at = before["locked_at"]
+        s.flush()
+    for holder in s.scalars(select(Holder).where(Holder.id.in_(before["closed_holders"] or [0]))):
+        holder.is_open, holder.closed_at = True, None
+    if before["closed_holders"]:
+        ticket.is_open = True
+    for name in ("awaiting_staff", "waiting_since", "priority", "placed_first", "incidents",
+                 "updated_at"):
+        setattr(ticket, name, before[name])
+
+
+def describe(held_until: datetime, at: datetime | None = None) -> str:
+    """"held, sending in 8 s": how staff see a held reply."""
+    left = max(0, round((held_until - (at or now())).total_seconds()))
+    return f"held, sending in {left} s" if left else f"held until {fmt_time(held_until)}"
