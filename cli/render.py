@@ -35,6 +35,8 @@ def message_json(m: MessageView) -> dict:
     }
     if m.channel is not None:
         out["channel"] = m.channel
+    if m.held_until is not None:  # staff only: a client never reads a held reply
+        out["held_until"] = iso(m.held_until)
     return out
 
 
@@ -94,7 +96,9 @@ def detail_text(d: TicketDetail, *, staff: bool) -> str:
         label = {"client": "Client", "staff": "Staff", "internal": "Internal comment",
                  "system": "System"}[m.kind]
         lines += ["", f"--- #{m.id} {label} · {printable(m.author_name, one_line=True)} · "
-                      f"{iso(m.created_at)}{' (edited)' if m.edited_at else ''}", printable(m.body)]
+                      f"{iso(m.created_at)}{' (edited)' if m.edited_at else ''}"
+                      f"{f' (held until {iso(m.held_until)})' if m.held_until else ''}",
+                  printable(m.body)]
         lines += [f"[attachment #{a.id}: {printable(a.name, one_line=True)}, {a.size} bytes]"
                   for a in m.attachments]
     return "\n".join(lines)
