@@ -7,12 +7,7 @@ client (and its own login, on PostgreSQL: migration 0011) and to the mail channe
 (`messages.held_until`, which an outbox honours) and the client's unread count goes up only
 when it is released.
 
-Release is a step, not only a time comparison, because the unread count is a stored counter:
-one conditional UPDATE (`held_until = NULL WHERE held_until <= now`) decides which transaction
-releases a message, and only that one adds the unread count and the event, so two processes
-racing release each message once. Whoever runs next does it (release_due): every command of
-the command line, the TUI every second, the mail service. A client's visibility is the released
-state, so what a client sees and its unread count always agree.
+Release: store/service/held_release.py.
 
 Undo (the author only, while held) deletes the reply and the internal comment sent with it,
 puts their text back into the author's draft, and restores the ticket from held_sends: the
@@ -33,8 +28,7 @@ from .. import settings
 from ..actors import Actor, StaffActor
 from ..db import Store
 from ..errors import LockedByOther, NotAllowed
-from ..models import Client, Draft, HeldSend, Holder, Message, Staff, Ticket, TicketEvent
-from ..sql import utc
+from ..models import Client, Draft, HeldSend, Holder, Message, Staff, Ticket
 from ._common import (
     check_visible, fmt_time, load_ticket, lock_sentence, now, on_postgresql, record, require_staff,
 )
@@ -43,14 +37,6 @@ from ._common import (
 RESTORED = ("awaiting_staff", "waiting_since", "priority", "placed_first", "incidents",
             "updated_at", "locked_by_id", "lock_token", "locked_at")
 _TIMES = ("waiting_since", "updated_at", "locked_at")
-
-
-class HeldReply(NamedTuple):
-    """A reply of the author's still held: the TUI's countdown."""
-
-    ticket_id: int
-    message_id: int
-    held_until: datetime
 
 
 class UndoneSend(NamedTuple):
@@ -86,45 +72,6 @@ def keep(s, staff: StaffActor, ticket: Ticket, before: dict, reply_id: int,
     s.add(HeldSend(message_id=reply_id, ticket_id=ticket.id, staff_id=staff.id,
                    internal_id=internal_id, incidents_used=incidents_used,
                    before=json.dumps(before)))
-
-
-def release_due(store: Store) -> int:
-    """Releases every held reply whose time has come; returns how many. Cheap when none is
-    due (one probe of a partial index); on PostgreSQL one call of the database's function,
-    which any login may make and which goes by the server's clock."""
-    at = now()
-    if store.dialect == "postgresql":
-        with store.sql(write=True) as q:
-            return q.value("SELECT ticket_tui_release_held(current_user, :at)",
-                           {"at": q.db_time(at)})
-    with store.sql() as q:
-        if not q.value("SELECT EXISTS (SELECT 1 FROM messages WHERE held_until IS NOT NULL "
-                       "AND held_until <= :at)", {"at": q.db_time(at)}):
-            return 0
-    with store.write() as s:  # SQLite: one writer at a time, so each message is released once
-        due = s.execute(select(Message.id, Message.ticket_id, Message.kind,
-                               Message.author_staff_id)
-                        .where(Message.held_until.is_not(None), Message.held_until <= at)).all()
-        for message_id, ticket_id, kind, author in due:
-            s.execute(Message.__table__.update().where(Message.id == message_id)
-                      .values(held_until=None))
-            if kind == "staff":
-                s.get(Ticket, ticket_id).client_unread += 1
-                s.add(TicketEvent(ticket_id=ticket_id, staff_id=author, action="reply_released",
-                                  detail=f"message #{message_id}", created_at=at))
-            s.execute(delete(HeldSend).where(HeldSend.message_id == message_id))
-        return len(due)
-
-
-def my_held_replies(store: Store, actor: Actor) -> list[HeldReply]:
-    """The actor's replies still held, soonest released first."""
-    staff = require_staff(actor, "have held replies")
-    with store.sql() as q:
-        rows = q.rows("SELECT h.ticket_id, h.message_id, m.held_until FROM held_sends h "
-                      "JOIN messages m ON m.id = h.message_id WHERE h.staff_id = :me "
-                      "AND m.held_until > :at ORDER BY m.held_until, h.message_id",
-                      {"me": staff.id, "at": q.db_time(now())})
-    return [HeldReply(t, m, utc(u)) for t, m, u in rows]
 
 
 def undo_send(store: Store, actor: Actor, ticket_id: int) -> UndoneSend:
