@@ -18,8 +18,8 @@ PostgreSQL, under 0004's rule (a login writes only what the app writes for it):
 - ticket_tui_release_held(viewer, at): a definer any login may call (staff, client, mail
   service); it releases what is due by the server's clock (the operator's `at` is honoured, as
   0004's stamps are). The client's unread count, the event and the held_sends row go with it.
-- Undo by a staff login: DELETE of its own held messages while held (a restrictive policy; no
-  other DELETE on messages exists), its own held_sends rows, and the incidents given back
+- Undo by a staff login: DELETE of its own held messages while held, under its lock (a
+  restrictive policy; no other DELETE on messages exists), its own held_sends rows, and the incidents given back
   through ticket_tui_return_incidents (the client's row is not the staff's to write). The lock
   and holders come back through 0005's rules (a free lock is taken as "Assign ticket to me").
 
@@ -126,7 +126,8 @@ def _security(schema: str) -> list[str]:
         "FOR EACH ROW EXECUTE FUNCTION ticket_tui_hold()",
         f"ALTER POLICY messages_client ON messages USING ({CLIENT_READS} AND held_until IS NULL)",
         f"CREATE POLICY messages_staff_undo ON messages AS RESTRICTIVE FOR DELETE TO {STAFF} "
-        f"USING (author_staff_id = {ME_STAFF} AND held_until > now())",
+        f"USING (author_staff_id = {ME_STAFF} AND held_until > now() AND EXISTS ("
+        f"SELECT 1 FROM tickets t WHERE t.id = messages.ticket_id AND t.locked_by_id = {ME_STAFF}))",
         f"CREATE POLICY held_sends_owner ON held_sends FOR ALL TO {OWNER} USING (true) "
         "WITH CHECK (true)",
         # Staff who see the reply see that it is held, and by whom (only its author undoes it).
