@@ -54,6 +54,9 @@ class MessageBox(Static):
             (f" <{m.author}>" if m.kind == "client" else "", "dim"),
             (f" · {when(m.created_at)}", "dim"),
             (" · edited " + when(m.edited_at), "italic dim") if m.edited_at else "",
+            # undo send: not yet the client's (the countdown line counts the seconds)
+            (f" · held: reaches the client at {m.held_until.astimezone():%H:%M:%S}", "bold")
+            if m.held_until else "",
         )
         body = Text("\n").join([head, text(m.body)])
         for a in m.attachments:
