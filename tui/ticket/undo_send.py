@@ -33,7 +33,6 @@ class SendCountdown(Static):
 
     DEFAULT_CSS = """
     SendCountdown {
-        dock: bottom;
         height: 1;
         padding: 0 1;
         background: $warning 25%;
