@@ -55,10 +55,10 @@ class TicketApp(App[None]):
         Binding("question_mark", "show_keys", "Keys", id="app.keys"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # Undo send (tui/ticket/undo_send.py): shown only while a reply of one's own is held;
-        # Ctrl+Z also while typing (the reply pane's own undo gets it the rest of the time).
+        # Ctrl+Z also while typing, where `u` is a letter (the reply pane's own undo gets Ctrl+Z
+        # the rest of the time).
         Binding("u", "undo_send", "Undo send", id="app.undo_send"),
-        Binding("ctrl+z", "undo_send", "Undo send", show=False, priority=True,
-                id="app.undo_send_typing"),
+        Binding("ctrl+z", "undo_send", "Undo send", priority=True, id="app.undo_send_typing"),
     ]
 
     def __init__(self, store: Store, actor: StaffActor | ClientActor | None, config: Config | None = None,

@@ -8,11 +8,15 @@ from tests.snapshot_apps import settle, until
 from tests.tui_snapshots.steps import app_for, list_ready, open_ticket, take
 from tui.queue.screen import TicketListScreen
 from tui.ticket.undo_send import SendCountdown
+from tui.widgets.footer import KeysFooter
 
 
 def counting(app) -> bool:
+    """The countdown line is shown, and the footer offers the key."""
     found = app.screen.query(SendCountdown)
-    return bool(found) and found.first().display
+    keys = app.screen.query_one(KeysFooter)._items
+    return bool(found) and found.first().display and any(
+        item.description == "Undo send" for item in keys)
 
 
 def test_undo_countdown_in_the_form_after_send_reply(shoot, desk) -> None:
