@@ -150,3 +150,14 @@ def test_a_reply_with_a_charge_is_not_held(desk: Desk) -> None:
     result = sv.reply(desk.store, desk.alice, tid, "charged", charge="5.00", token=token)
     assert result.held_until is None
     assert client_sees(desk, tid)[1][-1] == "charged"
+
+
+def test_a_client_never_finds_a_ticket_by_a_held_reply(desk: Desk, monkeypatch) -> None:
+    tid, token = desk.taken()
+    sv.reply(desk.store, desk.alice, tid, "Zanzibar firewall rebooted", token=token)
+    search = sv.ListSpec("all", search="zanzibar")
+    assert [r.id for r in sv.list_tickets(desk.store, desk.alice, search)] == [tid]
+    assert sv.list_tickets(desk.store, desk.john, search) == []
+    later(monkeypatch)
+    sv.release_due(desk.store)
+    assert [r.id for r in sv.list_tickets(desk.store, desk.john, search)] == [tid]
