@@ -30,7 +30,8 @@ from ..db import Store
 from ..errors import LockedByOther, NotAllowed
 from ..models import Client, Draft, HeldSend, Holder, Message, Staff, Ticket
 from ._common import (
-    check_visible, fmt_time, load_ticket, lock_sentence, now, on_postgresql, record, require_staff,
+    check_visible, fmt_time, load_ticket, lock_sentence, now, on_postgresql, open_holder, record,
+    require_staff,
 )
 
 # The ticket's columns a send may change, and an undo puts back.
@@ -83,7 +84,9 @@ def undo_send(store: Store, actor: Actor, ticket_id: int) -> UndoneSend:
         at = now()
         held = s.execute(
             select(HeldSend, Message).join(Message, Message.id == HeldSend.message_id)
-            .where(HeldSend.ticket_id == ticket.id, Message.held_until > at)
+            # (a held reply a Split moved to another ticket is released on time, never undone)
+            .where(HeldSend.ticket_id == ticket.id, Message.ticket_id == ticket.id,
+                   Message.held_until > at)
             .order_by(HeldSend.message_id.desc()).limit(1)).first()
         if held is None:
             raise NotAllowed(f"No reply to ticket #{ticket.id} is held any more: it is too late "
@@ -96,7 +99,7 @@ def undo_send(store: Store, actor: Actor, ticket_id: int) -> UndoneSend:
         _refuse_if_overtaken(s, staff, ticket, send)
         internal = s.get(Message, send.internal_id) if send.internal_id else None
         before = json.loads(send.before)
-        _restore(s, staff, ticket, send, before)
+        _restore(s, staff, ticket, send, before, at)
         if on_postgresql(s) and send.incidents_used:
             s.execute(text("SELECT ticket_tui_return_incidents(current_user, :message)"),
                       {"message": reply.id})
@@ -141,16 +144,19 @@ def _refuse_if_overtaken(s, staff: StaffActor, ticket: Ticket, send: HeldSend) -
         raise LockedByOther(lock_sentence(s, ticket) + " Your reply can no longer be undone.")
 
 
-def _restore(s, staff: StaffActor, ticket: Ticket, send: HeldSend, before: dict) -> None:
+def _restore(s, staff: StaffActor, ticket: Ticket, send: HeldSend, before: dict,
+             at: datetime) -> None:
     for name in _TIMES:
         if before[name] is not None:
             before[name] = datetime.fromisoformat(before[name])
     if ticket.locked_by_id is None and before["locked_by_id"] == staff.id:
-        # An Ok released the lock: it comes back first (on PostgreSQL, as a free lock is taken),
-        # so what follows is written under it.
+        # An Ok (or a Close since) released the lock: it comes back first (on PostgreSQL, as a
+        # free lock is taken), so what follows is written under it; its holder is open, as a
+        # take makes it.
         ticket.locked_by_id, ticket.lock_token = staff.id, before["lock_token"]
         ticket.locked_at = before["locked_at"]
         s.flush()
+        open_holder(s, ticket, at, staff_id=staff.id)
     for holder in s.scalars(select(Holder).where(Holder.id.in_(before["closed_holders"] or [0]))):
         holder.is_open, holder.closed_at = True, None
     if before["closed_holders"]:

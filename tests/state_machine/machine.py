@@ -9,9 +9,11 @@ from tests.state_machine.invariants import Invariants
 from tests.state_machine.list_rules import ListRules
 from tests.state_machine.lock_rules import LockRules
 from tests.state_machine.staff_rules import StaffRules
+from tests.state_machine.undo_rules import UndoRules
 
 
-class TicketMachine(ClientRules, StaffRules, LockRules, BulkRules, ListRules, Invariants):
+class TicketMachine(ClientRules, StaffRules, LockRules, BulkRules, ListRules, UndoRules,
+                    Invariants):
     """Hypothesis finds the rules and the invariant by name on the whole class, so their order
     (and the examples a seed draws) does not depend on which part defines them."""
 
