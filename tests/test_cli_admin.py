@@ -133,7 +133,7 @@ def test_settings_get_and_set(url: str) -> None:
     assert values["use_priority"] is True and values["lock_timeout_minutes"] == 30
     assert set(values) == {"use_priority", "staff_sets_priority", "attachment_max_bytes",
                            "message_max_chars", "lock_timeout_minutes", "mail_max_bytes",
-                           "mail_unknown_senders"}
+                           "mail_unknown_senders", "send_delay_seconds"}
     store = Store.open(url)
     try:
         assert admin.get_settings(store, "lock_timeout_minutes") == {"lock_timeout_minutes": 30}

@@ -56,20 +56,22 @@ def test_nobody_releases_early(desk: AttackDesk, held: int) -> None:
         assert conn.execute("SELECT count(*) FROM messages WHERE id = %s", (held,)).fetchone() == (0,)
 
 
-def test_only_the_author_deletes_and_only_while_held(desk: AttackDesk, held: int) -> None:
-    delete = "DELETE FROM messages WHERE id = %s"
+def test_only_the_author_takes_back_and_only_while_held(desk: AttackDesk, held: int) -> None:
+    for person in ("alice", "carol", "root", JOHN):  # nobody deletes a message, held or not
+        refused(desk, person, "DELETE FROM messages WHERE id = %s", (held,))
+    refused(desk, "carol", "DELETE FROM held_sends")
+    unsend = "SELECT ticket_tui_unsend(current_user, %s, NULL)"
     for person in ("carol", "root", JOHN):
-        refused_or_nothing(desk, person, delete, (held,))
+        refused(desk, person, unsend, (held,))
     released = desk.id_of("SELECT id FROM messages WHERE ticket_id = :t AND kind = 'staff' "
                           "AND held_until IS NULL", t=desk.t_locked)
-    refused_or_nothing(desk, "alice", delete, (released,))
-    refused_or_nothing(desk, "alice", "DELETE FROM messages WHERE held_until IS NULL")
-    refused_or_nothing(desk, "carol", "DELETE FROM held_sends")
-    refused(desk, "carol", "SELECT ticket_tui_return_incidents(current_user, %s)", (held,))
+    refused(desk, "alice", unsend, (released,))
     sv.unlock(desk.store, desk.staff["root"], desk.t_free)
-    refused_or_nothing(desk, "alice", delete, (held,))  # not under her lock
+    refused(desk, "alice", unsend, (held,))  # not under her lock
     sv.take(desk.store, desk.staff["alice"], desk.t_free)
-    assert desk.attempt("alice", delete, (held,)) is None  # her own, while held: the undo's
+    refused(desk, "alice", "SELECT ticket_tui_unsend(%s, %s, NULL)", (desk.roles["carol"], held))
+    assert desk.attempt("alice", unsend, (held,)) is None  # her own, while held: the undo's
+    assert desk.rows("SELECT count(*) FROM messages WHERE id = :m", m=held) == [(0,)]
 
 
 def test_the_hold_is_the_servers(desk: AttackDesk) -> None:

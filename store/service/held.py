@@ -100,18 +100,26 @@ def undo_send(store: Store, actor: Actor, ticket_id: int) -> UndoneSend:
         internal = s.get(Message, send.internal_id) if send.internal_id else None
         before = json.loads(send.before)
         _restore(s, staff, ticket, send, before, at)
-        if on_postgresql(s) and send.incidents_used:
-            s.execute(text("SELECT ticket_tui_return_incidents(current_user, :message)"),
-                      {"message": reply.id})
-        elif send.incidents_used:
-            s.get(Client, ticket.client_id).incidents_left += send.incidents_used
         body, comment = reply.body, internal.body if internal is not None else ""
         _back_into_draft(s, staff, ticket, body, comment, at)
-        s.execute(delete(HeldSend).where(HeldSend.message_id == reply.id))
-        s.execute(delete(Message).where(Message.id.in_([reply.id] + (
-            [internal.id] if internal is not None else []))))
+        _unsend(s, ticket, send, reply, internal, at)
         record(s, staff, ticket, "undo_send", f"message #{reply.id}", at=at, activity=False)
         return UndoneSend(ticket.id, body, comment)
+
+
+def _unsend(s, ticket: Ticket, send: HeldSend, reply: Message, internal: Message | None,
+            at: datetime) -> None:
+    """The reply and its internal comment go, the incidents they used come back. On PostgreSQL
+    the database does it (ticket_tui_unsend, migration 0011): a staff login deletes no message
+    and writes no client row itself."""
+    if on_postgresql(s):
+        s.execute(text("SELECT ticket_tui_unsend(current_user, :message, :at)"),
+                  {"message": reply.id, "at": at})
+        return
+    s.get(Client, ticket.client_id).incidents_left += send.incidents_used
+    s.execute(delete(HeldSend).where(HeldSend.message_id == reply.id))
+    s.execute(delete(Message).where(Message.id.in_(
+        [reply.id] + ([internal.id] if internal is not None else []))))
 
 
 def _back_into_draft(s, staff: StaffActor, ticket: Ticket, body: str, comment: str,

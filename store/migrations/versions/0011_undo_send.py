@@ -18,10 +18,11 @@ PostgreSQL, under 0004's rule (a login writes only what the app writes for it):
 - ticket_tui_release_held(viewer, at): a definer any login may call (staff, client, mail
   service); it releases what is due by the server's clock (the operator's `at` is honoured, as
   0004's stamps are). The client's unread count, the event and the held_sends row go with it.
-- Undo by a staff login: DELETE of its own held messages while held, under its lock (a
-  restrictive policy; no other DELETE on messages exists), its own held_sends rows, and the incidents given back
-  through ticket_tui_return_incidents (the client's row is not the staff's to write). The lock
-  and holders come back through 0005's rules (a free lock is taken as "Assign ticket to me").
+- Undo by a staff login: its held reply, the internal comment sent with it, its held_sends row
+  and the incidents it used go through ticket_tui_unsend (a definer: a staff login deletes no
+  message and writes no client row itself), only for its author, while held, under its lock.
+  The lock and holders come back first, through 0005's rules (a free lock is taken as "Assign
+  ticket to me").
 
 SQLite: the column, the table and the index only.
 
@@ -48,7 +49,7 @@ refuse, plpgsql, TRUSTED, GUARD = base4.refuse, base4._plpgsql, base4.TRUSTED, b
 OWNER, STAFF, CLIENT, MAIL = ("ticket_tui_owner", "ticket_tui_staff", "ticket_tui_client",
                               "ticket_tui_mail")
 FUNCTIONS = ("ticket_tui_release_held(name, timestamptz)",
-             "ticket_tui_return_incidents(name, integer)", "ticket_tui_hold()")
+             "ticket_tui_unsend(name, integer, timestamptz)", "ticket_tui_hold()")
 ME_STAFF = "(SELECT ticket_tui_staff_id(current_user))"
 TICKET_SEEN = "EXISTS (SELECT 1 FROM tickets t WHERE t.id = messages.ticket_id)"
 # 0003's read rule of a client's messages, and the same without held ones.
@@ -91,21 +92,26 @@ RELEASE = f"""
     END LOOP;
     RETURN released;"""
 
-RETURN_INCIDENTS = f"""
+# Undo's deletion: a staff login deletes no message itself (0004), so its own held reply goes
+# (with the internal comment sent with it, and the incidents it used back to the client)
+# through this, while held, under its lock.
+UNSEND = f"""
     IF NOT {GUARD} THEN
         {refuse("You can only act as yourself.")};
     END IF;
-    SELECT h.incidents_used, t.client_id INTO held
+    SELECT h.incidents_used, h.internal_id, t.client_id INTO held
       FROM held_sends h JOIN messages m ON m.id = h.message_id JOIN tickets t ON t.id = h.ticket_id
-     WHERE h.message_id = message AND m.held_until > now()
+     WHERE h.message_id = message AND m.ticket_id = h.ticket_id AND m.held_until > stamp
        AND (pg_has_role(viewer, '{OWNER}', 'MEMBER')
             OR h.staff_id = ticket_tui_staff_id(viewer) AND t.locked_by_id = h.staff_id);
     IF NOT FOUND THEN
-        {refuse("Support incidents come back only with the undo of your own held reply, under "
-                "the ticket's lock.")};
+        {refuse("A reply is taken back only by its author, while it is held, under the "
+                "ticket's lock.")};
     END IF;
     UPDATE clients SET incidents_left = incidents_left + held.incidents_used
-     WHERE id = held.client_id;"""
+     WHERE id = held.client_id;
+    DELETE FROM held_sends WHERE message_id = message;
+    DELETE FROM messages WHERE id = message OR id = held.internal_id;"""
 
 
 def _functions(schema: str) -> list[str]:
@@ -114,8 +120,8 @@ def _functions(schema: str) -> list[str]:
         plpgsql("ticket_tui_release_held(viewer name, at timestamptz) RETURNS integer",
                 f"    r record;\n    released integer := 0;\n    {STAMP}", RELEASE, schema,
                 definer="SECURITY DEFINER"),
-        plpgsql("ticket_tui_return_incidents(viewer name, message integer) RETURNS void",
-                "    held record;", RETURN_INCIDENTS, schema, definer="SECURITY DEFINER"),
+        plpgsql("ticket_tui_unsend(viewer name, message integer, at timestamptz) RETURNS void",
+                f"    held record;\n    {STAMP}", UNSEND, schema, definer="SECURITY DEFINER"),
     ]
 
 
@@ -125,9 +131,6 @@ def _security(schema: str) -> list[str]:
         "CREATE TRIGGER ticket_tui_hold BEFORE INSERT ON messages "
         "FOR EACH ROW EXECUTE FUNCTION ticket_tui_hold()",
         f"ALTER POLICY messages_client ON messages USING ({CLIENT_READS} AND held_until IS NULL)",
-        f"CREATE POLICY messages_staff_undo ON messages AS RESTRICTIVE FOR DELETE TO {STAFF} "
-        f"USING (author_staff_id = {ME_STAFF} AND held_until > now() AND EXISTS ("
-        f"SELECT 1 FROM tickets t WHERE t.id = messages.ticket_id AND t.locked_by_id = {ME_STAFF}))",
         f"CREATE POLICY held_sends_owner ON held_sends FOR ALL TO {OWNER} USING (true) "
         "WITH CHECK (true)",
         # Staff who see the reply see that it is held, and by whom (only its author undoes it).
@@ -136,15 +139,12 @@ def _security(schema: str) -> list[str]:
         f"staff_id = {ME_STAFF} AND EXISTS (SELECT 1 FROM messages m WHERE m.id = "
         "held_sends.message_id AND m.author_staff_id = held_sends.staff_id "
         "AND m.held_until IS NOT NULL AND m.created_at = now()))",
-        f"CREATE POLICY held_sends_staff_delete ON held_sends FOR DELETE TO {STAFF} "
-        f"USING (staff_id = {ME_STAFF} AND {seen})",
         "REVOKE ALL ON held_sends FROM PUBLIC",
-        f"GRANT SELECT, INSERT, DELETE ON held_sends TO {STAFF}",
-        f"GRANT DELETE ON messages TO {STAFF}",
+        f"GRANT SELECT, INSERT ON held_sends TO {STAFF}",
         f"REVOKE ALL ON FUNCTION {', '.join(FUNCTIONS)} FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION ticket_tui_release_held(name, timestamptz) "
         f"TO {STAFF}, {CLIENT}, {MAIL}",
-        f"GRANT EXECUTE ON FUNCTION ticket_tui_return_incidents(name, integer) TO {STAFF}",
+        f"GRANT EXECUTE ON FUNCTION ticket_tui_unsend(name, integer, timestamptz) TO {STAFF}",
     ]
 
 
@@ -186,9 +186,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS ticket_tui_hold ON messages")
-        op.execute("DROP POLICY IF EXISTS messages_staff_undo ON messages")
         op.execute(f"ALTER POLICY messages_client ON messages USING ({CLIENT_READS})")
-        op.execute(f"REVOKE DELETE ON messages FROM {STAFF}")
     op.drop_table("held_sends")
     op.drop_index("ix_messages_held_until", "messages")
     # (SQLite drops a column in place: a batch copy of messages would lose 0002's triggers)
