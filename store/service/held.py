@@ -30,7 +30,7 @@ from ..db import Store
 from ..errors import LockedByOther, NotAllowed
 from ..models import Client, Draft, HeldSend, Holder, Message, Staff, Ticket
 from ._common import (
-    check_visible, fmt_time, load_ticket, lock_sentence, now, on_postgresql, open_holder, record,
+    check_visible, load_ticket, lock_sentence, now, on_postgresql, open_holder, record,
     require_staff,
 )
 
@@ -172,9 +172,3 @@ def _restore(s, staff: StaffActor, ticket: Ticket, send: HeldSend, before: dict,
     for name in ("awaiting_staff", "waiting_since", "priority", "placed_first", "incidents",
                  "updated_at"):
         setattr(ticket, name, before[name])
-
-
-def describe(held_until: datetime, at: datetime | None = None) -> str:
-    """"held, sending in 8 s": how staff see a held reply."""
-    left = max(0, round((held_until - (at or now())).total_seconds()))
-    return f"held, sending in {left} s" if left else f"held until {fmt_time(held_until)}"

@@ -95,7 +95,7 @@ class HeldWatch:
         if self._asking or self.app.actor is None:
             return
         self._asking = True
-        self.app.run_worker(self._ask, thread=True, group="held", exit_on_error=False)
+        self.app.run_worker(self._ask, thread=True, group="held", exit_on_error=True)
 
     def _ask(self) -> None:
         store, actor = self.app.store, self.app.actor
