@@ -30,6 +30,7 @@ class AppContext:
         open their own."""
         if self._store is None:
             self._store = Store.open(self.db_url, create=create or is_default(self.db_url))
+            release_held(self._store)
         return self._store
 
     def identity(self) -> tuple[str, str | None]:
@@ -54,6 +55,17 @@ class AppContext:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+def release_held(store: Store) -> None:
+    """Every command first releases the held replies whose time has come (undo send): whoever
+    runs next does it. A database that can't be written now leaves them to the next one."""
+    from store import service
+
+    try:
+        service.release_due(store)
+    except NotWritable:
+        pass
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -44,6 +44,8 @@ def message_json(m: MessageView, delivery=None) -> dict:
         out.update({"delivery": delivery.state, "delivery_reason": delivery.reason or None,
                     "delivery_attempts": delivery.attempts, "delivery_sent_at": iso(delivery.sent_at),
                     "outbox_id": delivery.outbox_id})
+    if m.held_until is not None:  # staff only: a client never reads a held reply
+        out["held_until"] = iso(m.held_until)
     return out
 
 
@@ -104,7 +106,9 @@ def detail_text(d: TicketDetail, *, staff: bool) -> str:
         label = {"client": "Client", "staff": "Staff", "internal": "Internal comment",
                  "system": "System"}[m.kind]
         lines += ["", f"--- #{m.id} {label} · {printable(m.author_name, one_line=True)} · "
-                      f"{iso(m.created_at)}{' (edited)' if m.edited_at else ''}", printable(m.body)]
+                      f"{iso(m.created_at)}{' (edited)' if m.edited_at else ''}"
+                      f"{f' (held until {iso(m.held_until)})' if m.held_until else ''}",
+                  printable(m.body)]
         lines += [f"[attachment #{a.id}: {printable(a.name, one_line=True)}, {a.size} bytes]"
                   for a in m.attachments]
     return "\n".join(lines)

@@ -189,7 +189,23 @@ def ticket_reply(app: AppContext, ticket_id, body, body_file, internal, close, a
         body = f"{text}\n\n{body}" if body.strip() else text
     result = service.reply(app.store(), actor, ticket_id, body, **fields)
     done = "Replied and closed" if result.closed and result.reply_id else "Closed" if result.closed else "Sent"
+    if result.held_until is not None:
+        click.echo(f"{done}: ticket #{ticket_id}; the reply reaches the client at "
+                   f"{result.held_until.strftime('%H:%M:%S UTC')} (until then: ticket-tui ticket "
+                   f"undo-send {ticket_id}).")
+        return
     click.echo(f"{done}: ticket #{ticket_id}.")
+
+
+@ticket.command("undo-send")
+@click.argument("ticket_id", type=int)
+@pass_app
+def ticket_undo_send(app: AppContext, ticket_id):
+    """Take back your reply while it is held (setting send_delay_seconds): it becomes your
+    draft again and the ticket is as before the send (open, locked by you after an Ok)."""
+    undone = service.undo_send(app.store(), actor_of(app), ticket_id)
+    click.echo(f"Undone: ticket #{ticket_id}; your reply is your draft again "
+               f"({len(undone.body)} characters).")
 
 
 @ticket.command("close")

@@ -9,18 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    SmallInteger,
-    String,
-    Text,
-    text,
+    BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, MetaData,
+    SmallInteger, String, Text, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -231,11 +221,30 @@ class Message(Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The ticket a message was first written on, when a merge moved it (migration 0010).
     merged_from_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # Undo send: the client (and the mail channel) sees this reply only once released (NULL).
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         CheckConstraint(f"kind IN {MESSAGE_KINDS}", name="kind"),
         Index("ix_messages_ticket", ticket_id, id),
+        Index("ix_messages_held_until", held_until,
+              sqlite_where=text("held_until IS NOT NULL"),
+              postgresql_where=text("held_until IS NOT NULL")),
     )
+
+
+class HeldSend(Base):
+    """A held reply's undo: the ticket as it was before the send (JSON of its columns and the
+    holders an Ok closed), the incidents used and the internal comment sent with it."""
+
+    __tablename__ = "held_sends"
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    internal_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    incidents_used: Mapped[int] = mapped_column(Integer)
+    before: Mapped[str] = mapped_column(Text)
 
 
 class MessageEdit(Base):

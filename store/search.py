@@ -247,6 +247,11 @@ def _search_sqlite(q: Sql, query: SearchQuery, params: dict, public_only: bool) 
     if any(not phrases for phrases in expanded.values()):
         return NOTHING  # a beginning no indexed word has
     match = fts5_match(query, public_only=public_only, expanded=expanded)
+    # A client never finds a ticket by a reply still held (undo send): its document is skipped
+    # (the message id is the rowid's lower half).
+    released = (f" AND NOT EXISTS (SELECT 1 FROM messages WHERE messages.id = "
+                f"{FTS_TABLE}.rowid & {(1 << ROWID_SHIFT) - 1} AND messages.held_until IS NOT NULL)"
+                if public_only else "")
     # A temporary table is private to this connection and needs no lock on the database.
     q.run("CREATE TEMP TABLE IF NOT EXISTS search_hits (ticket_id INTEGER PRIMARY KEY)")
     q.run("DELETE FROM temp.search_hits")
@@ -257,14 +262,14 @@ def _search_sqlite(q: Sql, query: SearchQuery, params: dict, public_only: bool) 
         returns how many tickets are hit, the oldest of them, and whether that was all."""
         older = "" if below is None else "AND rowid < :below "
         q.run(f"INSERT OR IGNORE INTO temp.search_hits SELECT rowid >> {ROWID_SHIFT} FROM "
-              f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match {older}"
+              f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match{released} {older}"
               "ORDER BY rowid DESC LIMIT :limit)",
               {"match": match, "limit": limit, "below": None if below is None else below * shift})
         hits, oldest = q.row("SELECT count(*), min(ticket_id) FROM temp.search_hits")
         if not hits:
             return 0, None, True
-        rest = q.value(f"SELECT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match "
-                       "AND rowid < :below)", {"match": match, "below": oldest * shift})
+        rest = q.value(f"SELECT EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
+                       f"{released} AND rowid < :below)", {"match": match, "below": oldest * shift})
         return hits, oldest, not rest
 
     hits, oldest, complete = collect(None, HITS_PROBE)
@@ -290,8 +295,8 @@ def _search_sqlite(q: Sql, query: SearchQuery, params: dict, public_only: bool) 
     if complete:  # counting goes by the hits themselves: at most HITS_CAP of them
         return Plan(in_hits, ordered_scan=True, counting=f"tickets.id IN ({_HITS})")
     params.update(search_match=match, search_shift=shift, search_oldest=oldest)
-    in_index = (f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :search_match "
-                f"AND {FTS_TABLE}.rowid >= tickets.id * :search_shift "
+    in_index = (f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :search_match"
+                f"{released} AND {FTS_TABLE}.rowid >= tickets.id * :search_shift "
                 f"AND {FTS_TABLE}.rowid < (tickets.id + 1) * :search_shift)")
     return Plan(f"({in_hits} OR (+tickets.id < :search_oldest AND {in_index}))",
                 ordered_scan=True)

@@ -48,6 +48,10 @@ GLOBAL_SETTINGS: dict[str, SettingSpec] = {
                     "Longest message accepted, in characters", _at_least(1)),
         SettingSpec("lock_timeout_minutes", int, 0,
                     "Idle locks are released after this many minutes (0 = never)", _at_least(0)),
+        SettingSpec("send_delay_seconds", int, 10,
+                    "A staff reply is held this long before the client sees it, and may be "
+                    "undone meanwhile (0 = off)",
+                    lambda v: None if 0 <= v <= 3600 else "must be 0 to 3600"),
         SettingSpec("mail_max_bytes", int, 25 * 1024 * 1024,
                     "Largest mail taken in, in bytes: a larger one goes whole to failed mail",
                     _at_least(1024)),

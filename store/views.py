@@ -61,6 +61,7 @@ class MessageView(NamedTuple):
     # A staff reply's mail (staff's view): "queued", "sent" or "failed"; None: no mail.
     delivery: str | None = None
     delivery_reason: str = ""  # the SMTP server's last answer (why it failed, or is retried)
+    held_until: datetime | None = None  # a staff reply not yet released to the client (undo send)
 
 
 class ChargeView(NamedTuple):

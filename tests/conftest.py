@@ -89,6 +89,16 @@ def store(db_url: str, monkeypatch):
     s.close()
 
 
+@pytest.fixture(autouse=True)
+def _send_at_once(monkeypatch) -> None:
+    """The tests written before undo send expect a reply to reach its client at once: for them
+    send_delay_seconds defaults to 0. The undo tests (tests/test_undo_send*.py) set it."""
+    from store import settings
+
+    spec = settings.GLOBAL_SETTINGS["send_delay_seconds"]
+    monkeypatch.setitem(settings.GLOBAL_SETTINGS, "send_delay_seconds", spec._replace(default=0))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _utc_clock_display():
     """Times on screen are shown in the local zone; the tests fix it to UTC."""

@@ -134,7 +134,7 @@ def test_settings_get_and_set(url: str) -> None:
     assert set(values) == {"use_priority", "staff_sets_priority", "attachment_max_bytes",
                            "message_max_chars", "lock_timeout_minutes", "mail_max_bytes",
                            "mail_unknown_senders", "smtp_url", "mail_acknowledge_new",
-                           "mail_auto_per_hour"}
+                           "mail_auto_per_hour", "send_delay_seconds"}
     store = Store.open(url)
     try:
         assert admin.get_settings(store, "lock_timeout_minutes") == {"lock_timeout_minutes": 30}

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from store import admin
 from store import service as sv
 from tests.desk import Desk
 from tests.personal import own_store, personal_desk
@@ -105,6 +106,7 @@ async def test_opening_a_ticket_from_the_client_area(desk: Desk) -> None:
 
 async def test_a_staff_reply_from_another_process_shows_up_as_new_messages(desk: Desk) -> None:
     tid, _ = desk.taken()
+    admin.set_setting(desk.store, "send_delay_seconds", "0")  # (the other process: no hold)
     app = TicketApp(own_store(desk.store, desk.john), desk.john, live_interval=0.2)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ClientHomeScreen) and table(app).rows)

@@ -23,6 +23,7 @@ from tui.runtime.safe import for_markup
 from tui.runtime.working import run_store_call
 from tui.runtime.live import LiveFeed
 from tui.runtime.memory import Sweeper
+from tui.ticket.undo_send import HeldWatch
 from tui.runtime import textual_fixes
 
 textual_fixes.apply()
@@ -53,6 +54,11 @@ class TicketApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "show_keys", "Keys", id="app.keys"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # Undo send (tui/ticket/undo_send.py): shown only while a reply of one's own is held;
+        # Ctrl+Z also while typing, where `u` is a letter (the reply pane's own undo gets Ctrl+Z
+        # the rest of the time).
+        Binding("u", "undo_send", "Undo send", id="app.undo_send"),
+        Binding("ctrl+z", "undo_send", "Undo send", priority=True, id="app.undo_send_typing"),
     ]
 
     def __init__(self, store: Store, actor: StaffActor | ClientActor | None, config: Config | None = None,
@@ -71,6 +77,7 @@ class TicketApp(App[None]):
         self._first_page = first_page
         self.live = LiveFeed(self)
         self.sweeper = Sweeper(self)
+        self.held = HeldWatch(self)
         self._theme_problems = self._start_theme()
         self._home_first = False  # the home screen is the app's first (get_default_screen)
 
@@ -87,6 +94,7 @@ class TicketApp(App[None]):
                             exit_on_error=True)
         self.live.start()
         self.sweeper.start()
+        self.held.start()
         if self.actor is None:
             from tui.modals.staff_picker import StaffPicker
 
@@ -157,6 +165,7 @@ class TicketApp(App[None]):
     def on_unmount(self) -> None:
         self.live.stop()
         self.sweeper.stop()
+        self.held.stop()
 
     def _start_theme(self) -> list[str]:
         """Registers the themes and chooses the first one (the staff member's own, else the
@@ -263,6 +272,14 @@ class TicketApp(App[None]):
         if client_filter is not None and show_only is not None:
             show_only(client_filter)
             self.notify(f"Showing only {for_markup(client_filter)}'s tickets.")
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "undo_send":
+            return self.held.latest is not None
+        return True
+
+    def action_undo_send(self) -> None:
+        self.held.undo()
 
     def action_show_keys(self) -> None:
         from tui.widgets.help_screen import KeysScreen

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from .. import admin
 from .. import clock as wall
 from ..db import Store
 from ..engine import parse_url
 from ..errors import BadInput
-from ..models import Client, Department, Staff, Ticket
+from ..models import Client, Department, Setting, Staff, Ticket
 from .clock import fake_clock
 from .desk import setup_desk
 from .people import ADMIN
@@ -107,6 +108,7 @@ def build_demo(store: Store, now: datetime | None = None, *, strict: bool = Fals
     midnight = end.replace(hour=0, minute=0, second=0, microsecond=0)
     base = midnight - timedelta(days=WINDOW_DAYS)
     desk = setup_desk(store, end)
+    admin.set_setting(store, "send_delay_seconds", "0")  # its history: every reply long sent
     with fake_clock(base, end) as clock:
         desk.clock = clock
 
@@ -119,6 +121,8 @@ def build_demo(store: Store, now: datetime | None = None, *, strict: bool = Fals
         plan = make_plan(day, ago)
         plan.sort(key=lambda item: item[0])
         run_scripts(desk, plan)
+    with store.write() as s:  # then the desk's default (undo send), as a new desk has it
+        s.execute(delete(Setting).where(Setting.key == "send_delay_seconds"))
     if strict and clock.clamped:
         raise AssertionError(f"{clock.clamped} demo step(s) would have run after {end}")
     return demo_info(store)

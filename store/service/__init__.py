@@ -29,6 +29,8 @@ _MODULE_OF = {
     "run_bulk": "bulk", "selected_ids": "bulk",
     "BulkAction": "bulk_records", "BulkResult": "bulk_records", "Refusal": "bulk_records",
     "Selection": "bulk_records",
+    "UndoneSend": "held", "undo_send": "held",
+    "HeldReply": "held_release", "my_held_replies": "held_release", "release_due": "held_release",
     "attachment_data": "records", "history": "records",
     "ReplyResult": "replies", "close": "replies", "reply": "replies",
     "save_parameters": "replies",

@@ -36,10 +36,11 @@ def check_attachments(s: Session, files: Sequence[NewAttachment]) -> list[NewAtt
 def add_message(
     s: Session, ticket: Ticket, kind: str, body: str, at: datetime, *,
     staff_id: int | None = None, client_id: int | None = None,
-    attachments: Sequence[NewAttachment] = (),
+    attachments: Sequence[NewAttachment] = (), held_until: datetime | None = None,
 ) -> Message:
     message = Message(ticket_id=ticket.id, kind=kind, body=body, created_at=at,
-                      author_staff_id=staff_id, author_client_id=client_id)
+                      author_staff_id=staff_id, author_client_id=client_id,
+                      held_until=held_until)
     s.add(message)
     s.flush()
     for f in attachments:

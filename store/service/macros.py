@@ -10,7 +10,7 @@ everything back, so a macro is done whole or not at all.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import false, func, or_
@@ -34,6 +34,7 @@ class MacroResult(NamedTuple):
     internal_id: int | None
     closed: bool
     done: str  # what the macro did, in the help desk's words
+    held_until: datetime | None = None  # its reply is held until then (undo send)
 
 
 def _offered(staff: StaffActor, ticket: Ticket | None):
@@ -126,4 +127,5 @@ def apply_macro(
         if closed:
             replies.close(joined, staff, ticket_id, token=token)
         done = found.actions() if closed == found.close else found.actions()[:-1] + ["close (Ok)"]
-        return MacroResult(sent.reply_id, sent.internal_id, closed, f"{found.name}: {', '.join(done)}")
+        return MacroResult(sent.reply_id, sent.internal_id, closed, f"{found.name}: {', '.join(done)}",
+                           sent.held_until)

@@ -89,7 +89,8 @@ def split(store: Store, actor: Actor, ticket_id: int, from_message_id: int, *,
         s.add(Holder(ticket_id=new.id, department_id=ticket.department_id, is_open=True, opened_at=at))
         # The client's unread replies are the latest staff messages; each ticket keeps its own.
         staff_ids = s.scalars(select(Message.id).where(Message.ticket_id == ticket.id,
-                                                       Message.kind == "staff")
+                                                       Message.kind == "staff",
+                                                       Message.held_until.is_(None))
                               .order_by(Message.id.desc()).limit(ticket.client_unread)).all()
         unread = set(staff_ids)
         s.execute(update(Message).where(Message.ticket_id == ticket.id, Message.id >= message.id)

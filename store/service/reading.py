@@ -202,7 +202,10 @@ def _holders(q: Sql, ticket_id: int) -> tuple[HolderView, ...]:
 
 
 def _kinds(params: dict, kinds: tuple[str, ...] | None) -> str:
-    return f" AND m.kind IN ({expand(params, 'kind', kinds)})" if kinds else ""
+    """The client's kinds of message (kinds given), released: a held reply is not theirs yet."""
+    if not kinds:
+        return ""
+    return f" AND m.kind IN ({expand(params, 'kind', kinds)}) AND m.held_until IS NULL"
 
 
 def _count_before(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None,
@@ -223,7 +226,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         params["before"] = before_id
         where += " AND m.id < :before"
     query = ("SELECT m.id, m.kind, m.body, m.created_at, m.edited_at, st.login, st.name, "
-             "cl.email, cl.name, m.merged_from_ticket_id FROM messages m "
+             "cl.email, cl.name, m.merged_from_ticket_id, m.held_until FROM messages m "
              "LEFT JOIN staff st ON st.id = m.author_staff_id "
              "LEFT JOIN clients cl ON cl.id = m.author_client_id "
              f"WHERE {where}")
@@ -246,7 +249,8 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
     # A reply's mail: the staff's view only (a client's login reads no outbox).
     sent = delivery_marks(q, ticket_id, rows[0][0], rows[-1][0]) if kinds is None and rows else {}
     out = []
-    for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname, merged_from in rows:
+    for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname, merged_from, held \
+            in rows:
         if kind == "system":
             author, author_name = "system", "System"
         elif slogin:
@@ -258,7 +262,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
                                utc(edited_at), tuple(files[mid]),
                                None if head is None else "email", head, merged_from,
-                               delivery, reason))
+                               delivery, reason, utc(held)))
     return tuple(out)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import delete, text
@@ -21,6 +22,7 @@ from ._common import (
     check_visible, load_ticket, now, on_postgresql, record, require_lock, require_staff,
 )
 from ._posting import add_message, check_attachments, check_body
+from . import held
 
 
 class ReplyResult(NamedTuple):
@@ -28,6 +30,7 @@ class ReplyResult(NamedTuple):
     internal_id: int | None
     closed: bool
     charge_id: int | None
+    held_until: datetime | None = None  # the reply is held until then (undo send)
 
 
 def reply(
@@ -41,6 +44,9 @@ def reply(
     The reply and the internal comment are posted, the charge made, the incidents counted and
     the parameters set in one transaction, under a re-checked lock; then Ok closes the ticket
     for this staff member and releases the lock. The staff member's draft is dropped.
+    With the setting send_delay_seconds, the reply is held that long before the client sees
+    it, and its author may undo it meanwhile (store/service/held.py); a reply with a charge is
+    sent at once (money moves when it is charged).
     """
     staff = require_staff(actor, "send a staff reply")
     has_reply, has_internal = bool(body.strip()), bool(internal.strip())
@@ -64,11 +70,16 @@ def reply(
             raise BadInput(f"The department {department.name} does not use per-incident support.")
         at = now()
         reply_id = internal_id = charge_id = None
+        held_until = held.hold_until(s, at) if has_reply and amount is None else None
+        before = held.before_send(s, ticket) if held_until else None
+        used = 0
         if has_reply:
             reply_id = add_message(s, ticket, "staff", body, at, staff_id=staff.id,
-                                   attachments=files).id
-            queue_reply(s, ticket, reply_id)  # its mail, committed with it or not at all
-            ticket.client_unread += 1
+                                   attachments=files, held_until=held_until).id
+            # its mail, committed with it or not at all; held, it leaves once released
+            queue_reply(s, ticket, reply_id, not_before=held_until)
+            if held_until is None:  # else when it is released
+                ticket.client_unread += 1
             ticket.awaiting_staff, ticket.waiting_since = False, at
             if department.per_incident:
                 used = 1 if incidents is None else incidents
@@ -76,7 +87,8 @@ def reply(
                 _use_incidents(s, staff, ticket, used)
         if has_internal:
             internal_id = add_message(s, ticket, "internal", internal, at, staff_id=staff.id,
-                                      attachments=() if has_reply else files).id
+                                      attachments=() if has_reply else files,
+                                      held_until=held_until).id
         if amount is not None:
             charge_id = _charge(s, staff, ticket, amount, at)
         if top is not None:
@@ -89,7 +101,9 @@ def reply(
                    f"message #{reply_id or internal_id}", at=at)
         if close:
             _close(s, staff, ticket, at, "ok")
-        return ReplyResult(reply_id, internal_id, close, charge_id)
+        if held_until is not None:
+            held.keep(s, staff, ticket, before, reply_id, internal_id, used)
+        return ReplyResult(reply_id, internal_id, close, charge_id, held_until)
 
 
 # The client's balance and incidents left are the client's: on PostgreSQL a staff login changes

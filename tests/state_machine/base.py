@@ -35,6 +35,7 @@ class TicketMachineBase(RuleBasedStateMachine):
         self.tokens: dict[tuple[int, int], str] = {}  # (staff id, ticket) -> last token taken
         self.drafts: dict[tuple[str, int, int], tuple[str, str]] = {}
         self.favorites: set[tuple[int, int]] = set()
+        self.held: dict = {}  # message id -> undo_rules.HeldModel: replies not yet released
         self.charged = {e: 0 for e in EMAILS}
         self.incidents = {e: 0 for e in EMAILS}
         self._snapshot: dict | None = None

@@ -56,8 +56,8 @@ class ListRules(TicketMachineBase):
         is_client = who in self.desk.clients
         kinds = ("client", "staff") if is_client else ("client", "staff", "internal")
         docs: dict[int, list[str]] = {tid: [t.subject] for tid, t in self.t.items()}
-        for m in self.m.values():
-            if m.kind in kinds:
+        for mid, m in self.m.items():
+            if m.kind in kinds and not (is_client and mid in self.held):  # (held: not theirs yet)
                 docs[m.ticket].append(m.body)
         if random_term is None:
             every = sorted({w for texts in docs.values() for text in texts for w in plain_words(text)})

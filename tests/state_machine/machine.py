@@ -11,10 +11,11 @@ from tests.state_machine.lock_rules import LockRules
 from tests.state_machine.macro_rules import MacroRules
 from tests.state_machine.merge_rules import MergeRules
 from tests.state_machine.staff_rules import StaffRules
+from tests.state_machine.undo_rules import UndoRules
 
 
 class TicketMachine(ClientRules, StaffRules, LockRules, MacroRules, BulkRules, MergeRules,
-                    ListRules, Invariants):
+                    ListRules, UndoRules, Invariants):
     """Hypothesis finds the rules and the invariant by name on the whole class, so their order
     (and the examples a seed draws) does not depend on which part defines them."""
 

@@ -94,13 +94,29 @@ class Replying:
         done = getattr(result, "done", None)  # a macro's (sv.MacroResult)
         if done:
             self.app.notify(printable(f"Macro {done}.", one_line=True), markup=False)
+        held = " (held: u or Ctrl+Z undoes it)" if getattr(result, "held_until", None) else ""
+        self.app.held.ask()  # the countdown, at once
         if result.closed:
-            self.app.notify(f"Ticket #{self.ticket_id}: sent and closed.")
+            self.app.notify(f"Ticket #{self.ticket_id}: sent and closed{held}.")
             self.app.pop_screen()
             return
         self._pane.clear()
-        self.app.notify(f"Ticket #{self.ticket_id}: sent.")
+        self.app.notify(f"Ticket #{self.ticket_id}: sent{held}.")
         self.load()
+
+    def take_back_reply(self, undone) -> bool:
+        """Undo send brought a reply of this ticket back (tui/ticket/undo_send.py): into the
+        reply pane, before whatever was typed since. False: another ticket's."""
+        if undone.ticket_id != self.ticket_id:
+            return False
+        panes = self.query("ReplyPane")
+        if panes:
+            pane = panes.first()
+            join = lambda *texts: "\n\n".join(t for t in texts if t)  # noqa: E731
+            pane.restore(join(undone.body, pane.body), join(undone.internal_comment, pane.internal))
+            self._schedule_draft()
+        self.load()  # the lock is yours again after an Ok: the pane comes with the draft
+        return True
 
     def _fields(self):
         """The reply pane's fields, or None when one is wrong (the pane then says which)."""

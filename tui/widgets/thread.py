@@ -56,6 +56,9 @@ class MessageBox(Static):
             (" · edited " + when(m.edited_at), "italic dim") if m.edited_at else "",
             (" · ✉ by mail", "bold") if m.mail else "",
             _delivery(m),
+            # undo send: not yet the client's (the countdown line counts the seconds)
+            (f" · held: reaches the client at {m.held_until.astimezone():%H:%M:%S}", "bold")
+            if m.held_until else "",
         )
         lines = [head]
         if m.mail:  # the addresses as the mail gave them: untrusted, shown literally
