@@ -73,11 +73,14 @@ def _sending(app: AppContext):
 @pass_app
 def mail_watch(app: AppContext) -> None:
     """The mail service: IMAP IDLE on every mailbox (a new mail becomes a ticket within
-    seconds), reconnecting with back-off, and the outbox sent every two seconds; one log line
-    per event on stderr. SIGTERM or Ctrl-C stops it once the mail in hand is taken."""
+    seconds), reconnecting with back-off; every two seconds the held replies whose time has
+    come are released and the outbox is sent; one log line per event on stderr. SIGTERM or Ctrl-C stops it once the mail in hand is taken."""
     from store.mail.watch import Watch
 
-    watch = Watch(app.store(), secret=_secret(), log=log_line, passes=[_sending(app)])
+    from store.service.held_release import release_due
+
+    # Held replies first (undo send): one released now is then sent in the same cycle.
+    watch = Watch(app.store(), secret=_secret(), log=log_line, passes=[release_due, _sending(app)])
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: watch.stop())
     watch.run()
