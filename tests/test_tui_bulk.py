@@ -12,6 +12,7 @@ from textual.widgets import Input, RadioButton, Select, Static, TextArea
 
 from store import admin
 from store import service as sv
+from store.macros import add_macro
 from store.views import TicketRow
 from tests.desk import Desk
 from tests.pilot_wait import until
@@ -211,6 +212,14 @@ async def fill_reply(pilot) -> None:
     await pilot.press("ctrl+o")  # Ok: answered and closed
 
 
+async def fill_reply_macro(pilot) -> None:
+    app = pilot.app
+    await until(pilot, lambda: screen_is(app, "BulkReplyModal")
+                and app.screen.query_one("#macro", Select)._options[1:])
+    app.screen.query_one("#macro", Select).value = "Outage and wait"
+    await pilot.press("ctrl+s")  # the macro's delay follows its reply on each ticket
+
+
 async def fill_reply_send(pilot) -> None:
     app = pilot.app
     await until(pilot, lambda: screen_is(app, "BulkReplyModal") and app.focused.id == "bulk-body")
@@ -228,11 +237,14 @@ async def fill_reply_send(pilot) -> None:
      lambda d: d.status == "Awaiting response from client"
      and d.messages[-1].body.endswith("Sorry for the wait.")
      and d.messages[-1].body.startswith("We know about the outage")),
+    (["r", fill_reply_macro], "2 answered",
+     lambda d: d.messages[-1].body == "We know about the outage." and d.delayed_until is not None),
     (["r", fill_reply_send], "2 answered",
      lambda d: d.locked_by == "alice" and d.messages[-1].body == "On it."),
 ])
 async def test_each_action_through_the_menu(desk: Desk, keys, words, check) -> None:
     admin.add_reply_template(desk.store, "Outage", "We know about the outage.")
+    add_macro(desk.store, "Outage and wait", "Outage", delay_days=2)
     admin.set_setting(desk.store, "use_priority", "true")
     ids = [desk.open(subject=f"Outage {i}") for i in range(3)]
     app = TicketApp(desk.store, desk.alice, live_interval=60)

@@ -130,9 +130,10 @@ class BulkPriorityModal(FormModal):
 
 
 class BulkReplyModal(FormModal):
-    """One reply to every marked ticket: a text, a predefined reply (its text comes first), or
-    both. As in the reply pane: Send reply (Ctrl+S) keeps each ticket assigned to you, Ok
-    (Ctrl+O) closes each after answering it and lets it go."""
+    """One reply to every marked ticket: a text, a predefined reply or a macro (its text comes
+    first; a macro's actions follow on each ticket), or both. As in the reply pane: Send reply
+    (Ctrl+S) keeps each ticket assigned to you, Ok (Ctrl+O) closes each after answering it and
+    lets it go."""
 
     BINDINGS = [Binding("ctrl+o", "ok", "Ok", id="bulk.reply_ok")]
     DEFAULT_CSS = "#bulk-body { height: 8; }"
@@ -143,6 +144,7 @@ class BulkReplyModal(FormModal):
             yield Static("Each ticket nobody holds is taken first; the reply is sent to each client.",
                          classes="hint")
             yield Select([], prompt="No predefined reply", id="template")
+            yield Select([], prompt="No macro", id="macro")
             yield Label("Reply", classes="field-label")
             yield TextArea(id="bulk-body")
             yield error_line()
@@ -150,12 +152,16 @@ class BulkReplyModal(FormModal):
                              Button("Cancel Esc", id="cancel"), classes="modal-buttons")
 
     def on_mount(self) -> None:
-        self.call(lambda store, actor: sv.templates_for(store, actor), done=self._fill)
+        self.call(lambda store, actor: (sv.templates_for(store, actor), sv.macros_for(store, actor)),
+                  done=self._fill)
         self.query_one("#bulk-body", TextArea).focus()
 
-    def _fill(self, templates) -> None:
+    def _fill(self, found) -> None:
+        templates, macros = found
         titles = dict.fromkeys(t.title for t in templates)  # the store picks the narrowest scope
         self.query_one("#template", Select).set_options([(text(t, one_line=True), t) for t in titles])
+        self.query_one("#macro", Select).set_options(
+            [(text(m.name, one_line=True), m.name) for m in macros])
 
     @on(Button.Pressed, "#bulk-ok")
     def action_ok(self) -> None:
@@ -163,8 +169,10 @@ class BulkReplyModal(FormModal):
 
     def submit(self, close: bool = False) -> None:
         chosen = self.query_one("#template", Select).value
+        macro = self.query_one("#macro", Select).value
         action = sv.BulkAction("reply", body=self.query_one("#bulk-body", TextArea).text,
-                               template=None if chosen is Select.NULL else str(chosen), close=close)
+                               template=None if chosen is Select.NULL else str(chosen), close=close,
+                               macro=None if macro is Select.NULL else str(macro))
         try:
             self.dismiss(action.checked())
         except BadInput as error:
