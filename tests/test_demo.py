@@ -213,3 +213,26 @@ def test_ensure_demo_refuses_a_desk_that_is_not_the_demo(tmp_path) -> None:
     real.close()
     with pytest.raises(BadInput):
         demo.ensure_demo(url)
+
+
+def test_some_threads_came_by_mail_and_answers_left_by_mail(built) -> None:
+    """Issue 18: mailed tickets (a stranger who became a client, an HTML-only mail, an answer
+    threaded by In-Reply-To) and the answers' delivery states, sent and failed with the server's
+    answer. On SQLite the demo's post office keeps what it delivered; on PostgreSQL (no folder
+    beside a database file) the answers stay queued."""
+    store, info = built
+    admin = staff_actor(store, info.admin)
+    assert "nadia@berg-ceramics.example" in demo.demo_info(store).clients
+    mailed = {r.subject: r.id for r in _all(store, admin, "all")}
+    contact = sv.show(store, admin, mailed["Contact form on my site sends nothing"])
+    by_mail = [m for m in contact.messages if m.mail is not None]
+    assert len(by_mail) == 2 and by_mail[1].body.startswith("That was it")  # threaded answer
+    html = sv.show(store, admin, mailed["Rechnung doppelt?"]).messages[0]
+    assert "twice" in html.body and "<b>" not in html.body
+    full = sv.show(store, admin, mailed["Webmail keeps sending me back to the login"])
+    [reply] = [m for m in full.messages if m.kind == "staff"]
+    if store.dialect == "sqlite":
+        assert reply.delivery == "failed" and "552 5.2.2" in reply.delivery_reason
+        assert [m.delivery for m in contact.messages if m.kind == "staff"] == ["sent", "sent"]
+    else:
+        assert reply.delivery == "queued"

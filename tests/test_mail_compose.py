@@ -191,3 +191,12 @@ def test_another_secret_does_not_verify() -> None:
 def test_make_message_id_refuses_what_cant_be_signed(args: tuple) -> None:
     with pytest.raises(ValueError):
         make_message_id(*args)
+
+
+def test_a_long_plain_subject_is_sent_not_refused_as_an_injection() -> None:
+    """Folded before its value ("Subject:\\r\\n Re: ..."), a long header reads back with the
+    fold's leading space: the check must not take that for a changed header (the demo's
+    threads found it: every answer to a long subject was failed, never sent)."""
+    subject = "PostgreSQL killed by the OOM killer every night on pg-analytics-01"
+    mail = parse_mail(compose_reply(replace(REPLY, subject=subject), secret=SECRET).data)
+    assert mail.subject.strip() == f"Re: {subject} [#12]"

@@ -20,6 +20,7 @@ from .desk import setup_desk
 from .people import ADMIN
 from .plan import make_plan
 from .schedule import run_scripts
+from .threads_mailed import post_office
 
 WINDOW_DAYS = 21
 
@@ -119,6 +120,8 @@ def build_demo(store: Store, now: datetime | None = None, *, strict: bool = Fals
             return end - delta
 
         plan = make_plan(day, ago)
+        sqlite = _sqlite_file(store.url)
+        plan.append((base, post_office(sqlite.parent / "demo-mail" if sqlite else None)))
         plan.sort(key=lambda item: item[0])
         run_scripts(desk, plan)
     with store.write() as s:  # then the desk's default (undo send), as a new desk has it

@@ -16,9 +16,12 @@ from ..db import Store
 from ..models import Client
 from ..service import ReplyResult
 from ..views import NewAttachment
+from ..mail.intake import receive
+from ..mail.mailboxes import add_mailbox
 from .clock import Clock
 from .files import tidy
-from .people import CLIENTS, DEPARTMENTS, STAFF, TEMPLATES
+from .mails import demo_mail
+from .people import CLIENTS, DEPARTMENTS, MAILBOXES, STAFF, TEMPLATES
 
 # A conversation: acts through the desk, and yields how long to wait before its next step.
 Script = Callable[["Desk"], Iterator[timedelta]]
@@ -162,6 +165,20 @@ class Desk:
         sv.edit_message(self.store, self._s(login), message_id, tidy(body))
         self._tick(10, 40)
 
+    # mail (store.mail.intake, as `mail receive` takes it)
+    def mail_in(self, sender: str, to: str, subject: str, body: str, *, html: bool = False,
+                answering: int | None = None) -> int:
+        """A mail arrives: the ticket it lands on. answering: the ticket whose last mail from
+        the desk it answers (In-Reply-To, as a mail program writes it)."""
+        tid = receive(self.store, demo_mail(self, sender, to, subject, tidy(body), html=html,
+                                            answering=answering), to=to).ticket_id
+        email = sender.rpartition("<")[2].rstrip(">").lower()
+        if email not in self.clients:  # an unknown sender became a client
+            self.clients[email] = client_actor(self.store, email)
+        self.owner.setdefault(tid, next(k for k, c in self.clients.items() if c.email == email))
+        self._tick()
+        return tid
+
 
 def setup_desk(store: Store, end: datetime) -> Desk:
     for name, per_incident in DEPARTMENTS:
@@ -176,6 +193,8 @@ def setup_desk(store: Store, end: datetime) -> Desk:
         admin.add_reply_template(store, title, body, department=dept, staff=staff)
     admin.set_setting(store, "use_priority", "true")
     admin.set_setting(store, "attachment_max_bytes", str(5 * 1024 * 1024))
+    for address, department in MAILBOXES:  # the desk takes mail and answers by mail
+        add_mailbox(store, address, department)
     # Account data the billing panel owns (no help-desk action sets it): when each client
     # registered, their balance and the support incidents they bought.
     with store.write() as s:

@@ -6,6 +6,10 @@ from __future__ import annotations
 ADMIN = "admin"  # the administrator the TUI opens the demo as
 
 
+# The desk's support addresses: mail to them becomes tickets, answers leave from them.
+MAILBOXES = (("support@example-hosting.example", "Technical support"),
+             ("billing@example-hosting.example", "Billing"))
+
 DEPARTMENTS = (("Billing", False), ("Technical support", True), ("Domains", False),
                ("Abuse desk", False))
 

@@ -18,6 +18,7 @@ from .threads_domains import (t_alias_domain, t_autorenew_failed, t_cancel_domai
 from .threads_hosting import (t_backup_retention, t_cjk_charset, t_db_connection, t_lost_2fa,
                               t_pci_question, t_php83, t_restore_gallery, t_sftp_login,
                               t_slow_from_china, t_staging_copy)
+from .threads_mailed import t_mail_contact_form, t_mail_full_mailbox, t_mail_html_invoice
 from .threads_mail import (t_bounce_550, t_contact_form, t_forwarding, t_mailbox_quota,
                            t_new_mailbox, t_spam_folder)
 from .threads_oom import t_oom_long
@@ -82,6 +83,9 @@ def make_plan(day: Callable[..., datetime],
         (ago(hours(3) + mins(5)), t_bounce_550),
         (ago(hours(2) + mins(10)), t_db_connection),
         (ago(mins(45)), t_sftp_login),
+        (day(16, 10, 12), t_mail_contact_form),
+        (ago(days(2) + hours(6)), t_mail_html_invoice),
+        (ago(hours(7)), t_mail_full_mailbox),
     ]
 
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from ..actors import Actor
-from ..clock import utcnow
+from .. import clock
 from ..db import Store
 from ..errors import NotAllowed, NotFound
 from ..service.rules import require_staff
@@ -52,7 +52,7 @@ def retry(store: Store, failed_id: int, *, secret: bytes | str | None = None) ->
     result = receive(store, raw, to=to, source=source, secret=secret)
     with store.write() as s:
         row = s.get(FailedMail, failed_id)
-        row.retried_at = utcnow()
+        row.retried_at = clock.utcnow()
         if result.outcome == "failed":
             row.reason = result.reason[:2000]
         else:

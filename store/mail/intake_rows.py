@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from .. import validate
 from ..actors import ClientActor
-from ..clock import utcnow
+from .. import clock
 from ..db import Store
 from ..models import Message, Ticket
 from ..safe_text import printable
@@ -88,7 +88,7 @@ def add_client(s: Session, sender: MailAddress, email: str) -> ClientActor:
     made = s.execute(text(
         "INSERT INTO clients (email, name, registered_at, internal_comment, balance_cents, "
         "incidents_left) VALUES (:e, :n, :at, '', 0, 0) RETURNING id"),
-        {"e": email, "n": name, "at": utcnow()}).scalar_one()
+        {"e": email, "n": name, "at": clock.utcnow()}).scalar_one()
     return ClientActor(made, email, name)
 
 
@@ -104,7 +104,7 @@ def note_bounce(s: Session, ticket_id: int, body: str) -> int:
     if on_postgresql(s):
         return s.scalar(text("SELECT ticket_tui_mail_bounced(current_user, :t, :b)"),
                         {"t": ticket_id, "b": body})
-    at = utcnow()
+    at = clock.utcnow()
     message = Message(ticket_id=ticket_id, kind="system", body=body[:10_000], created_at=at)
     s.add(message)
     s.get(Ticket, ticket_id).updated_at = at
@@ -119,7 +119,7 @@ def record_mail(s: Session, mail: ParsedMail, raw: bytes, *, ticket_id: int, mes
     s.add(MailId(message_id_header=mail_key(mail.message_id), direction="in", ticket_id=ticket_id,
                  message_id=message_id, mailbox_id=mailbox_id, made_up=mail.message_id_made_up,
                  automatic_reason=automatic_reason[:200] if automatic_reason else None,
-                 created_at=utcnow()))
+                 created_at=clock.utcnow()))
     s.add(MailOriginal(message_id=message_id, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
                        size=len(raw), sender=_addresses((mail.sender,) if mail.sender else ()),
                        to_addresses=_addresses(mail.to), cc_addresses=_addresses(mail.cc)))
@@ -133,7 +133,7 @@ def _addresses(found: tuple[MailAddress, ...]) -> str:
 def store_failed(store: Store, raw: bytes, reason: str, *, source: str,
                  mailbox_id: int | None, at: datetime | None = None) -> None:
     """Keeps a mail whole as failed mail; the same bytes failing again are the same row."""
-    values = dict(received_at=at or utcnow(), source=source, mailbox_id=mailbox_id,
+    values = dict(received_at=at or clock.utcnow(), source=source, mailbox_id=mailbox_id,
                   reason=reason[:2000], raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
                   size=len(raw))
     # Plain SQL: the ORM's insert would ask for the new id back (RETURNING), and ON CONFLICT

@@ -22,7 +22,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from .. import settings
-from ..clock import utcnow
+from .. import clock
 from ..db import Store
 from ..errors import NotFound
 from ..models import Client, Ticket
@@ -88,7 +88,7 @@ def queue_acknowledgement(s: Session, ticket_id: int, message_id: int, email: st
     if automatic_reason or not settings.get(s, "mail_acknowledge_new"):
         return False
     limit = settings.get(s, "mail_auto_per_hour")
-    since = utcnow() - timedelta(hours=1)
+    since = clock.utcnow() - timedelta(hours=1)
     sent = s.scalar(select(func.count()).select_from(OutboxMail).where(
         OutboxMail.kind == "acknowledgement", OutboxMail.recipient == email,
         OutboxMail.created_at > since))
@@ -100,7 +100,7 @@ def queue_acknowledgement(s: Session, ticket_id: int, message_id: int, email: st
 
 def _queue(s: Session, ticket_id: int, message_id: int, kind: str, email: str,
            not_before: datetime | None) -> None:
-    at = utcnow()
+    at = clock.utcnow()
     # Core's insert asks nothing back: a staff login may write the row before it can read it.
     s.execute(insert(OutboxMail).values(
         ticket_id=ticket_id, message_id=message_id, kind=kind, recipient=email, state="queued",
@@ -148,4 +148,4 @@ def resend(store: Store, outbox_id: int) -> None:
         row = s.get(OutboxMail, outbox_id)
         if row is None or row.state != "failed":
             raise NotFound(f"There is no failed mail #{outbox_id} in the outbox.")
-        row.state, row.attempts, row.not_before, row.lease_until = "queued", 0, utcnow(), None
+        row.state, row.attempts, row.not_before, row.lease_until = "queued", 0, clock.utcnow(), None

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from .. import settings
 from ..actors import ClientActor
-from ..clock import utcnow
+from .. import clock
 from ..db import Store
 from ..errors import BadInput, StoreError
 from ..models import Attachment, Client, Department, Message, Ticket
@@ -75,20 +75,23 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send_pass(store: Store, *, password_file: str | None = None, now: datetime | None = None,
-              limit: int | None = None, report: Callable[[str], None] | None = None) -> SendSummary:
+              limit: int | None = None, report: Callable[[str], None] | None = None,
+              connection: SmtpConnection | None = None) -> SendSummary:
     """Sends every mail that is due (at most `limit`); `now` is the moment the pass counts as
     (a test's clock; else the real one); `report` gets one line per mail (`mail watch`'s log).
-    BadInput when no smtp_url is set."""
+    `connection`: where the mails go (anything with SmtpConnection's send and close: the
+    demo's post office); else the smtp_url setting's server, BadInput when none is set."""
     tell = report or (lambda line: None)
-    with store.sql() as q:
-        url = settings.read(q, "smtp_url")
-    if not url:
-        raise BadInput("No SMTP server is set: `ticket-tui settings set smtp_url smtp://host:port`.")
-    connection = SmtpConnection(parse_smtp_url(url), smtp_password(password_file))
+    if connection is None:
+        with store.sql() as q:
+            url = settings.read(q, "smtp_url")
+        if not url:
+            raise BadInput("No SMTP server is set: `ticket-tui settings set smtp_url smtp://host:port`.")
+        connection = SmtpConnection(parse_smtp_url(url), smtp_password(password_file))
     sent = retrying = failed = 0
     try:
         while limit is None or sent + retrying + failed < limit:
-            at = now or utcnow()
+            at = now or clock.utcnow()
             claimed = claim(store, at)
             if claimed is None:
                 break
