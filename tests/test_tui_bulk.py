@@ -214,10 +214,9 @@ async def fill_reply(pilot) -> None:
 
 async def fill_reply_macro(pilot) -> None:
     app = pilot.app
-    await until(pilot, lambda: screen_is(app, "BulkReplyModal")
-                and app.screen.query_one("#macro", Select)._options[1:])
-    app.screen.query_one("#macro", Select).value = "Outage and wait"
-    await pilot.press("ctrl+s")  # the macro's delay follows its reply on each ticket
+    await until(pilot, lambda: screen_is(app, "BulkReplyModal") and app.screen.query_one("#macro", Select)._options[1:])
+    app.screen.query_one("#macro", Select).value = "Outage and wait"  # its delay follows
+    await pilot.press("ctrl+s")
 
 
 async def fill_reply_send(pilot) -> None:

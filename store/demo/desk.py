@@ -170,8 +170,9 @@ class Desk:
                 answering: int | None = None) -> int:
         """A mail arrives: the ticket it lands on. answering: the ticket whose last mail from
         the desk it answers (In-Reply-To, as a mail program writes it)."""
-        tid = receive(self.store, demo_mail(self, sender, to, subject, tidy(body), html=html,
-                                            answering=answering), to=to).ticket_id
+        raw = demo_mail(self.store, self.now, sender, to, subject, tidy(body), html=html,
+                        answering=answering)
+        tid = receive(self.store, raw, to=to).ticket_id
         email = sender.rpartition("<")[2].rstrip(">").lower()
         if email not in self.clients:  # an unknown sender became a client
             self.clients[email] = client_actor(self.store, email)

@@ -3,23 +3,22 @@ Date of the demo's clock and, for an answer, In-Reply-To the desk's last mail on
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .desk import Desk
+from ..db import Store
 
 
-def demo_mail(desk: "Desk", sender: str, to: str, subject: str, body: str, *,
+def demo_mail(store: Store, now: datetime, sender: str, to: str, subject: str, body: str, *,
               html: bool = False, answering: int | None = None) -> bytes:
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = sender, to, subject
-    mail["Date"] = format_datetime(desk.now)
+    mail["Date"] = format_datetime(now)
     domain = sender.rpartition("@")[2].rstrip(">")
-    mail["Message-ID"] = f"<demo.{desk.now:%Y%m%d%H%M%S}.{len(desk.owner)}@{domain}>"
+    mail["Message-ID"] = f"<demo.{now:%Y%m%d%H%M%S.%f}@{domain}>"
     if answering is not None:
-        with desk.store.sql() as q:
+        with store.sql() as q:
             last = q.value("SELECT message_id_header FROM mail_ids WHERE ticket_id = :t AND "
                            "direction = 'out' ORDER BY id DESC LIMIT 1", {"t": answering})
         if last:
