@@ -146,3 +146,25 @@ async def test_failed_mail_is_not_offered_to_staff_who_are_not_administrators(de
         await pilot.pause()
         assert not isinstance(app.screen, FailedMailModal)
         assert "Failed mail" not in [title for title, *_ in app.screen.palette_commands()]
+
+
+async def test_r_sends_the_failed_mail_of_a_reply_again(sqlite_url, smtp_server) -> None:
+    """A reply whose mail the server refused says so in the thread; R queues it again."""
+    from store.db import Store
+    from store.mail.outbox import message_deliveries
+    from store.mail.sending import send_pass
+    from tests.outbox_desk import outbox_desk
+    from tui.widgets.thread import MessageBox
+
+    box = outbox_desk(Store.open(sqlite_url), smtp_server)
+    ticket = box.mailed_ticket()
+    reply_id = sv.reply(box.store, box.desk.alice, ticket, "Bounce me.").reply_id
+    smtp_server.handler.refuse_next(1, 550, "5.2.2 Mailbox full")
+    send_pass(box.mailer)
+    app = _app(box.desk, box.desk.alice)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot, app, ticket)
+        await until(pilot, lambda: any("mail failed: 550 5.2.2 Mailbox full" in str(b.render())
+                                       for b in screen.query(MessageBox)))
+        await pilot.press("R")
+        await until(pilot, lambda: message_deliveries(box.store, [reply_id])[reply_id].state == "queued")

@@ -257,3 +257,23 @@ def test_a_mail_that_cannot_be_made_fails_alone_and_the_rest_go(box: OutboxDesk,
     assert send_pass(box.mailer) == (1, 0, 1)
     delivery = message_deliveries(box.store, [broken])[broken]
     assert delivery.state == "failed" and "could not be made (KeyError" in delivery.reason
+
+
+def test_a_staff_member_who_sees_the_ticket_sends_its_failed_mail_again(box: OutboxDesk) -> None:
+    """The ticket form's R (store.mail.outbox.resend_failed_of): the ticket's failed mail goes
+    again with its Message-ID; someone who doesn't see the ticket is refused."""
+    from store.errors import NotVisible, NotFound
+    from store.mail.outbox import resend_failed_of
+    from tests.personal import own_store
+
+    ticket = box.mailed_ticket()
+    alice, bob = box.desk.alice, box.desk.bob
+    reply_id = sv.reply(box.store, alice, ticket, "Bounce me.").reply_id
+    box.smtp.handler.refuse_next(1, 550, "5.2.2 Mailbox full")
+    assert send_pass(box.mailer) == (0, 0, 1)
+    with pytest.raises((NotVisible, NotFound)):
+        resend_failed_of(own_store(box.store, bob), bob, ticket)
+    assert resend_failed_of(own_store(box.store, alice), alice, ticket) == 1
+    assert resend_failed_of(own_store(box.store, alice), alice, ticket) == 0
+    assert send_pass(box.mailer) == (1, 0, 0)
+    assert message_deliveries(box.store, [reply_id])[reply_id].state == "sent"

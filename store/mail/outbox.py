@@ -8,7 +8,8 @@
   is on (the intake calls queue_acknowledgement), unless the mail was automatic (the loop
   rules) or the sender had mail_auto_per_hour automatic mails in the last hour.
 - Each row's delivery (queued, sent, failed with the server's answer) is read per message by
-  deliveries(); a failed one is queued again by resend().
+  deliveries(); a failed one is queued again by resend() (the operator's `mail resend`), or a
+  ticket's by resend_failed_of() (a staff member who sees it: the ticket form's key).
 Sending is store.mail.sending.
 """
 
@@ -23,10 +24,12 @@ from sqlalchemy.orm import Session
 
 from .. import settings
 from .. import clock
-from ..db import Store
+from ..actors import Actor
+from ..db import Store, plain_in
 from ..errors import NotFound
 from ..models import Client, Ticket
 from ..validate import is_id
+from ..service.rules import check_id, check_visible, no_such_ticket, require_staff
 from .marks import public_state
 from .models import MailId, Mailbox, OutboxMail
 
@@ -149,3 +152,21 @@ def resend(store: Store, outbox_id: int) -> None:
         if row is None or row.state != "failed":
             raise NotFound(f"There is no failed mail #{outbox_id} in the outbox.")
         row.state, row.attempts, row.not_before, row.lease_until = "queued", 0, clock.utcnow(), None
+
+
+def resend_failed_of(store: Store, actor: Actor, ticket_id: int) -> int:
+    """A staff member who sees the ticket sends its failed mail again (the ticket form's key):
+    each queued again with its Message-ID, for the next pass. How many."""
+    staff = require_staff(actor, "send a ticket's failed mail again")
+    check_id(ticket_id)
+    with store.read() as s:
+        q = plain_in(s)
+        client_id = q.value("SELECT client_id FROM tickets WHERE id = :t", {"t": ticket_id})
+        if client_id is None:
+            raise no_such_ticket(ticket_id)
+        check_visible(q, staff, ticket_id, client_id)
+        failed = list(s.scalars(select(OutboxMail.id).where(
+            OutboxMail.ticket_id == ticket_id, OutboxMail.state == "failed")))
+    for outbox_id in failed:
+        resend(store, outbox_id)
+    return len(failed)

@@ -64,6 +64,7 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
         Binding("f8", "additional", "Additional fields", show=False, id="ticket.additional"),
         Binding("f7", "attachments", "Save attachments", show=False, id="ticket.attachments"),
         Binding("e", "mail_original", "Mail original", show=False, id="ticket.mail_original"),
+        Binding("R", "resend_mail", "Send failed mail again", show=False, id="ticket.resend_mail"),
         Binding("U", "unlock", "Unlock", show=False, id="ticket.unlock"),
         Binding("W", "whois", "Whois", show=False, id="ticket.whois"),
         Binding("D", "dig", "Dig", show=False, id="ticket.dig"),
@@ -223,6 +224,8 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
             return self.detail.locked_by is not None and (self.app.actor.is_admin or self.mine)
         if action in DOMAIN_ACTIONS:
             return self._domain is not None
+        if action == "resend_mail":
+            return any(m.delivery == "failed" for m in self.detail.messages)
         if action in MERGE_ACTIONS:
             return self._may_merge
         return True

@@ -92,6 +92,16 @@ class ToolbarActions:
     def action_mail_original(self) -> None:
         self._with_whole_thread(lambda messages: self.app.push_screen(modals.MailOriginalModal(messages)))
 
+    def action_resend_mail(self) -> None:
+        from store.mail.outbox import resend_failed_of  # SQLAlchemy's: not at the form's start
+
+        run_store_call(self, resend_failed_of, self.ticket_id, done=self._resent)
+
+    def _resent(self, count: int) -> None:
+        self.app.notify(f"{count} failed mail{'s' if count != 1 else ''} of ticket "
+                        f"#{self.ticket_id} queued again." if count else "No mail of this ticket failed.")
+        self.load()
+
     def action_favorite(self) -> None:
         run_store_call(self, sv.set_favorite, self.ticket_id, not self.detail.favorite,
                        done=lambda _: self.load())
