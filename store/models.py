@@ -167,6 +167,8 @@ class Ticket(Base):
         # All tickets: newest activity first.
         Index("ix_tickets_activity", updated_at.desc(), id.desc()),
         Index("ix_tickets_client", client_id, updated_at.desc()),
+        # Reports: the tickets opened in a period (migration 0014).
+        Index("ix_tickets_created", created_at, department_id),
         Index(
             "ix_tickets_delayed", delayed_until,
             sqlite_where=text("delayed_until IS NOT NULL"),
@@ -235,6 +237,9 @@ class Message(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN {MESSAGE_KINDS}", name="kind"),
         Index("ix_messages_ticket", ticket_id, id),
+        # Reports: the staff replies of a period (migration 0014).
+        Index("ix_messages_staff_created", created_at, ticket_id, author_staff_id,
+              sqlite_where=text("kind = 'staff'"), postgresql_where=text("kind = 'staff'")),
     )
 
 
@@ -273,7 +278,8 @@ class Charge(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = _now()
     merged_from_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),
+                      Index("ix_charges_created_at", created_at))
 
 
 class AbuseCase(Base):
@@ -381,4 +387,26 @@ class TicketEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = _now()
-    __table_args__ = (Index("ix_ticket_events_ticket", ticket_id, id),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket", ticket_id, id),
+        # Reports: the period's events of a kind (close, ok, reopened...), migration 0014.
+        Index("ix_ticket_events_action", action, created_at),
+    )
+
+
+class MessageRating(Base):
+    """A client's rating of a staff reply on their own ticket (migration 0014): good or bad,
+    with an optional comment; one per reply, a second rating replaces the first."""
+
+    __tablename__ = "message_ratings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    good: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_at: Mapped[datetime] = _now()
+    __table_args__ = (
+        CheckConstraint("length(comment) <= 1000", name="comment_length"),
+        Index("ix_message_ratings_rated_at", rated_at),
+    )

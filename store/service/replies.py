@@ -22,6 +22,10 @@ from ._posting import add_message, check_attachments, check_body
 from .lock import release
 
 
+# Ends a close or Ok event's detail when no holder is left open (the ticket is closed).
+CLOSED_FOR_ALL = "; ticket closed"
+
+
 class ReplyResult(NamedTuple):
     reply_id: int | None
     internal_id: int | None
@@ -71,7 +75,7 @@ def reply(
             if department.per_incident:
                 used = 1 if incidents is None else incidents
                 ticket.incidents += used
-                _use_incidents(s, staff, ticket, used)
+                _use_incidents(s, staff, ticket, used, at)
         if has_internal:
             internal_id = add_message(s, ticket, "internal", internal, at, staff_id=staff.id,
                                       attachments=() if has_reply else files).id
@@ -109,13 +113,15 @@ def _charge(s, staff: StaffActor, ticket: Ticket, cents: int, at) -> int:
     return charge_id
 
 
-def _use_incidents(s, staff: StaffActor, ticket: Ticket, used: int) -> None:
+def _use_incidents(s, staff: StaffActor, ticket: Ticket, used: int, at) -> None:
     """A reply in a per-incident department: the client's incidents left go down."""
     if on_postgresql(s):
         s.execute(text("SELECT ticket_tui_use_incidents(current_user, :ticket, :staff, :used)"),
                   {"ticket": ticket.id, "staff": staff.id, "used": used})
     else:
         s.get(Client, ticket.client_id).incidents_left -= used
+    if used:  # reports sum the incidents used in a period
+        record(s, staff, ticket, "incidents", str(used), at=at, activity=False)
 
 
 def _checked_priority(s, priority: str | int | None) -> int | None:
@@ -129,9 +135,11 @@ def _checked_priority(s, priority: str | int | None) -> int | None:
 def _close(s, staff: StaffActor, ticket: Ticket, at, action: str) -> None:
     closed = close_holders_for(s, staff, ticket, at)
     release(ticket)
+    detail = f"{closed} holder(s) closed"
     if not ticket.is_open:
         ticket.awaiting_staff = False
-    record(s, staff, ticket, action, f"{closed} holder(s) closed", at=at)
+        detail += CLOSED_FOR_ALL  # reports: the backlog shrinks by one here
+    record(s, staff, ticket, action, detail, at=at)
 
 
 def close(store: Store, actor: Actor, ticket_id: int, *, token: str | None = None) -> None:
