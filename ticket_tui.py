@@ -25,6 +25,7 @@ COMMANDS = {
     "diag": "cli.diag:diag",
     "mailbox": "cli.mail:mailbox",
     "mail": "cli.mail:mail",
+    "report": "cli.report:report",
 }
 
 

@@ -59,7 +59,8 @@ def read_attachments(app: AppContext, paths: tuple[Path, ...]) -> list[NewAttach
 
 
 # `ticket bulk` lives in cli/bulk.py, loaded when it runs.
-@click.group(cls=TicketTuiGroup, lazy_commands={"bulk": "cli.bulk:bulk"})
+@click.group(cls=TicketTuiGroup,
+             lazy_commands={"bulk": "cli.bulk:bulk", "rate": "cli.report:ticket_rate"})
 def ticket() -> None:
     """Tickets: open, list, show, take, reply, close and the toolbar actions."""
 
