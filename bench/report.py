@@ -28,6 +28,8 @@ from .run import default_db
 
 INDEXES = {
     "ix_tickets_created": "tickets (created_at, department_id)",
+    "ix_tickets_open_department": "tickets (department_id) WHERE is_open",
+    "ix_messages_staff_ticket": "messages (ticket_id, id) WHERE kind = 'staff'",
     "ix_messages_staff_created": "messages (created_at, ticket_id, author_staff_id) "
                                  "WHERE kind = 'staff'",
     "ix_ticket_events_action": "ticket_events (action, created_at)",

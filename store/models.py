@@ -169,6 +169,8 @@ class Ticket(Base):
         Index("ix_tickets_client", client_id, updated_at.desc()),
         # Reports: the tickets opened in a period (migration 0014).
         Index("ix_tickets_created", created_at, department_id),
+        Index("ix_tickets_open_department", department_id,
+              sqlite_where=text("is_open"), postgresql_where=text("is_open")),
         Index(
             "ix_tickets_delayed", delayed_until,
             sqlite_where=text("delayed_until IS NOT NULL"),
@@ -239,6 +241,9 @@ class Message(Base):
         Index("ix_messages_ticket", ticket_id, id),
         # Reports: the staff replies of a period (migration 0014).
         Index("ix_messages_staff_created", created_at, ticket_id, author_staff_id,
+              sqlite_where=text("kind = 'staff'"), postgresql_where=text("kind = 'staff'")),
+        # Reports: is this the ticket's first staff reply? (migration 0014)
+        Index("ix_messages_staff_ticket", ticket_id, id,
               sqlite_where=text("kind = 'staff'"), postgresql_where=text("kind = 'staff'")),
     )
 

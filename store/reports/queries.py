@@ -76,15 +76,17 @@ def gather(q: Sql, start: datetime, end: datetime, now: datetime, departments: l
         f.opened[(dept, None)] = f.opened.get((dept, None), 0) + n
         f.created_by_day[d] = f.created_by_day.get(d, 0) + n
 
-    replies = (f"FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.kind = 'staff' "
-               f"AND m.created_at {period} AND m.created_at < :end AND {depts}")
-    counts(f.replies, f"SELECT t.department_id, m.author_staff_id, count(*) {replies} "
-                      "GROUP BY t.department_id, m.author_staff_id")
+    # Each staff reply of the period, and for a ticket's first one the minutes it took.
+    first = ("NOT EXISTS (SELECT 1 FROM messages p WHERE p.ticket_id = m.ticket_id "
+             "AND p.kind = 'staff' AND p.id < m.id)")
     for dept, staff, minutes in q.rows(
-            f"SELECT t.department_id, m.author_staff_id, {_minutes(q, 'm.created_at', 't.created_at')} "
-            f"{replies} AND NOT EXISTS (SELECT 1 FROM messages p WHERE p.ticket_id = m.ticket_id "
-            "AND p.kind = 'staff' AND p.id < m.id)", p):
-        f.first_response[(dept, staff)].append(max(float(minutes), 0.0))
+            f"SELECT t.department_id, m.author_staff_id, CASE WHEN {first} THEN "
+            f"{_minutes(q, 'm.created_at', 't.created_at')} END FROM messages m "
+            f"JOIN tickets t ON t.id = m.ticket_id WHERE m.kind = 'staff' "
+            f"AND m.created_at {period} AND m.created_at < :end AND {depts}", p):
+        f.replies[(dept, staff)] = f.replies.get((dept, staff), 0) + 1
+        if minutes is not None:
+            f.first_response[(dept, staff)].append(max(float(minutes), 0.0))
 
     events = (f"FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE e.created_at "
               f"{period} AND e.created_at < :end AND {depts} AND e.action")

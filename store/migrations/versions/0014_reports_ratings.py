@@ -4,9 +4,10 @@ Tables (both databases):
 - message_ratings: a client's rating (good or bad, an optional comment up to 1,000 characters)
   of a staff reply on one of their own tickets; one per reply (unique message_id), a second
   rating replaces the first.
-Indexes for reports (store/reports/): tickets(created_at, department_id), staff replies by
-time (messages(created_at, ticket_id, author_staff_id) WHERE kind = 'staff'), ticket events
-by action and time, charges and ratings by time.
+Indexes for reports (store/reports/): tickets(created_at, department_id), the open tickets by
+department, staff replies by time (messages(created_at, ticket_id, author_staff_id) WHERE
+kind = 'staff') and by ticket (is this the ticket's first reply?), ticket events by action and
+time, charges and ratings by time.
 
 PostgreSQL, row security on message_ratings:
 - a client login reads its own ratings, and inserts or updates only its own rating of a staff
@@ -40,6 +41,8 @@ ME_ADMIN = "(SELECT ticket_tui_is_admin(current_user))"
 ME_CLIENT = "(SELECT ticket_tui_client_id(current_user))"
 INDEXES = (
     ("ix_tickets_created", "tickets", ["created_at", "department_id"], None),
+    ("ix_tickets_open_department", "tickets", ["department_id"], "is_open"),
+    ("ix_messages_staff_ticket", "messages", ["ticket_id", "id"], "kind = 'staff'"),
     ("ix_messages_staff_created", "messages", ["created_at", "ticket_id", "author_staff_id"],
      "kind = 'staff'"),
     ("ix_ticket_events_action", "ticket_events", ["action", "created_at"], None),
