@@ -18,6 +18,7 @@ from .clock import fake_clock
 from .desk import setup_desk
 from .people import ADMIN
 from .plan import make_plan
+from .ratings import rate_replies
 from .schedule import run_scripts
 
 WINDOW_DAYS = 21
@@ -119,6 +120,7 @@ def build_demo(store: Store, now: datetime | None = None, *, strict: bool = Fals
         plan = make_plan(day, ago)
         plan.sort(key=lambda item: item[0])
         run_scripts(desk, plan)
+        rate_replies(desk)
     if strict and clock.clamped:
         raise AssertionError(f"{clock.clamped} demo step(s) would have run after {end}")
     return demo_info(store)
