@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import command
 
 from store import service as sv
-from store.db import Store, _alembic_config
+from store.db import HEAD, Store, _alembic_config
 from store.engine import WRITE
 from tests.desk import make_desk
 
@@ -34,6 +34,6 @@ def test_0010_goes_down_to_0007_and_up_again_with_the_desk_kept(store) -> None:
         with store.sql() as q:
             assert q.value("SELECT count(*) FROM pg_proc WHERE proname = 'ticket_tui_merge'") == 0
     _migrate(store, "head")
-    assert store.current_revision() == "0010" and _messages(store) == before
+    assert store.current_revision() == HEAD and _messages(store) == before
     sv.merge(store, desk.root, second, first)
     assert [m.body for m in sv.show(store, desk.root, first).messages][:2] == ["one", "two"]
