@@ -34,7 +34,7 @@ class ClientTicketScreen(FollowsTicket, Screen[None]):
         Binding("ctrl+r", "archive", "Archive", id="client.archive"),
         Binding("escape", "back", "Back", id="client.back"),
         Binding("f7", "attachments", "Save attachments", id="client.attachments"),
-        Binding("f2", "rate", "Rate a reply", id="client.rate"),
+        Binding("f2", "rate", "Rate a reply", show=False, id="client.rate"),
     ]
 
     def __init__(self, ticket_id: int) -> None:
