@@ -67,6 +67,7 @@ def reply(
             raise BadInput(f"The department {department.name} does not use per-incident support.")
         at = now()
         reply_id = internal_id = charge_id = None
+        used = 0
         if has_reply:
             reply_id = add_message(s, ticket, "staff", body, at, staff_id=staff.id,
                                    attachments=files).id
@@ -75,7 +76,7 @@ def reply(
             if department.per_incident:
                 used = 1 if incidents is None else incidents
                 ticket.incidents += used
-                _use_incidents(s, staff, ticket, used, at)
+                _use_incidents(s, staff, ticket, used)
         if has_internal:
             internal_id = add_message(s, ticket, "internal", internal, at, staff_id=staff.id,
                                       attachments=() if has_reply else files).id
@@ -89,6 +90,8 @@ def reply(
         if has_reply or has_internal:
             record(s, staff, ticket, "reply" if has_reply else "internal_comment",
                    f"message #{reply_id or internal_id}", at=at)
+        if used:  # reports sum the support incidents used in a period
+            record(s, staff, ticket, "incidents", str(used), at=at, activity=False)
         if close:
             _close(s, staff, ticket, at, "ok")
         return ReplyResult(reply_id, internal_id, close, charge_id)
@@ -113,15 +116,13 @@ def _charge(s, staff: StaffActor, ticket: Ticket, cents: int, at) -> int:
     return charge_id
 
 
-def _use_incidents(s, staff: StaffActor, ticket: Ticket, used: int, at) -> None:
+def _use_incidents(s, staff: StaffActor, ticket: Ticket, used: int) -> None:
     """A reply in a per-incident department: the client's incidents left go down."""
     if on_postgresql(s):
         s.execute(text("SELECT ticket_tui_use_incidents(current_user, :ticket, :staff, :used)"),
                   {"ticket": ticket.id, "staff": staff.id, "used": used})
     else:
         s.get(Client, ticket.client_id).incidents_left -= used
-    if used:  # reports sum the incidents used in a period
-        record(s, staff, ticket, "incidents", str(used), at=at, activity=False)
 
 
 def _checked_priority(s, priority: str | int | None) -> int | None:
