@@ -114,3 +114,6 @@ def ticket_rate(app: AppContext, message_id, verdict, comment):
     """Rate a staff reply on one of your tickets good or bad (clients); again to change it."""
     rating = service.rate(app.store(), actor_of(app), message_id, verdict, comment)
     click.echo(f"Reply #{message_id} rated {'good' if rating.good else 'bad'}.")
+
+
+COMMANDS = [report]

@@ -84,11 +84,12 @@ def test_every_command_is_in_the_lazy_map() -> None:
     import cli.admin
     import cli.diag
     import cli.mail
+    import cli.report
     import cli.seed
     import cli.tickets
     import cli.tui_launch
 
-    modules = (cli.admin, cli.diag, cli.mail, cli.seed, cli.tickets, cli.tui_launch)
+    modules = (cli.admin, cli.diag, cli.mail, cli.report, cli.seed, cli.tickets, cli.tui_launch)
     defined = {command.name: command for m in modules for command in m.COMMANDS}
     assert set(defined) == set(ticket_tui.COMMANDS)
     group = ticket_tui.main
@@ -101,9 +102,11 @@ def test_every_dialog_is_in_the_lazy_map() -> None:
     import inspect
 
     import tui.modals
-    from tui.modals import attachments, base, diag, forms, messages, pickers
+    from tui.modals import (attachments, base, diag, failed_mail, forms, mail_original, merge,
+                            messages, pickers, rate)
 
-    defined = {name for m in (attachments, diag, forms, messages, pickers)
+    defined = {name for m in (attachments, diag, failed_mail, forms, mail_original, merge, messages,
+                              pickers, rate)
                for name, value in vars(m).items()
                if inspect.isclass(value) and issubclass(value, base.Modal)
                and value.__module__ == m.__name__ and value is not forms.FormModal}
