@@ -58,8 +58,9 @@ class ReportsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="reports.back"),
         Binding("f5", "reload", "Refresh", id="reports.reload"),
-        Binding("ctrl+left", "shift(-1)", "Earlier period", id="reports.earlier"),
-        Binding("ctrl+right", "shift(1)", "Later period", id="reports.later"),
+        # Priority: also from the date fields (a word jump in ten characters is no loss).
+        Binding("ctrl+left", "shift(-1)", "Earlier period", id="reports.earlier", priority=True),
+        Binding("ctrl+right", "shift(1)", "Later period", id="reports.later", priority=True),
     ]
     DEFAULT_CSS = """
     ReportsScreen #report-controls { height: 3; padding: 0 1; }
