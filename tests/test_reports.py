@@ -115,7 +115,7 @@ def test_days_created_closed_and_backlog(desk) -> None:
 def test_one_department_and_the_period(desk) -> None:
     report = desk_report(desk.store, desk.root, first=FIRST, last=FIRST, department="billing",
                          now=NOW)
-    assert [r.name for r in report.departments] == ["Billing"]
+    assert [r.name for r in report.departments] == ["Billing"] and report.department == "Billing"
     assert [(d.created, d.closed, d.backlog) for d in report.days] == [(1, 0, 1)]
     assert report.staff == []  # bob's work on T2 was on day 2
 

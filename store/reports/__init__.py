@@ -134,6 +134,8 @@ def desk_report(store: Store, actor: Actor, *, first: str | date | None = None,
         scope = _scope(staff, names, department)
         figures = gather(q, span.start, span.end, now, sorted(scope))
         staff_names = {i: (login, name) for i, login, name in q.rows("SELECT id, login, name FROM staff")}
+    if department is not None:
+        department = names[next(iter(scope))]  # as the desk spells it
     report = Report(span, department, ratings_shown=staff.is_admin or bool(staff.head_of & scope))
     for dept_id in sorted(scope, key=lambda d: names[d].lower()):
         report.departments.append(_row(figures, staff, names[dept_id], lambda k: k[0] == dept_id,
