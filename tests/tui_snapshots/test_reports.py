@@ -68,3 +68,54 @@ def test_reports_screen(shoot, history, who) -> None:
     """Departments and staff tables (ratings only for the administrator), and the charts."""
     app = TicketApp(history.store, getattr(history, who), live_interval=LIVE)
     assert shoot(app, reports_ready)
+
+
+def _staff_reply(store, ticket_id: int) -> int:
+    with store.sql() as q:
+        return q.value("SELECT min(id) FROM messages WHERE kind = 'staff' AND ticket_id = :t",
+                       {"t": ticket_id})
+
+
+def test_client_rate_form(shoot, desk) -> None:
+    """F2 in the client's ticket: the latest staff reply, Good/Bad, a comment."""
+    from tests.tui_snapshots.steps import app_for, table
+    from tui.client.home import ClientHomeScreen
+    from tui.client.ticket import ClientTicketScreen
+
+    _, t = desk
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await until(pilot, lambda: isinstance(app.screen, ClientHomeScreen) and table(app).rows
+                    and not table(app).fetching)
+        assert table(app).select_id(t.thread)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ClientTicketScreen) and app.screen.detail)
+        await settle(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: type(app.screen).__name__ == "RateModal")
+        await settle(pilot)
+
+    assert shoot(app_for(desk, "john"), run_before)
+
+
+def test_rated_reply_in_the_staff_thread(shoot, desk) -> None:
+    """An administrator sees the client's rating under the rated reply's heading."""
+    from tests.tui_snapshots.steps import app_for
+    from tui.queue.screen import TicketListScreen
+    from tui.ticket.screen import TicketScreen
+    from tui.widgets.thread import MessageBox
+
+    d, t = desk
+    sv.rate(d.store, d.john, _staff_reply(d.store, t.thread), "bad", "Still down an hour later")
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
+        await settle(pilot)
+        app.open_ticket(t.thread)
+        await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail
+                    and len(app.screen.query(MessageBox)) == len(app.screen.detail.messages))
+        await settle(pilot)
+
+    assert shoot(app_for(desk, "root"), run_before)

@@ -41,8 +41,9 @@ class RateModal(Modal):
         given = self.ratings.get(latest)
         with Vertical(classes="modal-box wide"):
             yield Static("Rate a reply from support", classes="modal-title")
-            yield Static("Only the department's heads see your rating, not the person who "
-                         "wrote the reply. Rating it again replaces it.", classes="hint")
+            yield Static("The department's heads and the administrators see your rating, not "
+                         "the person who wrote the reply. Rating it again replaces it.",
+                         classes="hint")
             yield Select([(reply_label(m, self.ratings.get(m.id)), m.id) for m in self.replies],
                          value=latest, allow_blank=False, id="rate-reply")
             yield Select([("Good", "good"), ("Bad", "bad")], allow_blank=False, id="rate-verdict",
