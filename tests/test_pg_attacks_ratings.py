@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pg_attacks import desk  # noqa: F401 - the fixture
-from tests.pg_attacks import AttackDesk, recent, refused
+from tests.pg_attacks import AttackDesk, recent, refused, refused_or_nothing
 
 pytestmark = pytest.mark.pg
 
@@ -70,3 +70,14 @@ def test_who_reads_ratings(desk: AttackDesk) -> None:
     # alice wrote the reply: head or not, she reads no rating of it; carol heads Tech.
     assert seen == {"alice": 0, "carol": 1, "bob": 0, "eve": 0, "root": 1,
                     "john@example.com": 1, "mary@example.com": 0}
+
+
+def test_another_clients_rating_is_out_of_reach(desk: AttackDesk) -> None:
+    reply = rated(desk)
+    mary = "mary@example.com"
+    refused_or_nothing(desk, mary, "UPDATE message_ratings SET good = false, comment = 'spite'")
+    refused_or_nothing(desk, mary, "DELETE FROM message_ratings")
+    # Rating it herself (over john's row) is refused, not a takeover.
+    assert desk.attempt(mary, RATE + " ON CONFLICT (message_id) DO UPDATE SET good = false",
+                        (reply, desk.mary.id)) is not None
+    assert desk.rows("SELECT good, client_id FROM message_ratings") == [(True, desk.john.id)]
