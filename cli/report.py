@@ -1,5 +1,4 @@
-"""`ticket-tui report` (the desk's figures for a period) and `ticket rate` (a client's rating
-of a staff reply): thin faces over store.reports and store.service.ratings."""
+"""`ticket-tui report`: the desk's figures for a period, a thin face over store.reports."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ import sys
 
 import click
 
-from store import service
 from store.clock import utcnow
 from store.errors import BadInput
 from store.reports import desk_report
@@ -103,17 +101,6 @@ def _aligned(table: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     return ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
                       for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in table]
-
-
-@click.command("rate")
-@click.argument("message_id", type=int)
-@click.argument("verdict", metavar="good|bad")
-@click.option("--comment", metavar="TEXT", help="Why (at most 1,000 characters).")
-@pass_app
-def ticket_rate(app: AppContext, message_id, verdict, comment):
-    """Rate a staff reply on one of your tickets good or bad (clients); again to change it."""
-    rating = service.rate(app.store(), actor_of(app), message_id, verdict, comment)
-    click.echo(f"Reply #{message_id} rated {'good' if rating.good else 'bad'}.")
 
 
 COMMANDS = [report]
