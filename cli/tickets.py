@@ -338,4 +338,15 @@ def ticket_archive(app: AppContext, ticket_id):
     click.echo(f"Ticket #{ticket_id} is in the archive.")
 
 
+@ticket.command("rate")
+@click.argument("message_id", type=int)
+@click.argument("verdict", metavar="good|bad")
+@click.option("--comment", metavar="TEXT", help="Why (at most 1,000 characters).")
+@pass_app
+def ticket_rate(app: AppContext, message_id, verdict, comment):
+    """Rate a staff reply on one of your tickets good or bad (clients); again to change it."""
+    rating = service.rate(app.store(), actor_of(app), message_id, verdict, comment)
+    click.echo(f"Reply #{message_id} rated {'good' if rating.good else 'bad'}.")
+
+
 COMMANDS = [ticket]

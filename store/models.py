@@ -38,6 +38,11 @@ def _now() -> Mapped[datetime]:
     return mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
+def _where(condition: str) -> dict:
+    """A partial index's condition, on both dialects."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
 class Department(Base):
     __tablename__ = "departments"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,26 +152,20 @@ class Ticket(Base):
         Index(
             "ix_tickets_queue_priority",
             placed_first.desc(), priority.desc(), awaiting_staff.desc(), waiting_since, id,
-            sqlite_where=text("is_open"), postgresql_where=text("is_open"),
+            **_where("is_open"),
         ),
         Index(
             "ix_tickets_queue",
-            placed_first.desc(), awaiting_staff.desc(), waiting_since, id,
-            sqlite_where=text("is_open"), postgresql_where=text("is_open"),
+            placed_first.desc(), awaiting_staff.desc(), waiting_since, id, **_where("is_open"),
         ),
         # All tickets: newest activity first.
         Index("ix_tickets_activity", updated_at.desc(), id.desc()),
         Index("ix_tickets_client", client_id, updated_at.desc()),
-        Index(
-            "ix_tickets_delayed", delayed_until,
-            sqlite_where=text("delayed_until IS NOT NULL"),
-            postgresql_where=text("delayed_until IS NOT NULL"),
-        ),
-        Index(
-            "ix_tickets_locked_by", locked_by_id,
-            sqlite_where=text("locked_by_id IS NOT NULL"),
-            postgresql_where=text("locked_by_id IS NOT NULL"),
-        ),
+        # Reports (0014): the tickets opened in a period; the open ones by department.
+        Index("ix_tickets_created", created_at, department_id),
+        Index("ix_tickets_open_department", department_id, **_where("is_open")),
+        Index("ix_tickets_delayed", delayed_until, **_where("delayed_until IS NOT NULL")),
+        Index("ix_tickets_locked_by", locked_by_id, **_where("locked_by_id IS NOT NULL")),
     )
 
 
@@ -187,23 +186,14 @@ class Holder(Base):
             "(department_id IS NULL) <> (staff_id IS NULL)", name="department_or_staff"
         ),
         CheckConstraint("is_open = (closed_at IS NULL)", name="closed_when_not_open"),
-        Index(
-            "uq_holders_ticket_department", ticket_id, department_id, unique=True,
-            sqlite_where=text("department_id IS NOT NULL"),
-            postgresql_where=text("department_id IS NOT NULL"),
-        ),
-        Index(
-            "uq_holders_ticket_staff", ticket_id, staff_id, unique=True,
-            sqlite_where=text("staff_id IS NOT NULL"),
-            postgresql_where=text("staff_id IS NOT NULL"),
-        ),
+        Index("uq_holders_ticket_department", ticket_id, department_id, unique=True,
+              **_where("department_id IS NOT NULL")),
+        Index("uq_holders_ticket_staff", ticket_id, staff_id, unique=True,
+              **_where("staff_id IS NOT NULL")),
         # Visibility: "which tickets does department D / staff S hold".
         Index("ix_holders_department", department_id, ticket_id, is_open,
-              sqlite_where=text("department_id IS NOT NULL"),
-              postgresql_where=text("department_id IS NOT NULL")),
-        Index("ix_holders_staff", staff_id, ticket_id, is_open,
-              sqlite_where=text("staff_id IS NOT NULL"),
-              postgresql_where=text("staff_id IS NOT NULL")),
+              **_where("department_id IS NOT NULL")),
+        Index("ix_holders_staff", staff_id, ticket_id, is_open, **_where("staff_id IS NOT NULL")),
         # "Is any holder of ticket T open?" after every Close.
         Index("ix_holders_ticket", ticket_id, is_open),
     )
@@ -227,9 +217,11 @@ class Message(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN {MESSAGE_KINDS}", name="kind"),
         Index("ix_messages_ticket", ticket_id, id),
-        Index("ix_messages_held_until", held_until,
-              sqlite_where=text("held_until IS NOT NULL"),
-              postgresql_where=text("held_until IS NOT NULL")),
+        Index("ix_messages_held_until", held_until, **_where("held_until IS NOT NULL")),
+        # Reports (0014): the staff replies of a period; is this a ticket's first reply?
+        Index("ix_messages_staff_created", created_at, ticket_id, author_staff_id,
+              **_where("kind = 'staff'")),
+        Index("ix_messages_staff_ticket", ticket_id, id, **_where("kind = 'staff'")),
     )
 
 
@@ -282,7 +274,8 @@ class Charge(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = _now()
     merged_from_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),
+                      Index("ix_charges_created_at", created_at))  # reports (0014)
 
 
 class AbuseCase(Base):
@@ -333,16 +326,10 @@ class Draft(Base):
 
     __table_args__ = (
         CheckConstraint("(staff_id IS NULL) <> (client_id IS NULL)", name="staff_or_client"),
-        Index(
-            "uq_drafts_staff_ticket", staff_id, ticket_id, unique=True,
-            sqlite_where=text("staff_id IS NOT NULL"),
-            postgresql_where=text("staff_id IS NOT NULL"),
-        ),
-        Index(
-            "uq_drafts_client_ticket", client_id, ticket_id, unique=True,
-            sqlite_where=text("client_id IS NOT NULL"),
-            postgresql_where=text("client_id IS NOT NULL"),
-        ),
+        Index("uq_drafts_staff_ticket", staff_id, ticket_id, unique=True,
+              **_where("staff_id IS NOT NULL")),
+        Index("uq_drafts_client_ticket", client_id, ticket_id, unique=True,
+              **_where("client_id IS NOT NULL")),
     )
 
 
@@ -390,4 +377,19 @@ class TicketEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = _now()
-    __table_args__ = (Index("ix_ticket_events_ticket", ticket_id, id),)
+    __table_args__ = (Index("ix_ticket_events_ticket", ticket_id, id),
+                      Index("ix_ticket_events_action", action, created_at))  # reports (0014)
+
+
+class MessageRating(Base):
+    """A client's rating of a staff reply on their ticket, one per reply (migration 0014)."""
+
+    __tablename__ = "message_ratings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    good: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_at: Mapped[datetime] = _now()
+    __table_args__ = (CheckConstraint("length(comment) <= 1000", name="comment_length"),
+                      Index("ix_message_ratings_rated_at", rated_at))

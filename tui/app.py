@@ -260,6 +260,12 @@ class TicketApp(App[None]):
 
         self.push_screen(TicketScreen(ticket_id))
 
+    def open_reports(self) -> None:
+        """The Reports screen over the list (staff)."""
+        from tui.reports.screen import ReportsScreen
+
+        self.push_screen(ReportsScreen())
+
     def warm_up_ticket_form(self) -> None:
         """Imports the ticket form while the list is idle, so the first Enter opens it at once."""
         import tui.ticket.screen  # noqa: F401

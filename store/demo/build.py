@@ -19,6 +19,7 @@ from .clock import fake_clock
 from .desk import setup_desk
 from .people import ADMIN
 from .plan import make_plan
+from .ratings import rate_replies
 from .schedule import run_scripts
 from .threads_mailed import post_office
 
@@ -124,6 +125,7 @@ def build_demo(store: Store, now: datetime | None = None, *, strict: bool = Fals
         plan.append((base, post_office(sqlite.parent / "demo-mail" if sqlite else None)))
         plan.sort(key=lambda item: item[0])
         run_scripts(desk, plan)
+        rate_replies(desk)
     with store.write() as s:  # then the desk's default (undo send), as a new desk has it
         s.execute(delete(Setting).where(Setting.key == "send_delay_seconds"))
     if strict and clock.clamped:

@@ -222,7 +222,7 @@ class TicketGenerator:
                                         abuse_description(rng, kind, ctx), stamp(when)])
             events.append((when, responsible, None, "abuse", kind))
         if closed_at is not None:
-            events.append((closed_at, responsible, None, "close", ""))
+            events.append((closed_at, responsible, None, "close", "1 holder(s) closed; ticket closed"))
         if archived_at is not None:
             events.append((archived_at, None, client.id, "archived", ""))
         events.sort(key=lambda e: e[0])  # ids follow time within a ticket

@@ -34,6 +34,7 @@ _MODULE_OF = {
     "attachment_data": "records", "history": "records",
     "ReplyResult": "replies", "close": "replies", "reply": "replies",
     "save_parameters": "replies",
+    "Rating": "ratings", "my_ratings": "ratings", "rate": "ratings", "ticket_ratings": "ratings",
     "my_settings": "staff_settings", "save_my_settings": "staff_settings",
 }
 __all__ = sorted(_MODULE_OF)

@@ -99,7 +99,10 @@ def client_reply_in(s: Session, client: ClientActor, ticket_id: int, body: str,
     files = check_attachments(s, attachments)
     at = now()
     message = add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
+    was_closed = not ticket.is_open
     reopen_for_client(s, client, ticket, at)
+    if was_closed:  # reports count reopened tickets, and the backlog grows by one
+        record(s, client, ticket, "reopened", f"by message #{message.id}", at=at)
     if ticket.archived_at is not None:
         ticket.archived_at = None
         record(s, client, ticket, "unarchived", "by a client message", at=at)

@@ -23,6 +23,10 @@ from . import rules
 from .rules import check_id, fmt_time, no_such_ticket, now
 
 
+# A Close or Ok event's detail ends so when no holder is left open (store/reports counts it).
+CLOSED_FOR_ALL = "; ticket closed"
+
+
 class LockRow(NamedTuple):
     """What the lock's rules read of a ticket."""
 
@@ -150,7 +154,10 @@ def close(q: Sql, staff: StaffActor, ticket_id: int, at: datetime, action: str) 
           "is_open = EXISTS (SELECT 1 FROM holders WHERE ticket_id = :t AND is_open), "
           "awaiting_staff = awaiting_staff AND EXISTS (SELECT 1 FROM holders "
           "WHERE ticket_id = :t AND is_open) WHERE id = :t", {"t": ticket_id})
-    record(q, staff, ticket_id, action, f"{closed} holder(s) closed", at=at)
+    detail = f"{closed} holder(s) closed"
+    if not q.value("SELECT is_open FROM tickets WHERE id = :t", {"t": ticket_id}):
+        detail += CLOSED_FOR_ALL  # reports: the ticket is closed, the backlog one shorter
+    record(q, staff, ticket_id, action, detail, at=at)
 
 
 def close_holders_for(q: Sql, actor: StaffActor, ticket_id: int, at: datetime) -> int:

@@ -99,6 +99,8 @@ def reply(
         if has_reply or has_internal:
             record(s, staff, ticket, "reply" if has_reply else "internal_comment",
                    f"message #{reply_id or internal_id}", at=at)
+        if used:  # reports sum the support incidents used in a period
+            record(s, staff, ticket, "incidents", str(used), at=at, activity=False)
         if close:
             _close(s, staff, ticket, at, "ok")
         if held_until is not None:

@@ -34,6 +34,7 @@ class ClientTicketScreen(FollowsTicket, Screen[None]):
         Binding("ctrl+r", "archive", "Archive", id="client.archive"),
         Binding("escape", "back", "Back", id="client.back"),
         Binding("f7", "attachments", "Save attachments", id="client.attachments"),
+        Binding("f2", "rate", "Rate a reply", show=False, id="client.rate"),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -153,6 +154,21 @@ class ClientTicketScreen(FollowsTicket, Screen[None]):
         if self.detail is not None:
             self.app.push_screen(AttachmentsModal(self.detail.messages))
 
+    def action_rate(self) -> None:
+        """Rate one of support's replies (the latest by default): a small form."""
+        from tui.modals import RateModal
+
+        replies = [m for m in (self.detail.messages if self.detail else ()) if m.kind == "staff"]
+        if not replies:
+            self.notify("Support has not replied yet: there is nothing to rate.")
+            return
+        run_store_call(self, sv.my_ratings, self.ticket_id, done=lambda given: self.app.push_screen(
+            RateModal(replies, given), self._rated))
+
+    def _rated(self, rated: bool | None) -> None:
+        if rated:
+            self.notify("Thank you: your rating is with the department's heads.")
+
     def action_back(self) -> None:
         self._drafts.flush()
         self.app.pop_screen()
@@ -166,3 +182,4 @@ class ClientTicketScreen(FollowsTicket, Screen[None]):
         yield "Archive", "Move this ticket to your Archive", self.action_archive
         yield "Back", "Back to your tickets", self.action_back
         yield "Save attachments", "Save a file of this ticket", self.action_attachments
+        yield "Rate a reply", "Tell support whether a reply helped", self.action_rate

@@ -20,6 +20,7 @@ _MODULE_OF = {
     "MailOriginalModal": "mail_original",
     "MergeConfirm": "merge", "MergeModal": "merge",
     "MessagesModal": "messages",
+    "RateModal": "rate",
     "ConfirmTakeOver": "pickers", "QuotePicker": "pickers", "TemplatePicker": "pickers",
     "MacroPicker": "pickers",
 }

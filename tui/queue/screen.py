@@ -47,6 +47,7 @@ class TicketListScreen(Marking, Screen[None]):
         Binding("r", "refresh", "Refresh", show=False, id="list.refresh"),
         Binding("o", "settings", "Settings", show=False, id="list.settings"),
         Binding("M", "failed_mail", "Failed mail", show=False, id="list.failed_mail"),
+        Binding("R", "reports", "Reports", show=False, id="list.reports"),
         Binding("q", "app.quit", "Quit", show=False, id="list.quit"),
         *MARK_BINDINGS,
     ]
@@ -216,6 +217,9 @@ class TicketListScreen(Marking, Screen[None]):
 
         self.app.push_screen(FailedMailModal())
 
+    def action_reports(self) -> None:
+        self.app.open_reports()
+
     def action_refresh(self) -> None:
         self._reload(recount=True)
 
@@ -279,6 +283,7 @@ class TicketListScreen(Marking, Screen[None]):
             yield title, f"Show the {title} view", lambda k=key: self.action_view(k)
         yield "Search", "Search subjects and messages", self.action_search
         yield "Settings", "Theme, density, reading width, time format", self.action_settings
+        yield "Reports", "The desk's figures and charts for a period", self.action_reports
         if self.app.actor.is_admin:
             yield "Failed mail", "Mail the desk could not take in", self.action_failed_mail
         if self.table.current:

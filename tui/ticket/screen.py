@@ -132,14 +132,16 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
             use_priority = global_settings.read(q, "use_priority")
         card = sv.client_card(store, actor, self.ticket_id)
         draft = restore_spooled(store, actor, self.ticket_id) or sv.get_draft(store, actor, self.ticket_id)
-        return detail, use_priority, card, draft, marker, not_marked
+        ratings = sv.ticket_ratings(store, actor, detail.id) if actor.is_admin or actor.head_of else {}
+        return detail, use_priority, card, draft, marker, not_marked, ratings
 
     def _unreadable(self, error: StoreError) -> None:
         self.app.notify(str(error), severity="error", markup=False)
         self.app.pop_screen()
 
     def _loaded(self, result) -> None:
-        detail, use_priority, card, draft, marker, not_marked = result
+        detail, use_priority, card, draft, marker, not_marked, ratings = result
+        self.query_one(Thread).ratings = ratings
         if detail.merged_into is not None:  # a merged ticket's stub: its messages are there
             self.app.notify(f"Ticket #{detail.id} was merged into #{detail.merged_into}; "
                             f"showing #{detail.merged_into}.", markup=False)

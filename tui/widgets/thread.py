@@ -40,14 +40,14 @@ def size(n: int) -> str:
 class MessageBox(Static):
     """One message, its text shown literally."""
 
-    def __init__(self, message: MessageView) -> None:
-        super().__init__(self._content(message), classes=f"message message--{message.kind}")
+    def __init__(self, message: MessageView, rating=None) -> None:
+        super().__init__(self._content(message, rating), classes=f"message message--{message.kind}")
         self.message_id = message.id
         if display.reading_width:
             self.styles.max_width = display.reading_width + 4  # the border and padding
 
     @staticmethod
-    def _content(m: MessageView) -> Text:
+    def _content(m: MessageView, rating=None) -> Text:
         head = Text.assemble(
             (f"#{m.id} {LABELS[m.kind]}", "bold"), " · ",
             text(m.author_name, one_line=True),
@@ -61,6 +61,11 @@ class MessageBox(Static):
             if m.held_until else "",
         )
         lines = [head]
+        if rating is not None:  # the client's rating: shown to heads and administrators only
+            lines.append(Text.assemble(
+                ("Rated good" if rating.good else "Rated bad", "bold green" if rating.good else "bold red"),
+                " by the client", (": " if rating.comment else "", "dim"),
+                text(rating.comment, "italic", one_line=True)))
         if m.mail:  # the addresses as the mail gave them: untrusted, shown literally
             lines.append(Text.assemble(*_mail_line(m.mail), style="dim"))
         body = Text("\n").join([*lines, text(m.body)])
@@ -108,6 +113,10 @@ class Thread(VerticalScroll, can_focus=True):
         self._busy = False  # mounting or fetching earlier messages
         self._settled = False  # opened and scrolled to the end: scrolling up now means reading
         self._keep_end = False  # kept scrolled to the end as it is laid out, until settled
+        self.ratings: dict = {}  # message id -> the client's rating, for those who may see them
+
+    def _box(self, m: MessageView) -> MessageBox:
+        return MessageBox(m, self.ratings.get(m.id))
 
     # --- what the screens call -----------------------------------------------------------
     def show(self, messages: tuple[MessageView, ...], *, ticket_id: int | None = None,
@@ -133,9 +142,9 @@ class Thread(VerticalScroll, can_focus=True):
         self.messages = messages
         if start >= 0 and ids[start:start + len(shown)] == shown:
             for box, m in zip(boxes, messages[start:]):
-                box.update(MessageBox._content(m))
+                box.update(MessageBox._content(m, self.ratings.get(m.id)))
             self._first_shown = start
-            new = [MessageBox(m) for m in messages[start + len(shown):]]
+            new = [self._box(m) for m in messages[start + len(shown):]]
             if new:
                 self.mount_all(new)
         else:
@@ -146,7 +155,7 @@ class Thread(VerticalScroll, can_focus=True):
             self._first_shown = self._window_start(messages, FIRST_FILL)
             self._settled = False
             self.mount(EarlierNote(classes="thread-earlier"))
-            self.mount_all([MessageBox(m) for m in messages[self._first_shown:]])
+            self.mount_all([self._box(m) for m in messages[self._first_shown:]])
             if window < self._first_shown:
                 self.call_after_refresh(self._fill_window, messages[window].id,
                                         messages[self._first_shown].id)
@@ -177,7 +186,7 @@ class Thread(VerticalScroll, can_focus=True):
                 or first_id not in ids[self._first_shown:self._first_shown + 1]):
             return
         start = ids.index(start_id)
-        self.mount_all([MessageBox(m) for m in self.messages[start:self._first_shown]],
+        self.mount_all([self._box(m) for m in self.messages[start:self._first_shown]],
                        before=boxes.first())
         self._first_shown = start
         self._note()
@@ -248,7 +257,7 @@ class Thread(VerticalScroll, can_focus=True):
             self._note()
             return
         start = max(0, self._first_shown - BATCH)
-        batch = [MessageBox(m) for m in self.messages[start:self._first_shown]]
+        batch = [self._box(m) for m in self.messages[start:self._first_shown]]
         self._first_shown = start
         self._busy = True
         anchor = self.query(MessageBox).first()
