@@ -125,3 +125,12 @@ def mail_retry(app: AppContext, failed_id: int) -> None:
 
 
 COMMANDS = [mailbox, mail]
+
+
+def _register_import() -> None:
+    from .mail_import import mail_import
+
+    mail.add_command(mail_import)
+
+
+_register_import()
