@@ -15,6 +15,10 @@ history needs and live mail does not:
   ticket then waits for the client. One that answers nothing known is dropped (it would have
   nobody's question to answer).
 - Failed mail is kept whole with source 'import', and the import goes on.
+On PostgreSQL the import runs as the operator (a member of ticket_tui_owner), as `init` does:
+a history writes past moments and the desk's answers, which the write rules allow no other
+login (they stamp every moment with the server's now(), and the mail service's login writes
+only as a client). Any other login is refused before anything is read.
 Exactly once: mails are written BATCH at a time, one transaction, a savepoint each (a refused
 mail rolls back only itself). A crash loses at most the open batch, written whole or not at all;
 running the import again finds every mail already written a duplicate (by Message-ID, or the
@@ -36,7 +40,7 @@ from sqlalchemy.orm import Session
 from .. import settings
 from ..clock import as_of, utcnow
 from ..db import Store
-from ..errors import BadInput, Refused
+from ..errors import BadInput, NotAllowed, Refused
 from ..models import Ticket
 from ..service._common import record
 from ..service._posting import add_message, check_attachments, check_body
@@ -48,6 +52,7 @@ from .parse import parse_mail
 from .records import ParsedMail
 
 BATCH = 500
+_OPERATOR = "SELECT pg_has_role(current_user, 'ticket_tui_owner', 'MEMBER')"
 EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
 IMPORTED = ("new_ticket", "client_message", "bounce", "desk_answer")
 
@@ -75,6 +80,10 @@ def import_history(store: Store, path: str | os.PathLike, *, to: str | None = No
     """Imports every mail of an mbox file or Maildir folder; see the module's docstring."""
     history = read_history(path)
     with store.sql() as q:
+        if store.dialect == "postgresql" and not q.value(_OPERATOR):
+            raise NotAllowed("On PostgreSQL a mail history is imported by the operator's login "
+                             "(the one that ran `ticket-tui init`): it writes past dates and the "
+                             "desk's answers, which other logins may not.")
         limit = settings.read(q, "mail_max_bytes")
         desk = frozenset(row[0] for row in q.rows("SELECT address FROM mailboxes"))
     counts: Counter[str] = Counter()
