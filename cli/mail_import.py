@@ -9,13 +9,13 @@ import sys
 
 import click
 
-from store.errors import StoreError
+from store.errors import ConnectionLost, NotWritable
 
 from .common import AppContext, pass_app
 
 
 @click.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=True, readable=True))
+@click.argument("path")
 @click.option("--to", "to", metavar="ADDRESS",
               help="The desk's mailbox the history was sent to (for mails whose To and Cc name "
                    "none of the desk's mailboxes).")
@@ -33,7 +33,7 @@ def mail_import(app: AppContext, path: str, to: str | None, as_json: bool) -> No
                 app.store(), path, to=to, secret=secret, progress=progress))
         else:
             summary = import_history(app.store(), path, to=to, secret=secret)
-    except StoreError:
+    except (ConnectionLost, NotWritable):
         click.echo("Every mail is imported whole or not at all: run the import again once the "
                    "database is back to import the rest.", err=True)
         raise

@@ -34,8 +34,11 @@ def read_history(path: str | os.PathLike) -> Iterator[HistoryMail]:
         return _maildir(where)
     if not where.is_file():
         raise BadInput(f"There is no mbox file or Maildir folder at {path}.")
-    with open(where, "rb") as f:
-        start = f.read(5)
+    try:
+        with open(where, "rb") as f:
+            start = f.read(5)
+    except OSError as error:
+        raise BadInput(f"{path} can't be read ({error.strerror}).") from None
     if start and start != b"From ":
         raise BadInput(f"{path} is not an mbox file (it does not begin with a \"From \" line).")
     return _mbox(where)
