@@ -11,8 +11,8 @@ clients writing many threads. Measured, each on a fresh desk:
 - the live intake one mail at a time (store.mail.intake.receive, a transaction each), on the
   first --live mails: what the import would be without batching;
 - `mail import` of the whole file (store.mail.importer.import_history);
-- Python's allocation peak of an import of a quarter of the file and of the whole of it (a
-  traced run, not timed): flat memory means the two are close.
+- Python's allocation peak of two imports, of --traced sizes (traced runs, not timed): flat
+  memory means the two are close.
 Not a test: the numbers depend on the machine.
 """
 
@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mails", type=int, default=100_000)
     parser.add_argument("--live", type=int, default=1000)
+    parser.add_argument("--traced", default="2000,8000",
+                        help="the sizes of the two traced imports (memory as the file grows)")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="ticket-tui-import-"))
     path = folder / "history.mbox"
@@ -109,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
     assert summary.mails == args.mails and summary.failed == 0, summary
 
     peaks = {}
-    for n in (args.mails // 8, args.mails // 2):
+    for n in (int(size) for size in args.traced.split(",")):
         part = folder / f"part{n}.mbox"
         write_mbox(part, n)
         store = _fresh(folder, f"traced{n}")
