@@ -59,14 +59,15 @@ def _mail(i: int) -> bytes:
         body = ("Thank you, it works.\n\n-----Original Message-----\nFrom: Support\n"
                 "Sent: Monday\n\nWe restarted the server; it is up again.\n")
         refs = f"In-Reply-To: <t{thread}s1@example.com>\nReferences: <t{thread}s0@example.com>\n"
-    head += (f"Subject: Site {thread} down\nDate: Mon, {day}\nMessage-ID: <t{thread}s{step}@example.com>\n"
-             f"{refs}MIME-Version: 1.0\n")
+    head += (f"Subject: Site {thread} down\nDate: Mon, {day}\n"
+             f"Message-ID: <t{thread}s{step}@example.com>\n{refs}MIME-Version: 1.0\n")
     if i % 10 == 0:
         data = base64.encodebytes(bytes(range(256)) * 8).decode()
         return (head + "Content-Type: multipart/mixed; boundary=CUT\n\n--CUT\n"
                 "Content-Type: text/plain; charset=utf-8\n\n" + body + "--CUT\n"
                 "Content-Type: application/octet-stream\nContent-Disposition: attachment; "
-                f"filename=log{i}.bin\nContent-Transfer-Encoding: base64\n\n{data}--CUT--\n").encode()
+                f"filename=log{i}.bin\nContent-Transfer-Encoding: base64\n\n{data}--CUT--\n"
+                ).encode()
     return (head + "Content-Type: text/plain; charset=utf-8\n\n" + body).encode()
 
 
@@ -126,7 +127,8 @@ def main(argv: list[str] | None = None) -> None:
           f"{summary.new_tickets:,} tickets, {summary.client_messages:,} client messages, "
           f"{summary.desk_answers:,} desk answers)")
     print(f"  Python's mailbox, reading only:    {baseline:7.1f} s  {n / baseline:7.0f} mails/s")
-    print(f"  live intake, one by one ({args.live:,}):   {live:7.1f} s  {args.live / live:7.0f} mails/s")
+    print(f"  live intake, one by one ({args.live:,}):   {live:7.1f} s  "
+          f"{args.live / live:7.0f} mails/s")
     print(f"  mail import:                       {seconds:7.1f} s  {n / seconds:7.0f} mails/s")
     print(f"  ratio import / reading only: {seconds / baseline:.2f}x the time; "
           f"import / live intake: {(n / seconds) / (args.live / live):.1f}x the speed")

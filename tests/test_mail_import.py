@@ -25,7 +25,8 @@ def history() -> list[bytes]:
         mail("The site is down.", message_id="<q1@example.com>", extra=JAN.format(10)),
         mail("We restarted it.\n\nOn Mon, Jane Roe wrote:\n> The site is down.",
              sender=f"Support <{SUPPORT}>", to="jane@example.com", subject="Re: Help",
-             message_id="<a1@desk.example>", extra="In-Reply-To: <q1@example.com>\r\n" + JAN.format(11)),
+             message_id="<a1@desk.example>",
+             extra="In-Reply-To: <q1@example.com>\r\n" + JAN.format(11)),
         mail("Thanks, it works.\n\n-----Original Message-----\nFrom: Support\nSent: Monday\n\n"
              "We restarted it.", subject="Re: Help", message_id="<q2@example.com>",
              extra="In-Reply-To: <a1@desk.example>\r\n" + JAN.format(12)),
@@ -66,7 +67,8 @@ def test_a_history_is_threaded_as_live_mail_at_its_own_dates(desk, tmp_path):
         (jane, "client", "Thanks, it works."), (bob, "client", "Mail is slow.")]
     assert [at.hour if isinstance(at, datetime) else int(str(at)[11:13])
             for *_, at in found] == [10, 11, 12, 13]
-    assert rows(store, "SELECT direction FROM mail_ids WHERE message_id_header = 'a1@desk.example'") == [("out",)]
+    assert rows(store, "SELECT direction FROM mail_ids "
+                       "WHERE message_id_header = 'a1@desk.example'") == [("out",)]
     assert rows(store, "SELECT count(*) FROM clients WHERE email = 'bob@example.net'") == [(1,)]
 
 
@@ -123,8 +125,10 @@ def test_dates_out_of_bounds_take_the_moment_of_the_mail_before(desk, tmp_path):
     store, mailer = desk
     mails = [
         mail("one", message_id="<d1@example.com>", extra=JAN.format(10)),
-        mail("two", message_id="<d2@example.com>", extra="Date: Sat, 1 Jan 2999 10:00:00 +0000\r\n"),
-        mail("three", message_id="<d3@example.com>", extra="Date: Thu, 1 Jan 1970 00:00:00 +0000\r\n"),
+        mail("two", message_id="<d2@example.com>",
+             extra="Date: Sat, 1 Jan 2999 10:00:00 +0000\r\n"),
+        mail("three", message_id="<d3@example.com>",
+             extra="Date: Thu, 1 Jan 1970 00:00:00 +0000\r\n"),
         mail("four", message_id="<d4@example.com>"),
     ]
     started = datetime.now(timezone.utc)
@@ -133,8 +137,8 @@ def test_dates_out_of_bounds_take_the_moment_of_the_mail_before(desk, tmp_path):
     assert moments == ["2024-01-01 10:00"] * 4
     first = [mail("first, undated", message_id="<d5@example.com>")]
     import_history(mailer, write_mbox(tmp_path / "u.mbox", first))
-    [(at,)] = rows(store, "SELECT m.created_at FROM messages m JOIN mail_ids i ON i.message_id = m.id "
-                          "WHERE i.message_id_header = 'd5@example.com'")
+    [(at,)] = rows(store, "SELECT m.created_at FROM messages m JOIN mail_ids i "
+                          "ON i.message_id = m.id WHERE i.message_id_header = 'd5@example.com'")
     assert str(at)[:10] >= str(started)[:10]
 
 
@@ -157,7 +161,8 @@ def test_a_path_that_is_neither_is_refused_in_one_sentence(desk, tmp_path):
             import_history(mailer, str(tmp_path / path))
 
 
-@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.pg)], indirect=True)
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.pg)],
+                         indirect=True)
 def test_on_postgresql_the_mail_service_login_may_not_import(desk, tmp_path):
     store, _ = desk
     mailer = mail_store(store)

@@ -13,9 +13,11 @@ from store.mail.quoting import MAX_LINE, quoted_history, split_reply
 from tests.mail_desk import mail, mail_desk, rows
 
 STYLES = {
-    "gmail": "Thanks, it works now.\n\nOn Mon, 1 Jan 2024 at 10:00, Support <s@desk.example> wrote:\n"
+    "gmail": "Thanks, it works now.\n\n"
+             "On Mon, 1 Jan 2024 at 10:00, Support <s@desk.example> wrote:\n"
              "> We restarted it.\n> Regards",
-    "gmail wrapped": "Thanks, it works now.\n\nOn Mon, 1 Jan 2024 at 10:00, A Very Long Name Indeed\n"
+    "gmail wrapped": "Thanks, it works now.\n\n"
+                     "On Mon, 1 Jan 2024 at 10:00, A Very Long Name Indeed\n"
                      "<support@desk.example> wrote:\n> We restarted it.",
     "outlook separator": "Thanks, it works now.\n\n-----Original Message-----\nFrom: Support\n"
                          "Sent: Monday, January 1, 2024 10:00\nTo: Jane\nSubject: Re: down\n\n"
@@ -30,7 +32,8 @@ STYLES = {
                       "An: Jane\nBetreff: AW: down\n\nWir haben ihn neu gestartet.",
     "german separator": "Danke, es geht wieder.\n\n-----Ursprüngliche Nachricht-----\n"
                         "Von: Support\n\nWir haben ihn neu gestartet.",
-    "french": "Merci, ça marche.\n\nLe lun. 1 janv. 2024 à 10:00, Support <s@desk.example> a écrit :\n"
+    "french": "Merci, ça marche.\n\n"
+              "Le lun. 1 janv. 2024 à 10:00, Support <s@desk.example> a écrit :\n"
               "> Nous l'avons redémarré.",
     "french outlook": "Merci, ça marche.\n\nDe : Support\nEnvoyé : lundi 1 janvier 2024 10:00\n"
                       "À : Jane\nObjet : RE: down\n\nNous l'avons redémarré.",

@@ -105,7 +105,8 @@ def record_mail(s: Session, mail: ParsedMail, raw: bytes, *, ticket_id: int, mes
     """The mail's id and its original, beside the message written in this transaction: the
     unique id makes a second delivery of the same mail fail whole."""
     s.add(MailId(message_id_header=mail_key(mail.message_id), direction=direction,
-                 ticket_id=ticket_id, message_id=message_id, mailbox_id=mailbox_id, made_up=mail.message_id_made_up,
+                 ticket_id=ticket_id, message_id=message_id, mailbox_id=mailbox_id,
+                 made_up=mail.message_id_made_up,
                  automatic_reason=automatic_reason[:200] if automatic_reason else None,
                  created_at=utcnow()))
     s.add(MailOriginal(message_id=message_id, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
