@@ -14,7 +14,7 @@ from store.db import Store
 from store.errors import BadInput, NotAllowed
 from store.mail.importer import import_history
 from store.mail.intake import receive
-from tests.mail_desk import SUPPORT, mail, mail_desk, mail_store, rows
+from tests.mail_desk import SUPPORT, mail, mail_desk, mail_store, rows, with_file
 
 JAN = "Date: Mon, 1 Jan 2024 {}:00:00 +0000\r\n"
 
@@ -172,3 +172,25 @@ def test_on_postgresql_the_mail_service_login_may_not_import(desk, tmp_path):
     finally:
         mailer.close()
     assert rows(store, "SELECT count(*) FROM messages") == [(0,)]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_file_is_streamed_never_held_whole(desk, tmp_path):
+    """400 mails of 30 kB (a 12 MB mbox): the import's peak of Python's allocations stays far
+    below the file's size, a batch of mails at a time."""
+    import tracemalloc
+
+    store, _ = desk
+    path = tmp_path / "big.mbox"
+    with open(path, "wb") as f:
+        for i in range(400):
+            f.write(b"From x@example.com Mon Jan  1 10:00:00 2024\n")
+            f.write(with_file(f"f{i}.bin", bytes([i % 256]) * 22_000,
+                              message_id=f"<big{i}@example.com>") + b"\n")
+    size = path.stat().st_size
+    import_history(store, write_mbox(tmp_path / "warm.mbox", history()))  # compiled statements
+    tracemalloc.start()
+    assert import_history(store, path, batch=10).imported == 400
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert size > 12_000_000 and peak < size / 3, (size, peak)

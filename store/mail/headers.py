@@ -54,7 +54,7 @@ def _parse(policy: EmailPolicy, name: str, value: str):  # noqa: ANN202 - a head
         return policy.header_factory("X-Unreadable", value)
 
 
-_cached_parse = lru_cache(maxsize=4096)(_parse)
+_cached_parse = lru_cache(maxsize=64)(_parse)  # each keeps its parse tree: a few kB
 READING = TolerantPolicy()
 
 
