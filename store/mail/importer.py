@@ -47,7 +47,7 @@ from ..service._posting import add_message, check_attachments, check_body
 from . import intake_rows as rows
 from .errors import MailError
 from .history import read_history
-from .intake import IntakeRefused, _attachments, answered_ticket, reply_text, take_in
+from .intake import IntakeRefused, answered_ticket, attachments_of, reply_text, take_in
 from .parse import parse_mail
 from .records import ParsedMail
 
@@ -133,7 +133,7 @@ def _desk_answer(s: Session, mail: ParsedMail, raw: bytes, secret: bytes | str |
     at = utcnow()
     body = check_body(s, reply_text(mail))
     message = add_message(s, ticket, "staff", body, at,
-                          attachments=check_attachments(s, _attachments(mail)))
+                          attachments=check_attachments(s, attachments_of(mail)))
     ticket.awaiting_staff, ticket.waiting_since = False, at
     record(s, None, ticket, "reply", f"message #{message.id}, from the mail history", at=at)
     rows.record_mail(s, mail, raw, ticket_id=ticket_id, message_id=message.id, mailbox_id=None,

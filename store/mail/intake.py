@@ -211,4 +211,5 @@ def _failed(store: Store, raw: bytes, reason: str, source: str, to: str | None,
 # savepoint each: the same rules, inside the caller's transaction.
 take_in = _take
 answered_ticket = _answered_ticket
+attachments_of = _attachments
 IntakeRefused = _Refusal
