@@ -27,6 +27,7 @@ made-up stable one of a mail without one) and writes the rest.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -92,6 +93,10 @@ def import_history(store: Store, path: str | os.PathLike, *, to: str | None = No
         with store.write() as s:
             outcomes = [_one(s, item.raw, limit, clock, to, secret, desk) for item in chunk]
         counts.update(outcomes)  # counted once committed
+        # Python's email headers are each of a class made for it (headerregistry), and ORM
+        # results hold cycles: garbage only the full collector frees, which seldom runs on its
+        # own, so memory grew with the file until it did.
+        gc.collect()
         if progress is not None:
             progress(chunk[-1].done, chunk[-1].total, _summary(counts))
     return _summary(counts)
