@@ -163,4 +163,11 @@ def _add_imap_commands() -> None:
         mail.add_command(command)
 
 
+def _register_import() -> None:
+    from .mail_import import mail_import
+
+    mail.add_command(mail_import)
+
+
 _add_imap_commands()
+_register_import()

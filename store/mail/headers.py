@@ -14,6 +14,7 @@ import hashlib
 import re
 from datetime import datetime, timezone
 from email.policy import EmailPolicy
+from functools import lru_cache
 from email.utils import getaddresses, parsedate_to_datetime
 
 from .charsets import decode_text
@@ -36,12 +37,24 @@ class TolerantPolicy(EmailPolicy):
     (get_content_type, get_content_disposition, get_param), which work on either."""
 
     def header_fetch_parse(self, name: str, value: str):  # noqa: ANN201 - a header object
-        try:
-            return super().header_fetch_parse(name, value)
-        except Exception:  # noqa: BLE001 - whatever the structured parser raises
-            return self.header_factory("X-Unreadable", value)
+        # Parsed again at every get (a walk asks each part's Content-Type a few times), and
+        # most mails share their values: kept, since a header object is an immutable str.
+        if len(value) > _CACHED_VALUE:
+            return _parse(self, name, value)
+        return _cached_parse(self, name, value)
 
 
+_CACHED_VALUE = 1000  # longer values are parsed each time: the cache stays small
+
+
+def _parse(policy: EmailPolicy, name: str, value: str):  # noqa: ANN202 - a header object
+    try:
+        return EmailPolicy.header_fetch_parse(policy, name, value)
+    except Exception:  # noqa: BLE001 - whatever the structured parser raises
+        return policy.header_factory("X-Unreadable", value)
+
+
+_cached_parse = lru_cache(maxsize=64)(_parse)  # each keeps its parse tree: a few kB
 READING = TolerantPolicy()
 
 

@@ -44,6 +44,7 @@ from .loops import automatic_reason, bounced_message_id, is_bounce
 from .models import MAIL_SOURCES, Mailbox
 from .outbox import queue_acknowledgement
 from .parse import parse_mail
+from .quoting import split_reply
 from .records import ParsedMail
 from .signing import verify_message_id
 from .thread import lookup_ids, subject_ticket_id
@@ -91,7 +92,9 @@ def receive(store: Store, raw: bytes, *, to: str | None = None, source: str = "p
 
 
 def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
-          secret: bytes | str | None) -> IntakeResult:
+          secret: bytes | str | None, *, acknowledge: bool = True) -> IntakeResult:
+    """acknowledge=False: a history being imported, whose new tickets were answered long ago
+    (an acknowledgement now would mail every client of the history)."""
     seen = rows.known_id(s, mail.message_id)
     if seen is not None:
         return IntakeResult("duplicate", seen.ticket_id, seen.message_id,
@@ -118,7 +121,7 @@ def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
         tagged = rows.live_ticket(s, subject_ticket_id(mail.subject))
         if tagged is not None and rows.ticket_client(s, tagged) == sender.id:
             ticket_id = tagged
-    body, files = mail.text.strip() or NO_TEXT, _attachments(mail)
+    body, files = reply_text(mail), _attachments(mail)
     if ticket_id is not None:
         client = rows.client_by_id(s, rows.ticket_client(s, ticket_id))
         rows.act_as(s, client)
@@ -138,9 +141,15 @@ def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
         outcome = "new_ticket"
     rows.record_mail(s, mail, raw, ticket_id=message.ticket_id, message_id=message.id,
                      mailbox_id=mailbox_id, automatic_reason=automatic)
-    if outcome == "new_ticket":
+    if outcome == "new_ticket" and acknowledge:
         queue_acknowledgement(s, message.ticket_id, message.id, sender.email, automatic)
     return IntakeResult(outcome, message.ticket_id, message.id, automatic or "")
+
+
+def reply_text(mail: ParsedMail) -> str:
+    """The message's text: what the sender wrote this time, without the quoted history (kept in
+    the original, store.mail.quoting)."""
+    return split_reply(mail.text).new.strip() or NO_TEXT
 
 
 def _answered_ticket(s: Session, mail: ParsedMail, secret: bytes | str | None) -> int | None:
@@ -201,3 +210,11 @@ def _failed(store: Store, raw: bytes, reason: str, source: str, to: str | None,
             mailbox_id = box.id if box else None
     rows.store_failed(store, raw, reason, source=source, mailbox_id=mailbox_id)
     return IntakeResult("failed", reason=reason)
+
+
+# For the import (store/mail/importer.py), which takes many mails in one transaction, a
+# savepoint each: the same rules, inside the caller's transaction.
+take_in = _take
+answered_ticket = _answered_ticket
+attachments_of = _attachments
+IntakeRefused = _Refusal

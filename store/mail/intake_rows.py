@@ -113,11 +113,13 @@ def note_bounce(s: Session, ticket_id: int, body: str) -> int:
 
 
 def record_mail(s: Session, mail: ParsedMail, raw: bytes, *, ticket_id: int, message_id: int,
-                mailbox_id: int | None, automatic_reason: str | None) -> None:
+                mailbox_id: int | None, automatic_reason: str | None,
+                direction: str = "in") -> None:
     """The mail's id and its original, beside the message written in this transaction: the
     unique id makes a second delivery of the same mail fail whole."""
-    s.add(MailId(message_id_header=mail_key(mail.message_id), direction="in", ticket_id=ticket_id,
-                 message_id=message_id, mailbox_id=mailbox_id, made_up=mail.message_id_made_up,
+    s.add(MailId(message_id_header=mail_key(mail.message_id), direction=direction,
+                 ticket_id=ticket_id, message_id=message_id, mailbox_id=mailbox_id,
+                 made_up=mail.message_id_made_up,
                  automatic_reason=automatic_reason[:200] if automatic_reason else None,
                  created_at=clock.utcnow()))
     s.add(MailOriginal(message_id=message_id, raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
@@ -133,17 +135,33 @@ def _addresses(found: tuple[MailAddress, ...]) -> str:
 def store_failed(store: Store, raw: bytes, reason: str, *, source: str,
                  mailbox_id: int | None, at: datetime | None = None) -> None:
     """Keeps a mail whole as failed mail; the same bytes failing again are the same row."""
-    values = dict(received_at=at or clock.utcnow(), source=source, mailbox_id=mailbox_id,
-                  reason=reason[:2000], raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
-                  size=len(raw))
-    # Plain SQL: the ORM's insert would ask for the new id back (RETURNING), and ON CONFLICT
-    # for a read of the row: the mail service's login may read no failed mail.
-    statement = text(
-        "INSERT INTO failed_mail (received_at, source, mailbox_id, reason, raw, sha256, size) "
-        "VALUES (:received_at, :source, :mailbox_id, :reason, :raw, :sha256, :size)").bindparams(
-        bindparam("received_at", type_=UTCDateTime()), bindparam("raw", type_=LargeBinary()))
     try:
         with store.write() as s:
-            s.execute(statement, values)
+            s.execute(_FAILED, _failed_values(raw, reason, source, mailbox_id, at))
     except IntegrityError:
         pass  # these very bytes failed before: kept once
+
+
+def store_failed_in(s: Session, raw: bytes, reason: str, *, source: str,
+                    mailbox_id: int | None) -> None:
+    """store_failed inside the caller's transaction (the import's), in a savepoint of its own."""
+    try:
+        with s.begin_nested():
+            s.execute(_FAILED, _failed_values(raw, reason, source, mailbox_id, None))
+    except IntegrityError:
+        pass  # these very bytes failed before: kept once
+
+
+# Plain SQL: the ORM's insert would ask for the new id back (RETURNING), and ON CONFLICT
+# for a read of the row: the mail service's login may read no failed mail.
+_FAILED = text(
+    "INSERT INTO failed_mail (received_at, source, mailbox_id, reason, raw, sha256, size) "
+    "VALUES (:received_at, :source, :mailbox_id, :reason, :raw, :sha256, :size)").bindparams(
+    bindparam("received_at", type_=UTCDateTime()), bindparam("raw", type_=LargeBinary()))
+
+
+def _failed_values(raw: bytes, reason: str, source: str, mailbox_id: int | None,
+                   at: datetime | None) -> dict:
+    return dict(received_at=at or clock.utcnow(), source=source, mailbox_id=mailbox_id,
+                reason=reason[:2000], raw=raw, sha256=hashlib.sha256(raw).hexdigest(),
+                size=len(raw))

@@ -1,0 +1,167 @@
+"""`mail import PATH`: a team's mail history (mbox or Maildir) brought in as tickets.
+
+Each mail goes through the live intake's rules (store.mail.intake.take_in: the same threading,
+the same client messages, the same failed mail, the same Message-ID uniqueness), with what a
+history needs and live mail does not:
+- Time: each mail is written at its own Date (store.clock.as_of), so the history keeps its
+  order and age instead of all arriving now. A Date that is missing, unreadable, before
+  EARLIEST or later than the import's start takes the moment of the mail before it in the
+  history (the first such mail: the import's start).
+- The desk's own answers (mail From one of the desk's mailbox addresses): live mail drops them
+  (the desk's mail come round again), but in a history they are the team's answers. One that
+  answers a ticket of the history (by In-Reply-To/References, as a client's answer threads)
+  becomes a staff answer on it, written by the desk (no staff member: the mail names none),
+  its Message-ID recorded as sent by the desk, so the client's next mail threads to it; the
+  ticket then waits for the client. One that answers nothing known is dropped (it would have
+  nobody's question to answer).
+- Failed mail is kept whole with source 'import', and the import goes on.
+On PostgreSQL the import runs as the operator (a member of ticket_tui_owner), as `init` does:
+a history writes past moments and the desk's answers, which the write rules allow no other
+login (they stamp every moment with the server's now(), and the mail service's login writes
+only as a client). Any other login is refused before anything is read.
+Exactly once: mails are written BATCH at a time, one transaction, a savepoint each (a refused
+mail rolls back only itself). A crash loses at most the open batch, written whole or not at all;
+running the import again finds every mail already written a duplicate (by Message-ID, or the
+made-up stable one of a mail without one) and writes the rest.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timezone
+from itertools import islice
+from typing import NamedTuple
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import settings
+from ..clock import as_of, utcnow
+from ..db import Store
+from ..errors import BadInput, NotAllowed, Refused
+from ..models import Ticket
+from ..service._common import record
+from ..service._posting import add_message, check_attachments, check_body
+from . import intake_rows as rows
+from .errors import MailError
+from .history import read_history
+from .intake import IntakeRefused, answered_ticket, attachments_of, reply_text, take_in
+from .parse import parse_mail
+from .records import ParsedMail
+
+BATCH = 500
+_OPERATOR = "SELECT pg_has_role(current_user, 'ticket_tui_owner', 'MEMBER')"
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+IMPORTED = ("new_ticket", "client_message", "bounce", "desk_answer")
+
+
+class ImportSummary(NamedTuple):
+    mails: int  # read from the history
+    imported: int  # written: new tickets, client messages, bounces, desk answers
+    duplicates: int  # written before (an earlier import, or live mail)
+    failed: int  # kept as failed mail
+    dropped: int  # deliberately not taken (the live rules; a desk answer to nothing known)
+    new_tickets: int
+    client_messages: int
+    desk_answers: int
+
+    def as_dict(self) -> dict[str, int]:
+        return self._asdict()
+
+
+Progress = Callable[[int, int, ImportSummary], None]  # done, total, counts so far
+
+
+def import_history(store: Store, path: str | os.PathLike, *, to: str | None = None,
+                   secret: bytes | str | None = None, progress: Progress | None = None,
+                   batch: int = BATCH) -> ImportSummary:
+    """Imports every mail of an mbox file or Maildir folder; see the module's docstring."""
+    history = read_history(path)
+    with store.sql() as q:
+        if store.dialect == "postgresql" and not q.value(_OPERATOR):
+            raise NotAllowed("On PostgreSQL a mail history is imported by the operator's login "
+                             "(the one that ran `ticket-tui init`): it writes past dates and the "
+                             "desk's answers, which other logins may not.")
+        limit = settings.read(q, "mail_max_bytes")
+        desk = frozenset(row[0] for row in q.rows("SELECT address FROM mailboxes"))
+    counts: Counter[str] = Counter()
+    clock = _HistoryClock()
+    while chunk := list(islice(history, batch)):
+        with store.write() as s:
+            outcomes = [_one(s, item.raw, limit, clock, to, secret, desk) for item in chunk]
+        counts.update(outcomes)  # counted once committed
+        # Python's email headers are each of a class made for it (headerregistry), and ORM
+        # results hold cycles: garbage only the full collector frees, which seldom runs on its
+        # own, so memory grew with the file until it did.
+        gc.collect()
+        if progress is not None:
+            progress(chunk[-1].done, chunk[-1].total, _summary(counts))
+    return _summary(counts)
+
+
+def _one(s: Session, raw: bytes, limit: int, clock: "_HistoryClock", to: str | None,
+         secret: bytes | str | None, desk: frozenset[str]) -> str:
+    """One mail in its own savepoint; returns its outcome."""
+    try:
+        mail = parse_mail(raw, max_bytes=limit)
+    except MailError as error:
+        rows.store_failed_in(s, raw, str(error), source="import", mailbox_id=None)
+        return "failed"
+    with as_of(clock.moment(mail.date)):
+        for attempt in range(2):
+            try:
+                with s.begin_nested():
+                    if mail.sender is not None and mail.sender.address.lower() in desk:
+                        return _desk_answer(s, mail, raw, secret)
+                    return take_in(s, mail, raw, to, secret, acknowledge=False).outcome
+            except (IntakeRefused, BadInput, Refused) as error:
+                rows.store_failed_in(s, raw, str(error), source="import", mailbox_id=None)
+                return "failed"
+            except IntegrityError:
+                # A live delivery of the same mail, or a client made from the same sender, was
+                # committed meanwhile: once more, and it is a duplicate or finds that client.
+                if attempt:
+                    raise
+    raise AssertionError("unreachable")
+
+
+def _desk_answer(s: Session, mail: ParsedMail, raw: bytes, secret: bytes | str | None) -> str:
+    if rows.known_id(s, mail.message_id) is not None:
+        return "duplicate"
+    ticket_id = answered_ticket(s, mail, secret)
+    if ticket_id is None:
+        return "dropped"
+    ticket = s.get(Ticket, ticket_id)
+    at = utcnow()
+    body = check_body(s, reply_text(mail))
+    message = add_message(s, ticket, "staff", body, at,
+                          attachments=check_attachments(s, attachments_of(mail)))
+    ticket.awaiting_staff, ticket.waiting_since = False, at
+    record(s, None, ticket, "reply", f"message #{message.id}, from the mail history", at=at)
+    rows.record_mail(s, mail, raw, ticket_id=ticket_id, message_id=message.id, mailbox_id=None,
+                     automatic_reason=None, direction="out")
+    return "desk_answer"
+
+
+class _HistoryClock:
+    """Each mail's moment: its own Date within bounds, else the moment of the one before."""
+
+    def __init__(self) -> None:
+        self.started = datetime.now(timezone.utc)
+        self.last = self.started
+
+    def moment(self, date: datetime | None) -> datetime:
+        if date is not None and EARLIEST <= date <= self.started:
+            self.last = date
+        return self.last
+
+
+def _summary(counts: Counter[str]) -> ImportSummary:
+    return ImportSummary(
+        mails=sum(counts.values()), imported=sum(counts[o] for o in IMPORTED),
+        duplicates=counts["duplicate"], failed=counts["failed"], dropped=counts["dropped"],
+        new_tickets=counts["new_ticket"], client_messages=counts["client_message"],
+        desk_answers=counts["desk_answer"])
