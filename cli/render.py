@@ -41,7 +41,8 @@ def message_json(m: MessageView, delivery=None) -> dict:
     if m.merged_from is not None:
         out["merged_from"] = m.merged_from
     if delivery is not None:  # interface.md: `delivery` is the state; the rest beside it
-        out.update({"delivery": delivery.state, "delivery_reason": delivery.reason or None,
+        state = "held" if delivery.state == "queued" and m.held_until is not None else delivery.state
+        out.update({"delivery": state, "delivery_reason": delivery.reason or None,
                     "delivery_attempts": delivery.attempts, "delivery_sent_at": iso(delivery.sent_at),
                     "outbox_id": delivery.outbox_id})
     if m.held_until is not None:  # staff only: a client never reads a held reply

@@ -277,3 +277,28 @@ def test_a_staff_member_who_sees_the_ticket_sends_its_failed_mail_again(box: Out
     assert resend_failed_of(own_store(box.store, alice), alice, ticket) == 0
     assert send_pass(box.mailer) == (1, 0, 0)
     assert message_deliveries(box.store, [reply_id])[reply_id].state == "sent"
+
+
+def test_a_held_replys_mail_waits_for_its_release_and_an_undo_takes_it_back(box: OutboxDesk) -> None:
+    """Undo send and the outbox: a held reply's mail is `held` (interface.md), no pass sends it
+    before the reply is released (on PostgreSQL its client, as whom the sender reads it, can't
+    read it before), and undoing the reply takes its mail back with it."""
+    import time
+
+    admin.set_setting(box.store, "send_delay_seconds", "3")
+    ticket = box.mailed_ticket()
+    alice = box.desk.alice
+    held = sv.reply(box.store, alice, ticket, "Held a moment.")
+    assert held.held_until is not None
+    [reply] = [m for m in sv.show(box.store, alice, ticket).messages if m.kind == "staff"]
+    assert reply.delivery == "held"
+    assert send_pass(box.mailer) == (0, 0, 0)
+    sv.undo_send(box.store, alice, ticket)
+    assert list_outbox(box.store) == []
+    again = sv.reply(box.store, alice, ticket, "Held again.")
+    # A pass that counts a moment after the release but finds it not done sends nothing empty:
+    assert send_pass(box.mailer, now=again.held_until + timedelta(seconds=1)) in ((0, 0, 0), (1, 0, 0))
+    time.sleep(max(0.0, (again.held_until - utcnow()).total_seconds()) + 0.2)
+    send_pass(box.mailer, now=utcnow() + timedelta(seconds=10))
+    [sent] = box.received(1)
+    assert "Held again." in sent.get_content() and "Held a moment." not in sent.get_content()

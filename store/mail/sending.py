@@ -34,6 +34,7 @@ from .. import clock
 from ..db import Store
 from ..errors import BadInput, StoreError
 from ..models import Attachment, Client, Department, Message, Ticket
+from ..service.held_release import release_due
 from ..types import UTCDateTime
 from .compose import Reply, compose_reply
 from .intake_rows import act_as, on_postgresql, ticket_client
@@ -44,6 +45,8 @@ from .secret import secret_in
 from .smtp import PermanentFailure, SmtpConnection, TemporaryFailure, smtp_password
 from .smtp_url import parse_smtp_url
 
+NOT_RELEASED = "not released yet"  # a held reply (undo send) its client can't read yet
+NOT_RELEASED_WAIT = timedelta(seconds=5)
 LEASE = timedelta(minutes=10)  # a claim older than this is a dead sender's: send again
 MAX_ATTEMPTS = 30  # with the back-off, more than a day of temporary failures
 MAX_BACKOFF = timedelta(hours=1)
@@ -89,6 +92,7 @@ def send_pass(store: Store, *, password_file: str | None = None, now: datetime |
             raise BadInput("No SMTP server is set: `ticket-tui settings set smtp_url smtp://host:port`.")
         connection = SmtpConnection(parse_smtp_url(url), smtp_password(password_file))
     sent = retrying = failed = 0
+    release_due(store)  # undo send: the replies whose time has come, readable by their clients
     try:
         while limit is None or sent + retrying + failed < limit:
             at = now or clock.utcnow()
@@ -96,6 +100,8 @@ def send_pass(store: Store, *, password_file: str | None = None, now: datetime |
             if claimed is None:
                 break
             mail = f"mail #{claimed.outbox_id}"
+            if claimed.problem == NOT_RELEASED:
+                continue  # back in the queue a moment later: never sent without its text
             if claimed.mail is None:
                 tell(f"{mail} failed: {claimed.problem}")
                 failed += 1
@@ -134,6 +140,10 @@ def claim(store: Store, at: datetime) -> _Claimed | None:
         row.state, row.attempts, row.lease_until = "sending", row.attempts + 1, at + LEASE
         try:
             mail = _compose(s, row)
+        except _NotReleased:
+            row.state, row.attempts, row.lease_until = "queued", row.attempts - 1, None
+            row.not_before = at + NOT_RELEASED_WAIT
+            return _Claimed(row.id, row.attempts, None, NOT_RELEASED)
         except (BadInput, ValueError) as error:  # the mail can't be made: its one sentence
             problem = str(error)
         except (DBAPIError, StoreError):
@@ -145,6 +155,10 @@ def claim(store: Store, at: datetime) -> _Claimed | None:
             return _Claimed(row.id, row.attempts, mail)
         row.state, row.lease_until, row.last_answer = "failed", None, problem[:1000]
         return _Claimed(row.id, row.attempts, None, problem)
+
+
+class _NotReleased(Exception):
+    """The reply is held (undo send) and not released: its client may not read it yet."""
 
 
 def _moment(name: str):
@@ -169,6 +183,8 @@ def _compose(s: Session, row: OutboxMail) -> OutgoingMail:
         body, files = ACKNOWLEDGEMENT.format(ticket=row.ticket_id), ()
     else:
         body = s.scalar(select(Message.body).where(Message.id == row.message_id))
+        if body is None:  # on PostgreSQL its client (whom the sender acts as) can't read it yet
+            raise _NotReleased
         files = tuple(MailAttachment(a.name, a.content_type, bytes(a.data)) for a in s.execute(
             select(Attachment.name, Attachment.content_type, Attachment.data)
             .where(Attachment.message_id == row.message_id).order_by(Attachment.id)))

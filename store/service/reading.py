@@ -259,6 +259,8 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
             author, author_name = cemail or "", cname or ""
         head = mailed.get(mid)
         delivery, reason = sent.get(mid, (None, ""))
+        if delivery == "queued" and held is not None:
+            delivery = "held"  # interface.md: its mail waits for the reply's release
         out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
                                utc(edited_at), tuple(files[mid]),
                                None if head is None else "email", head, merged_from,

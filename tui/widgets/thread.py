@@ -89,7 +89,7 @@ DELIVERY_STYLES = {"queued": "dim", "sent": "dim", "failed": "bold red"}
 
 def _delivery(m: MessageView) -> Text:
     """A staff reply's mail: queued, sent, or failed with the server's answer (as text)."""
-    if m.delivery is None:
+    if m.delivery in (None, "held"):  # held: the reply's own mark says when it goes
         return Text("")
     mark = Text.assemble(" · ", (f"mail {m.delivery}", DELIVERY_STYLES.get(m.delivery, "dim")))
     if m.delivery_reason and m.delivery != "sent":
