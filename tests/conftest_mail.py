@@ -46,3 +46,14 @@ def smtp_server():
     server = started_or_skipped(lambda: SmtpServer().start(), "The SMTP server (aiosmtpd)")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def box(store, smtp_server):
+    """tests/outbox_desk.py's desk with its SMTP server and the mail service's store."""
+    from tests.outbox_desk import outbox_desk
+
+    made = outbox_desk(store, smtp_server)
+    yield made
+    if made.mailer is not store:
+        made.mailer.close()

@@ -23,14 +23,6 @@ from tests.mail_desk import mail, rows
 from tests.outbox_desk import OutboxDesk, outbox_desk
 
 
-@pytest.fixture
-def box(store, smtp_server):
-    made = outbox_desk(store, smtp_server)
-    yield made
-    if made.mailer is not store:
-        made.mailer.close()
-
-
 def test_a_reply_goes_out_once_from_the_departments_mailbox_threaded_and_signed(box: OutboxDesk) -> None:
     ticket = box.mailed_ticket(subject="Re: Site down", message_id="<first@example.com>")
     alice = box.desk.alice

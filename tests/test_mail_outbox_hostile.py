@@ -15,7 +15,7 @@ from store.mail.outbox import list_outbox
 from store.mail.secret import desk_secret
 from store.mail.sending import send_pass
 from tests.mail_desk import mail, set_setting
-from tests.outbox_desk import OutboxDesk, outbox_desk, parsed
+from tests.outbox_desk import OutboxDesk, parsed
 
 HOSTILE = [
     "Hi\r\nBcc: victim@evil.example",
@@ -26,14 +26,6 @@ HOSTILE = [
 ]
 EXPECTED = {"from", "reply-to", "to", "subject", "date", "message-id", "in-reply-to",
             "references", "mime-version", "content-type"}  # multipart: no encoding of its own
-
-
-@pytest.fixture
-def box(store, smtp_server):
-    made = outbox_desk(store, smtp_server)
-    yield made
-    if made.mailer is not store:
-        made.mailer.close()
 
 
 def _operator_writes(box: OutboxDesk, sql: str, **params) -> None:

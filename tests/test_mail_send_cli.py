@@ -9,16 +9,7 @@ import json
 import pytest
 
 from store import service as sv
-from tests.outbox_desk import outbox_desk
 from tests.test_cli_mail import run
-
-
-@pytest.fixture
-def box(store, smtp_server):
-    made = outbox_desk(store, smtp_server)
-    yield made
-    if made.mailer is not store:
-        made.mailer.close()
 
 
 @pytest.mark.parametrize("url", ["smtp://mail.example.com:587?starttls=yes", "smtps://mx.example.com",

@@ -3,20 +3,10 @@ and messages kept, and a merge works on the upgraded desk (on PostgreSQL as a st
 
 from __future__ import annotations
 
-from alembic import command
-
 from store import service as sv
-from store.db import HEAD, Store, _alembic_config
-from store.engine import WRITE
+from store.db import HEAD, Store
 from tests.desk import make_desk
-
-
-def _migrate(store: Store, target: str) -> None:
-    with store.engine.execution_options(**{WRITE: True}).begin() as conn:
-        if target == "head":
-            command.upgrade(_alembic_config(conn), target)
-        else:
-            command.downgrade(_alembic_config(conn), target)
+from tests.test_mail_migration import _migrate
 
 
 def _messages(store: Store) -> list[tuple]:

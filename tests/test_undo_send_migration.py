@@ -4,21 +4,11 @@ hold (its message stays), and after the upgrade replies are held and undone agai
 
 from __future__ import annotations
 
-from alembic import command
-
 from store import admin
 from store import service as sv
-from store.db import Store, _alembic_config
-from store.engine import WRITE
+from store.db import Store
 from tests.desk import make_desk
-
-
-def _migrate(store: Store, target: str) -> None:
-    with store.engine.execution_options(**{WRITE: True}).begin() as conn:
-        if target == "head":
-            command.upgrade(_alembic_config(conn), target)
-        else:
-            command.downgrade(_alembic_config(conn), target)
+from tests.test_mail_migration import _migrate
 
 
 def test_0011_goes_down_to_0007_and_up_again_with_data(db_url: str) -> None:
