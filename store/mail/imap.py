@@ -92,7 +92,9 @@ class Folder:
         a SEARCH can answer "nothing new" and report the mail that arrived meanwhile in the same
         breath, and IDLE would then wait for it for ever. (IMAPClient keeps those answers in
         imaplib's untagged_responses, as its own select_folder reads them.)"""
-        responses = self.client._imap.untagged_responses
+        responses = getattr(getattr(self.client, "_imap", None), "untagged_responses", None)
+        if not isinstance(responses, dict):  # an IMAPClient that keeps them elsewhere: IDLE alone
+            return False
         reported = responses.pop("EXISTS", None), responses.pop("RECENT", None)
         return any(reported)
 
@@ -105,6 +107,8 @@ class Folder:
         sock.setblocking(False)
         try:
             return bool(self.client._imap.file.peek(1))
+        except AttributeError:  # an imaplib or IMAPClient without that buffered file: IDLE alone
+            return False
         except OSError:  # nothing buffered, nothing on the socket (TLS says so this way)
             return False
         finally:
