@@ -26,7 +26,7 @@ from store.db import Store
 from store.reports import desk_report
 
 from .data import prepare
-from .run import default_db
+from .run import bench_db
 
 INDEXES = {
     "ix_tickets_created": "tickets (created_at, department_id)",
@@ -58,16 +58,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true",
                         help="a throw-away PostgreSQL server (tests/pgcluster.py), seeded")
     args = parser.parse_args()
-    cluster = None
-    try:
-        url = args.db
-        if args.postgres:
-            from tests.pgcluster import PgCluster
-
-            cluster = PgCluster().start()
-            cluster.admin_sql("CREATE DATABASE bench")
-            url = cluster.url("bench")
-        url = url or default_db(args.tickets)
+    with bench_db(args.db, args.tickets, args.postgres) as url:
         started = time.perf_counter()
         desk = prepare(url, args.tickets)  # opening upgrades the schema (0014's indexes)
         print(f"opened {url} ({desk.tickets:,} tickets) in {time.perf_counter() - started:.1f} s")
@@ -76,9 +67,6 @@ def main() -> None:
             run(store, desk.admin, args)
         finally:
             store.close()
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 def run(store: Store, admin_login: str, args) -> None:

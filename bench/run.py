@@ -24,6 +24,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +49,25 @@ def default_db(tickets: int) -> str:
     folder = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ticket-tui-bench"
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / f'sqlite-{tickets}.db'}"
+
+
+@contextmanager
+def bench_db(db: str | None, tickets: int, postgres: bool) -> Iterator[str]:
+    """The database a benchmark measures: the URL given, a throw-away PostgreSQL server
+    (tests/pgcluster.py, stopped at the end) or the cached SQLite file of that many tickets."""
+    cluster = None
+    try:
+        url = db
+        if postgres:
+            from tests.pgcluster import PgCluster
+
+            cluster = PgCluster().start()
+            cluster.admin_sql("CREATE DATABASE bench")
+            url = cluster.url("bench")
+        yield url or default_db(tickets)
+    finally:
+        if cluster is not None:
+            cluster.stop()
 
 
 @dataclass
@@ -275,16 +296,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     os.chdir(Path(__file__).resolve().parent.parent)
     sys.path.insert(0, os.getcwd())
-    cluster = None
-    try:
-        url = args.db
-        if args.postgres:
-            from tests.pgcluster import PgCluster
+    with bench_db(args.db, args.tickets, args.postgres) as url:
+        _measure(url, args)
 
-            cluster = PgCluster().start()
-            cluster.admin_sql("CREATE DATABASE bench")
-            url = cluster.url("bench")
-        url = url or default_db(args.tickets)
+
+def _measure(url: str, args) -> None:
+    try:
         dialect = "PostgreSQL (loopback)" if url.startswith("postgres") else "SQLite"
         desk = prepare(url, args.tickets)
         if desk.seeded_now is not None:
@@ -305,6 +322,3 @@ def main(argv: list[str] | None = None) -> None:
         print(report(desk, f, dialect, args.runs, searches))
     except ProbeFailed as error:
         raise SystemExit(f"The benchmark failed: {error}") from None
-    finally:
-        if cluster is not None:
-            cluster.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from store.mail.marks import reply_state
 from store.safe_text import printable
 from store.status import PRIORITIES
 from store.views import MessageView, TicketDetail, TicketRow
@@ -41,8 +42,7 @@ def message_json(m: MessageView, delivery=None) -> dict:
     if m.merged_from is not None:
         out["merged_from"] = m.merged_from
     if delivery is not None:  # interface.md: `delivery` is the state; the rest beside it
-        state = "held" if delivery.state == "queued" and m.held_until is not None else delivery.state
-        out.update({"delivery": state, "delivery_reason": delivery.reason or None,
+        out.update({"delivery": reply_state(delivery.state, m.held_until is not None), "delivery_reason": delivery.reason or None,
                     "delivery_attempts": delivery.attempts, "delivery_sent_at": iso(delivery.sent_at),
                     "outbox_id": delivery.outbox_id})
     if m.held_until is not None:  # staff only: a client never reads a held reply

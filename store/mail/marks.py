@@ -12,6 +12,13 @@ def public_state(state: str) -> str:
     return "queued" if state == "sending" else state
 
 
+def reply_state(state: str, held: bool) -> str:
+    """A reply's delivery as the thread and `ticket show --json` say it: `held` while the reply
+    itself is held (undo send) and its mail waits for the release (interface.md)."""
+    state = public_state(state)
+    return "held" if held and state == "queued" else state
+
+
 def delivery_marks(q: Sql, ticket_id: int, first_id: int, last_id: int) -> dict[int, tuple[str, str]]:
     """(state, the server's last answer) of the mail of each message of the ticket in this id
     range: the thread's marks, read in the thread's own plain transaction."""

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from ..actors import Actor, ClientActor, StaffActor
 from ..db import Store
 from ..errors import BadInput, NotFound
-from ..mail.marks import delivery_marks
+from ..mail.marks import delivery_marks, reply_state
 from ..sql import Sql, expand, utc
 from ..status import admin_status, client_status, merged_status
 from ..views import (
@@ -259,8 +259,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
             author, author_name = cemail or "", cname or ""
         head = mailed.get(mid)
         delivery, reason = sent.get(mid, (None, ""))
-        if delivery == "queued" and held is not None:
-            delivery = "held"  # interface.md: its mail waits for the reply's release
+        delivery = delivery and reply_state(delivery, held is not None)
         out.append(MessageView(mid, kind, author, author_name, body, utc(created_at),
                                utc(edited_at), tuple(files[mid]),
                                None if head is None else "email", head, merged_from,
