@@ -84,3 +84,14 @@ async def test_send_reply_ctrl_z_while_typing_and_the_countdown_ends(desk: Desk,
         await until(pilot, lambda: app.screen.detail.messages[-1].held_until is None)
         assert sv.peek(desk.store, desk.john, tid).status == "New messages"
     assert sv.peek(desk.store, desk.john, tid).messages[-1].body == "First answer\n\nPS"
+
+
+async def test_a_last_tick_or_answer_after_the_app_closed_is_no_crash(desk: Desk) -> None:
+    """The countdown's timer and its worker's answer may land while the app closes, when no
+    screen is left: they do nothing then (a full run saw ScreenStackError at exit)."""
+    app = TicketApp(desk.store, desk.alice, live_interval=60)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
+    assert not app.screen_stack
+    app.held.paint()
+    app.held._answered([])

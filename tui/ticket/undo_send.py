@@ -108,7 +108,7 @@ class HeldWatch:
 
     def _answered(self, held: list | None) -> None:
         self._asking = False
-        if held is None:
+        if held is None or not self.app.screen_stack:  # none: the app is closing
             return
         gone = {h.ticket_id for h in self.held} - {h.ticket_id for h in held}
         self.held = sorted(held, key=lambda h: (h.held_until, h.message_id))
@@ -118,6 +118,8 @@ class HeldWatch:
             self.app.screen.load()  # its reply is no longer marked held
 
     def paint(self) -> None:
+        if not self.app.screen_stack:  # the app is closing: a last tick finds no screen
+            return
         screen = self.app.screen
         if isinstance(screen, ModalScreen) or not isinstance(self.app.actor, StaffActor):
             return
