@@ -116,3 +116,11 @@ def _breach_events(url: str, tid: int) -> list[str]:
                                        "AND action = 'sla_breach'", {"t": tid})]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("key, value", [("sla_warning_minutes", "-1"),
+                                        ("sla_warning_minutes", "10081"),
+                                        ("sla_warning_minutes", "soon"),
+                                        ("queue_by_due", "sometimes")])
+def test_bad_settings_exit_2_and_change_nothing(url: str, key: str, value: str) -> None:
+    assert refused(url, 2, None, "settings", "set", key, value).startswith("Error: ")
