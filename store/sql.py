@@ -138,6 +138,11 @@ class Sql:
         self.sqlite = dialect == "sqlite"
         self.before_commit: dict[Callable, dict] = {} if before_commit is None else before_commit
 
+    @property
+    def connection(self):
+        """The driver's connection (a key for what is worth knowing per connection)."""
+        return self._conn
+
     def collect(self, work: "Callable[[Sql, dict], None]") -> dict:
         """What `work` collects in this transaction (a dict it fills); work(q, collected) runs
         once, just before the commit. Response targets collect the tickets whose events were

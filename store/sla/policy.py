@@ -14,6 +14,7 @@ from typing import NamedTuple
 from ..db import Store
 from ..errors import BadInput, NotAllowed, NotFound
 from ..status import PRIORITIES, parse_priority
+from . import step
 from .hours import department_id
 from . import ANY_PRIORITY
 
@@ -79,6 +80,7 @@ def set_policy(store: Store, department: str, priority: str | int | None, first_
         else:
             q.run("INSERT INTO sla_policies (department_id, priority, first_response, "
                   "next_response, resolution) VALUES (:d, :p, :f, :n, :r)", params)
+        step.forget_unused()  # this process's connections see the policy at once
         return Policy(name, level, first, nxt, res)
 
 

@@ -9,6 +9,7 @@ moves them. A desk without any policy pays one indexed probe per transaction (tw
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from ..sql import Sql, expand, utc
@@ -26,7 +27,37 @@ def touch(q: Sql, ticket_id: int, at: datetime) -> None:
         touched[ticket_id] = at
 
 
+# A desk that never had response targets (no policy, no ticket_sla row) pays nothing: each
+# connection asks at most once per UNUSED_TTL seconds (policy.py forgets the answers of this
+# process when it changes a policy; another process's new policy is seen within the TTL).
+UNUSED_TTL = 1.0
+_unused: dict[int, float] = {}  # id of a driver connection -> until when the answer holds
+
+
+def forget_unused() -> None:
+    _unused.clear()
+
+
+def _never_used(q: Sql) -> bool:
+    key = id(q.connection)  # (sqlite3's connections take no weak reference; a reused id only
+    until = _unused.get(key)  # inherits an answer at most UNUSED_TTL old, as the TTL allows)
+    now = time.monotonic()
+    if until is not None and now < until:
+        return True
+    unused = not q.value("SELECT EXISTS (SELECT 1 FROM sla_policies) "
+                         "OR EXISTS (SELECT 1 FROM ticket_sla)")
+    if len(_unused) > 64:  # a process holds a few connections; never let it grow
+        _unused.clear()
+    if unused:
+        _unused[key] = now + UNUSED_TTL
+    else:
+        _unused.pop(key, None)
+    return unused
+
+
 def refresh_touched(q: Sql, touched: dict[int, datetime]) -> None:
+    if _never_used(q):
+        return
     params: dict = {}
     if not q.value("SELECT EXISTS (SELECT 1 FROM sla_policies) OR EXISTS (SELECT 1 FROM "
                    f"ticket_sla WHERE ticket_id IN ({expand(params, 't', sorted(touched))}))",
