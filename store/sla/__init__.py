@@ -2,3 +2,10 @@
 
 calendar.py is pure arithmetic on moments (no database); the rest reads and writes the store.
 May import the rest of store/, never the faces."""
+
+
+def python_step_runs(dialect: str) -> bool:
+    """Whether store/sla/step.py computes the due times for this database. The one switch:
+    PostgreSQL's trigger (the next migration) takes the step over, and then answers False for
+    "postgresql"."""
+    return dialect in ("sqlite", "postgresql")
