@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.errors import BadInput
-from store.sla import pg_calendar
 from store.sla.calendar import Calendar, parse_week
 
 pytestmark = pytest.mark.pg
@@ -27,14 +26,11 @@ SESSION_ZONES = ("UTC", "Europe/Berlin", "Pacific/Chatham", "America/St_Johns")
 
 @pytest.fixture(scope="module")
 def db(pg_cluster, pg_template):
-    """One database for the module, the functions as the migration makes them (the arithmetic
-    alone: it reads no table)."""
+    """One database for the module, with the functions migration 0016 made."""
     name = "tt_sla_pg_calendar"
     pg_cluster.admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     pg_cluster.admin_sql(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
     with psycopg.connect(pg_cluster.url(name), autocommit=True) as conn:
-        for sql in pg_calendar.arithmetic("public"):
-            conn.execute(sql)
         yield conn
     pg_cluster.admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 

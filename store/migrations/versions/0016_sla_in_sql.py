@@ -1,0 +1,94 @@
+"""due times the database computes: the response targets' step as a SECURITY DEFINER trigger
+
+On PostgreSQL a person's own login must not be able to forge due times (README, "Team store on
+PostgreSQL"). 0015 let the Python step (store/sla/step.py) write ticket_sla as the acting login,
+so any login could write any due time of a ticket it sees. From here:
+- ticket_tui_business_add / _between (store/sla/pg_calendar.py): calendar.py's business time,
+  with the calendar as arguments, and ticket_tui_department_calendar(department) reading it;
+- ticket_tui_sla_refresh(ticket, at) (store/sla/pg_refresh.py): SLA_SPEC.md's step, as
+  store/sla/clocks.py does it, owned by ticket_tui_owner, SECURITY DEFINER, fixed search_path;
+  nobody but the owner may call it (a login would pass any `at` it likes);
+- the constraint trigger ticket_tui_sla, AFTER INSERT ON ticket_events, DEFERRABLE INITIALLY
+  DEFERRED, FOR EACH ROW: refresh(NEW.ticket_id, NEW.created_at) at the commit, seeing the
+  transaction's final state; created_at is the server's clock for a login (0004's stamp);
+- ticket_sla is written by the definer only: 0015's interim policy ticket_sla_step is dropped,
+  INSERT/UPDATE/DELETE revoked from the staff, client and mail roles (clients and the mail
+  service read nothing of it either); staff keep reading the rows of tickets they see;
+- ticket_tui_sla_note_breach(ticket): what `sla check` writes (breached, breach_noted := due,
+  when due has passed by the server's clock), for the staff and mail roles that run it.
+store/sla/__init__.py's python_step_runs answers False for PostgreSQL: one path per database.
+
+Rows 0015's Python step wrote stay: the trigger's step continues from them.
+
+SQLite: nothing (the Python step is the store's own).
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-03 19:00:00
+"""
+from __future__ import annotations
+
+from alembic import op
+
+from store.sla import pg_calendar, pg_refresh
+
+revision = "0016"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+OWNER, STAFF, CLIENT, MAIL = "ticket_tui_owner", "ticket_tui_staff", "ticket_tui_client", "ticket_tui_mail"
+NOTE_BREACH = "ticket_tui_sla_note_breach(integer)"
+DEFINERS = (pg_refresh.SIGNATURE, pg_refresh.TRIGGER_FUNCTION, NOTE_BREACH)
+
+
+def _note_breach(schema: str) -> str:
+    # Only what `sla check` decides, with the server's clock: a login can't note a breach that
+    # isn't one, clear one, or move a due time. (Noting a real breach of a ticket one doesn't
+    # see is what any run of `sla check` does anyway.)
+    return f"""CREATE OR REPLACE FUNCTION {schema}.ticket_tui_sla_note_breach(ticket integer)
+        RETURNS timestamptz LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+        DECLARE
+            noted timestamptz;
+        BEGIN
+            UPDATE ticket_sla SET breached = true, breach_noted = due
+             WHERE ticket_id = ticket AND due < now() AND breach_noted IS DISTINCT FROM due
+             RETURNING due INTO noted;
+            RETURN noted;
+        END $$"""
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
+    for sql in (pg_calendar.statements(schema) + pg_refresh.statements(schema, OWNER)
+                + [_note_breach(schema)]):
+        op.execute(sql)
+    for fn in pg_calendar.FUNCTIONS + DEFINERS:
+        op.execute(f"ALTER FUNCTION {schema}.{fn} OWNER TO {OWNER}")
+    for fn in DEFINERS:
+        op.execute(f"REVOKE ALL ON FUNCTION {schema}.{fn} FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION {schema}.{NOTE_BREACH} TO {STAFF}, {MAIL}")
+    op.execute("DROP TRIGGER IF EXISTS ticket_tui_sla ON ticket_events")
+    op.execute("CREATE CONSTRAINT TRIGGER ticket_tui_sla AFTER INSERT ON ticket_events "
+               "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+               f"EXECUTE FUNCTION {schema}.{pg_refresh.TRIGGER_FUNCTION}")
+    op.execute("DROP POLICY IF EXISTS ticket_sla_step ON ticket_sla")
+    op.execute(f"REVOKE INSERT, UPDATE, DELETE ON ticket_sla FROM {STAFF}, {CLIENT}, {MAIL}")
+    op.execute(f"REVOKE SELECT ON ticket_sla FROM {CLIENT}, {MAIL}")
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    op.execute("DROP TRIGGER IF EXISTS ticket_tui_sla ON ticket_events")
+    for fn in reversed(DEFINERS + pg_calendar.FUNCTIONS):
+        op.execute(f"DROP FUNCTION IF EXISTS {fn}")
+    previous = __import__("importlib").import_module("store.migrations.versions.0015_sla")
+    op.execute(f"CREATE POLICY ticket_sla_step ON ticket_sla FOR ALL TO {STAFF}, {CLIENT}, {MAIL} "
+               f"USING ({previous.TICKET_SEEN}) WITH CHECK ({previous.TICKET_SEEN})")
+    op.execute(f"GRANT {previous.INTERIM_STAFF_GRANTS}")
+    op.execute(f"GRANT {previous.INTERIM_GRANTS}")
