@@ -3,6 +3,8 @@
 calendar.py is pure arithmetic on moments (no database); the rest reads and writes the store.
 May import the rest of store/, never the faces."""
 
+ANY_PRIORITY = 0  # a policy's priority for every priority (1..4 = low..urgent)
+
 
 def python_step_runs(dialect: str) -> bool:
     """Whether store/sla/step.py computes the due times for this database. The one switch:

@@ -21,8 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..models import Base
 from ..types import UTCDateTime
-
-ANY_PRIORITY = 0
+from . import ANY_PRIORITY
 
 
 class DepartmentHours(Base):

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..db import Store
-from ..errors import BadInput, NotFound
+from ..errors import BadInput, NotAllowed, NotFound
 from ..status import PRIORITIES, parse_priority
 from .hours import department_id
-from .models import ANY_PRIORITY
+from . import ANY_PRIORITY
 
 MAX_MINUTES = 10 * 366 * 24 * 60  # ten years of minutes: beyond is a typing slip, not a promise
 
@@ -73,12 +73,19 @@ def set_policy(store: Store, department: str, priority: str | int | None, first_
         dept, name = department_id(q, department)
         params = {"d": dept, "p": level, "f": first, "n": nxt, "r": res}
         if q.value("SELECT id FROM sla_policies WHERE department_id = :d AND priority = :p", params):
-            q.run("UPDATE sla_policies SET first_response = :f, next_response = :n, "
-                  "resolution = :r WHERE department_id = :d AND priority = :p", params)
+            _written(q.rows("UPDATE sla_policies SET first_response = :f, next_response = :n, "
+                            "resolution = :r WHERE department_id = :d AND priority = :p "
+                            "RETURNING id", params))
         else:
             q.run("INSERT INTO sla_policies (department_id, priority, first_response, "
                   "next_response, resolution) VALUES (:d, :p, :f, :n, :r)", params)
         return Policy(name, level, first, nxt, res)
+
+
+def _written(rows: list) -> None:
+    """On PostgreSQL row security skips a row the login may read but not change: say so."""
+    if not rows:
+        raise NotAllowed("Only an administrator may change response targets.")
 
 
 def list_policies(store: Store) -> list[Policy]:
@@ -98,6 +105,6 @@ def remove_policy(store: Store, department: str, priority: str | int | None) -> 
         if found is None:
             which = "any priority" if level == ANY_PRIORITY else f"{PRIORITIES[level]} priority"
             raise NotFound(f"{name} has no policy for {which}.")
-        q.run("DELETE FROM sla_policies WHERE department_id = :d AND priority = :p",
-              {"d": dept, "p": level})
+        _written(q.rows("DELETE FROM sla_policies WHERE department_id = :d AND priority = :p "
+                        "RETURNING id", {"d": dept, "p": level}))
         return Policy(name, level, *found)
