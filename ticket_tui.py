@@ -27,6 +27,7 @@ COMMANDS = {
     "mail": "cli.mail:mail",
     "macro": "cli.macros:macro",
     "report": "cli.report:report",
+    "sla": "cli.sla:sla",
 }
 
 
