@@ -187,14 +187,19 @@ def test_the_trigger_is_out_of_a_logins_reach(desk: AttackDesk, printer: int) ->
 
 
 def test_a_breach_is_noted_only_when_it_is_one(desk: AttackDesk, printer: int) -> None:
-    """sla check's write, for the logins that run it: the due must have passed (server clock)."""
-    refused_or_nothing(desk, "alice", "SELECT ticket_tui_sla_note_breach(%s)", (printer,))
-    refused(desk, JOHN, "SELECT ticket_tui_sla_note_breach(%s)", (printer,))
+    """sla check's write, for the logins that run it (mail watch as the mail service's): the due
+    must have passed by the server's clock; the event is recorded with it, once."""
+    note = "SELECT ticket_id, due FROM ticket_tui_sla_note_breaches(500)"
+    refused_or_nothing(desk, "alice", note)
+    refused(desk, JOHN, note)
     with desk.store.sql(write=True) as q:  # the operator: as if the hour had passed
-        q.run("UPDATE ticket_sla SET due = now() - interval '1 minute' WHERE ticket_id = :t",
-              {"t": printer})
+        q.run("UPDATE ticket_sla SET due = now() - interval '1 minute', "
+              "first_due = now() - interval '1 minute' WHERE ticket_id = :t", {"t": printer})
     with desk.login("alice") as conn:
-        noted = conn.execute("SELECT ticket_tui_sla_note_breach(%s)", (printer,)).fetchone()[0]
-        assert conn.execute("SELECT ticket_tui_sla_note_breach(%s)", (printer,)).fetchone()[0] is None
+        (ticket, due), = conn.execute(note).fetchall()
+    refused_or_nothing(desk, "alice", note)
+    assert ticket == printer
     assert desk.rows("SELECT breached, breach_noted FROM ticket_sla WHERE ticket_id = :t",
-                     t=printer) == [(True, noted)]
+                     t=printer) == [(True, due)]
+    assert desk.rows("SELECT detail FROM ticket_events WHERE action = 'sla_breach'") == [
+        (f"first response due {due.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC missed",)]

@@ -14,8 +14,9 @@ so any login could write any due time of a ticket it sees. From here:
 - ticket_sla is written by the definer only: 0015's interim policy ticket_sla_step is dropped,
   INSERT/UPDATE/DELETE revoked from the staff, client and mail roles (clients and the mail
   service read nothing of it either); staff keep reading the rows of tickets they see;
-- ticket_tui_sla_note_breach(ticket): what `sla check` writes (breached, breach_noted := due,
-  when due has passed by the server's clock), for the staff and mail roles that run it.
+- ticket_tui_sla_note_breaches(batch): what `sla check` writes (breached, breach_noted := due,
+  and the sla_breach event, for due times passed by the server's clock), for the staff and mail
+  logins that run it (store/sla/check.py's own UPDATE needs the owner's rights from here).
 store/sla/__init__.py's python_step_runs answers False for PostgreSQL: one path per database.
 
 Rows 0015's Python step wrote stay: the trigger's step continues from them.
@@ -38,23 +39,35 @@ branch_labels = None
 depends_on = None
 
 OWNER, STAFF, CLIENT, MAIL = "ticket_tui_owner", "ticket_tui_staff", "ticket_tui_client", "ticket_tui_mail"
-NOTE_BREACH = "ticket_tui_sla_note_breach(integer)"
-DEFINERS = (pg_refresh.SIGNATURE, pg_refresh.TRIGGER_FUNCTION, NOTE_BREACH)
+NOTE_BREACHES = "ticket_tui_sla_note_breaches(integer)"
+DEFINERS = (pg_refresh.SIGNATURE, pg_refresh.TRIGGER_FUNCTION, NOTE_BREACHES)
 
 
-def _note_breach(schema: str) -> str:
-    # Only what `sla check` decides, with the server's clock: a login can't note a breach that
-    # isn't one, clear one, or move a due time. (Noting a real breach of a ticket one doesn't
-    # see is what any run of `sla check` does anyway.)
-    return f"""CREATE OR REPLACE FUNCTION {schema}.ticket_tui_sla_note_breach(ticket integer)
-        RETURNS timestamptz LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-        DECLARE
-            noted timestamptz;
+def _note_breaches(schema: str) -> str:
+    # store/sla/check.py's UPDATE and events, at the server's clock: a login running `sla check`
+    # (mail watch as the mail service's) notes real breaches and nothing else; it can't clear
+    # one, note one early, or move a due time. The detail is check.py's Breach.detail.
+    target = ("CASE n.due WHEN n.first_due THEN 'first response' WHEN n.next_due THEN "
+              "'next response' ELSE 'resolution' END")
+    return f"""CREATE OR REPLACE FUNCTION {schema}.ticket_tui_sla_note_breaches(batch integer)
+        RETURNS TABLE (ticket_id integer, due timestamptz, first_due timestamptz,
+                       next_due timestamptz, resolution_due timestamptz)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
         BEGIN
-            UPDATE ticket_sla SET breached = true, breach_noted = due
-             WHERE ticket_id = ticket AND due < now() AND breach_noted IS DISTINCT FROM due
-             RETURNING due INTO noted;
-            RETURN noted;
+            RETURN QUERY
+            WITH noted AS (
+                UPDATE ticket_sla s SET breached = true, breach_noted = s.due
+                 WHERE s.ticket_id IN (SELECT o.ticket_id FROM ticket_sla o
+                                        WHERE o.due < now() AND o.breach_noted IS DISTINCT FROM o.due
+                                        ORDER BY o.due LIMIT batch)
+                   AND s.due < now() AND s.breach_noted IS DISTINCT FROM s.due
+                RETURNING s.ticket_id, s.due, s.first_due, s.next_due, s.resolution_due),
+            recorded AS (
+                INSERT INTO ticket_events (ticket_id, action, detail, created_at)
+                SELECT n.ticket_id, 'sla_breach', {target} || ' due '
+                       || to_char(n.due AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC missed', now()
+                  FROM noted n)
+            SELECT * FROM noted;
         END $$"""
 
 
@@ -64,13 +77,13 @@ def upgrade() -> None:
         return
     schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
     for sql in (pg_calendar.statements(schema) + pg_refresh.statements(schema, OWNER)
-                + [_note_breach(schema)]):
+                + [_note_breaches(schema)]):
         op.execute(sql)
     for fn in pg_calendar.FUNCTIONS + DEFINERS:
         op.execute(f"ALTER FUNCTION {schema}.{fn} OWNER TO {OWNER}")
     for fn in DEFINERS:
         op.execute(f"REVOKE ALL ON FUNCTION {schema}.{fn} FROM PUBLIC")
-    op.execute(f"GRANT EXECUTE ON FUNCTION {schema}.{NOTE_BREACH} TO {STAFF}, {MAIL}")
+    op.execute(f"GRANT EXECUTE ON FUNCTION {schema}.{NOTE_BREACHES} TO {STAFF}, {MAIL}")
     op.execute("DROP TRIGGER IF EXISTS ticket_tui_sla ON ticket_events")
     op.execute("CREATE CONSTRAINT TRIGGER ticket_tui_sla AFTER INSERT ON ticket_events "
                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
