@@ -7,6 +7,10 @@ business hours (Europe/Berlin, a holiday).
     .venv/bin/python -m bench.sla_trigger [--tickets 500] [--rounds 3]
 
 Each close records events (take, close) for each ticket: each event runs the step at the commit.
+Then the trigger alone, without the app: one statement inserting an event for each of those
+tickets, the step run at its end (SET CONSTRAINTS ALL IMMEDIATE) and rolled back, with the
+trigger off, on for tickets without a policy, on for tickets whose rows exist (nothing changes),
+and on for tickets whose rows are made (rows deleted first in the same transaction).
 Not a test: the numbers depend on the machine; the ratios are what to read.
 """
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import time
 
 from bench.bulk_close import _desk as agent_desk
 from bench.sla_step import MODES, _close_all, _setup
@@ -55,6 +60,42 @@ def _measure(url: str, agent_url: str, tickets: int, rounds: int) -> dict[str, l
     return times
 
 
+ALONE = {  # mode: (department, delete the rows first, trigger on)
+    "trigger off": ("Targets", False, False),
+    "on, no policy": ("Technical support", False, True),
+    "on, rows kept": ("Targets", False, True),
+    "on, rows made": ("Targets", True, True),
+}
+
+
+def _alone(url: str, rounds: int) -> dict[str, list[float]]:
+    import psycopg
+
+    times: dict[str, list[float]] = {mode: [] for mode in ALONE}
+    events: dict[str, int] = {}
+    names = list(ALONE)
+    with psycopg.connect(url) as conn:
+        for r in range(rounds * 3):
+            for mode in names[r % 4:] + names[:r % 4]:
+                department, remake, on = ALONE[mode]
+                conn.execute(f"ALTER TABLE ticket_events {'ENABLE' if on else 'DISABLE'} "
+                             "TRIGGER ticket_tui_sla")
+                conn.commit()
+                conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                if remake:
+                    conn.execute("DELETE FROM ticket_sla")
+                started = time.perf_counter()
+                events[mode] = conn.execute(
+                    "INSERT INTO ticket_events (ticket_id, action, detail, created_at) "
+                    "SELECT t.id, 'note', '', now() FROM tickets t JOIN departments d "
+                    "ON d.id = t.department_id WHERE d.name = %s", (department,)).rowcount
+                times[mode].append((time.perf_counter() - started) / events[mode])
+                conn.rollback()
+        conn.execute("ALTER TABLE ticket_events ENABLE TRIGGER ticket_tui_sla")
+        conn.commit()
+    return times
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=500)
@@ -69,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         agent_url = agent_desk(url, True)
         _setup(url)
         times = _measure(url, agent_url, args.tickets, args.rounds)
+        alone = _alone(url, args.rounds)
     finally:
         cluster.stop()
     n, base = args.tickets, statistics.median(times[OFF])
@@ -79,6 +121,13 @@ def main(argv: list[str] | None = None) -> None:
         label = "trigger off" if mode == OFF else f"trigger {mode}"
         print(f"  {label:26} {seconds:6.2f} s  {n / seconds:6.0f} tickets/s  "
               f"{seconds / base:.2f}x the time of the trigger off")
+    base = statistics.median(alone["trigger off"])
+    print(f"\nThe trigger alone: one INSERT of an event for each ticket of the department "
+          f"({n * args.rounds:,} with a policy), time per event, medians of {args.rounds * 3} rounds")
+    for mode, values in alone.items():
+        seconds = statistics.median(values)
+        print(f"  {mode:26} {seconds * 1e6:7.1f} us/event  "
+              f"{seconds / base:6.2f}x the time of the trigger off")
 
 
 if __name__ == "__main__":

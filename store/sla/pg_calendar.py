@@ -40,18 +40,33 @@ def _refuse_never_open() -> str:
     return f"RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value', MESSAGE = '{NEVER_OPEN}'"
 
 
+# The day's offset when no change of the zone's clocks is near it (the usual case: one lookup
+# for the day instead of three per moment), else NULL and each moment is resolved alone.
+_DAY_OFFSET = """day_offset := {schema}.ticket_tui_zone_offset(zone, day - interval '48 hours');
+        IF day_offset <> {schema}.ticket_tui_zone_offset(zone, day + interval '72 hours') THEN
+            day_offset := NULL;
+        END IF;"""
+
+
+def _local(schema: str, after_midnight: str) -> str:
+    """calendar._moment for the local `day`: the UTC wall time `after_midnight` past its start."""
+    return (f"coalesce(day + {after_midnight} - day_offset, "
+            f"{schema}.ticket_tui_wall_moment(zone, day + {after_midnight}))")
+
+
 def _day_spans(schema: str, on_span: str) -> str:
     """The body of calendar._open_spans for one local `day`: each span of its weekday (unless a
     holiday) as UTC wall `opens`/`closes`, handed to `on_span` when it ends after `s` and is
     not empty (a span across a spring gap may be). Sets `found`."""
     return f"""
         found := false;
+        {_DAY_OFFSET.format(schema=schema)}
         IF NOT (day = ANY (coalesce(holidays, '{{}}'))) THEN
             weekday := extract(isodow FROM day)::integer - 1;
             FOR i IN 1 .. coalesce(array_length(spans, 1), 0) LOOP
                 CONTINUE WHEN spans[i][1] <> weekday;
-                opens := {schema}.ticket_tui_wall_moment(zone, day + spans[i][2] * interval '1 minute');
-                closes := {schema}.ticket_tui_wall_moment(zone, day + spans[i][3] * interval '1 minute');
+                opens := {_local(schema, "spans[i][2] * interval '1 minute'")};
+                closes := {_local(schema, "spans[i][3] * interval '1 minute'")};
                 IF closes > s AND closes > opens THEN
                     found := true;
 {on_span}
@@ -71,6 +86,7 @@ _WALK_DECLARE = """
     s timestamp := start AT TIME ZONE 'UTC';
     day date := (start AT TIME ZONE zone)::date - 1;  -- a span may start the day before
     weekday integer;
+    day_offset interval;
     opens timestamp;
     closes timestamp;
     found boolean;
@@ -155,7 +171,7 @@ def arithmetic(schema: str) -> list[str]:
                     RETURN floor(extract(epoch FROM e - s) / 60)::integer;
                 END IF;
                 LOOP{_day_spans(schema, between_span)}
-                    IF {schema}.ticket_tui_wall_moment(zone, day::timestamp) > e THEN
+                    IF {_local(schema, "interval '0'")} > e THEN
                         RETURN floor(extract(epoch FROM total) / 60)::integer;
                     END IF;{_NEXT_DAY}
                 END LOOP;
@@ -165,19 +181,23 @@ def arithmetic(schema: str) -> list[str]:
 
 def department_wrappers(schema: str) -> list[str]:
     return [
-        # A department's calendar: no hours row = always open (NULL spans).
+        # A department's calendar: no hours row = always open (NULL spans). PL/pgSQL, not SQL:
+        # the step reads it once or twice per event, and PL/pgSQL keeps its plans per session.
         f"""CREATE OR REPLACE FUNCTION {schema}.ticket_tui_department_calendar(
                 department integer, OUT zone text, OUT spans integer[], OUT holidays date[])
-            LANGUAGE sql STABLE AS $$
-            SELECT h.zone,
-                   CASE WHEN h.zone IS NOT NULL THEN
-                   (SELECT coalesce(array_agg(ARRAY[p.weekday, p.opens, p.closes]::integer[]
-                                              ORDER BY p.weekday, p.opens, p.closes), '{{}}')
-                      FROM {schema}.department_spans p WHERE p.department_id = department) END,
-                   (SELECT coalesce(array_agg(d.day ORDER BY d.day), '{{}}')
-                      FROM {schema}.department_holidays d WHERE d.department_id = department)
-              FROM (SELECT 1) one
-              LEFT JOIN {schema}.department_hours h ON h.department_id = department $$""",
+            LANGUAGE plpgsql STABLE AS $$
+            BEGIN
+                SELECT h.zone INTO zone FROM {schema}.department_hours h
+                 WHERE h.department_id = department;
+                IF zone IS NULL THEN
+                    RETURN;
+                END IF;
+                SELECT coalesce(array_agg(ARRAY[p.weekday, p.opens, p.closes]::integer[]
+                                          ORDER BY p.weekday, p.opens, p.closes), '{{}}')
+                  INTO spans FROM {schema}.department_spans p WHERE p.department_id = department;
+                SELECT coalesce(array_agg(d.day ORDER BY d.day), '{{}}')
+                  INTO holidays FROM {schema}.department_holidays d WHERE d.department_id = department;
+            END $$""",
         f"""CREATE OR REPLACE FUNCTION {schema}.ticket_tui_department_add(
                 department integer, start timestamptz, minutes integer)
             RETURNS timestamptz LANGUAGE sql STABLE AS $$

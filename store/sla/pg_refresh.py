@@ -235,8 +235,6 @@ def statements(schema: str, owner: str) -> list[str]:
                     IF NOT FOUND THEN
                         RETURN;
                     END IF;
-                    SELECT c.zone, c.spans, c.holidays INTO new_zone, new_spans, new_holidays
-                      FROM ticket_tui_department_calendar(i.department_id) c;
                     IF stored.ticket_id IS NULL THEN
                         SELECT s.first_response, s.next_response, s.resolution INTO p
                           FROM sla_policies s
@@ -245,6 +243,10 @@ def statements(schema: str, owner: str) -> list[str]:
                         IF NOT FOUND THEN
                             RETURN;
                         END IF;
+                    END IF;
+                    SELECT c.zone, c.spans, c.holidays INTO new_zone, new_spans, new_holidays
+                      FROM ticket_tui_department_calendar(i.department_id) c;
+                    IF stored.ticket_id IS NULL THEN
                         {START}
                         INSERT INTO ticket_sla SELECT (r).* ON CONFLICT (ticket_id) DO NOTHING;
                         IF FOUND THEN
