@@ -174,3 +174,28 @@ def test_between_agrees_with_calendar(db, case, span, seconds) -> None:
     cal, start, session_zone = case
     end = start + timedelta(minutes=span, seconds=seconds)
     assert pg_between(db, cal, start, end, session_zone) == cal.between(start, end)
+
+
+def test_by_department_reads_its_hours_or_is_always_open(pg_url) -> None:
+    from store import admin
+    from store.db import Store
+    from store.sla import hours
+
+    store = Store.open(pg_url)
+    try:
+        admin.add_department(store, "Tech")
+        admin.add_department(store, "Night")
+        hours.set_hours(store, "Tech", "Australia/Lord_Howe", ["mon-fri 09:00-12:00,13:00-17:00",
+                                                              "sun 02:15-03:00"], ["2026-10-05"])
+        start, end = at(2026, 10, 2, 0, 7), at(2026, 10, 9, 3)
+        with store.sql() as q:
+            for name in ("Tech", "Night"):
+                dept, _ = hours.department_id(q, name)
+                cal = hours.calendar_for(q, dept)
+                assert q.value("SELECT ticket_tui_department_add(:d, :s, 1000)",
+                               {"d": dept, "s": start}) == cal.add(start, 1000)
+                assert q.value("SELECT ticket_tui_department_between(:d, :s, :e)",
+                               {"d": dept, "s": start, "e": end}) == cal.between(start, end)
+            assert cal.always_open  # Night has no hours
+    finally:
+        store.close()
