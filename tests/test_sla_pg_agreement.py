@@ -6,16 +6,19 @@ each with the replay; this holds the PL/pgSQL port to the Python step directly.)
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from store import admin
+from store.clock import as_of
 from store.db import Store
+from store.service.locking import record
 from store.sla import hours, policy, step
 from tests.desk import make_desk
 from tests.test_sla_property import ACTIONS, BILLING, TECH, Run
 
-pytestmark = pytest.mark.pg
 
 
 def _desk(url: str):
@@ -44,10 +47,10 @@ def desks(sqlite_url, pg_url):
 
 
 def _row(run: Run) -> dict | None:
-    with run.store.sql() as q:
-        return step.load(q, run.tid)
+    return _row_of(run.store, run.tid)
 
 
+@pytest.mark.pg
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(actions=ACTIONS)
 def test_the_trigger_keeps_the_due_times_the_python_step_keeps(desks, actions) -> None:
@@ -57,3 +60,32 @@ def test_the_trigger_keeps_the_due_times_the_python_step_keeps(desks, actions) -
         python.act(*action)
         trigger.act(*action)
         assert _row(python) == _row(trigger), actions[:n + 1]
+
+
+def test_a_transaction_with_events_at_several_moments_runs_the_step_at_the_latest(db_url) -> None:
+    """The operator's imports write events with their own moments, several to a ticket in one
+    transaction (a savepoint each): step.py refreshes once, at the latest; so does the trigger."""
+    store = Store.open(db_url)
+    try:
+        d = make_desk(store)
+        policy.set_policy(store, TECH, None, 60, 30, 480)  # always open: plain hours
+        opened = datetime(2027, 1, 4, 10, tzinfo=timezone.utc)
+        with as_of(opened):
+            tid = d.open()
+        with store.sql(write=True) as q:
+            q.run("UPDATE tickets SET is_open = FALSE WHERE id = :t", {"t": tid})
+            record(q, None, tid, "note", at=opened + timedelta(hours=1))
+            q.run("SAVEPOINT imported")
+            record(q, None, tid, "note", at=opened + timedelta(hours=10))
+            q.run("RELEASE SAVEPOINT imported")
+            record(q, None, tid, "note", at=opened + timedelta(hours=2))
+        row = _row_of(store, tid)
+        # Closed at 20:00 (not 11:00): the resolution (due 18:00) missed, no minute left.
+        assert (row["resolution_met"], row["resolution_left"], row["first_left"]) == (False, 0, 0)
+    finally:
+        store.close()
+
+
+def _row_of(store, tid: int) -> dict | None:
+    with store.sql() as q:
+        return step.load(q, tid)

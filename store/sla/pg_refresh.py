@@ -273,10 +273,20 @@ def statements(schema: str, owner: str) -> list[str]:
             END $$""",
         f"""CREATE OR REPLACE FUNCTION {schema}.ticket_tui_sla_event() RETURNS trigger
             LANGUAGE plpgsql {definer} AS $$
+            DECLARE
+                top bigint := pg_current_xact_id()::text::bigint;
+                latest timestamptz;
             BEGIN
-                -- The event's moment: the server's clock for a login (0004's stamp), the
-                -- operator's own for imports.
-                PERFORM ticket_tui_sla_refresh(NEW.ticket_id, NEW.created_at);
+                -- The events' moment: the server's clock for a login (0004's stamp), the
+                -- operator's own for imports. As step.py does, the latest of the ticket's
+                -- events this transaction wrote (its savepoints' too: visible and in progress
+                -- is ours), so each of them runs the step at one moment; at a wraparound of
+                -- the 32-bit ids, this event's own.
+                SELECT max(e.created_at) INTO latest FROM ticket_events e
+                 WHERE e.ticket_id = NEW.ticket_id AND e.xmin::text::bigint >= (top & 4294967295)
+                   AND pg_xact_status((((top >> 32) << 32) | e.xmin::text::bigint)::text::xid8)
+                       = 'in progress';
+                PERFORM ticket_tui_sla_refresh(NEW.ticket_id, greatest(NEW.created_at, latest));
                 RETURN NULL;
             END $$""",
     ]
