@@ -67,10 +67,12 @@ def test_nobody_writes_ticket_sla(desk: AttackDesk, printer: int, person: str) -
     refused(desk, person, "TRUNCATE ticket_sla")
 
 
-def test_clients_and_the_mail_service_read_no_due_times(desk: AttackDesk, printer: int) -> None:
-    refused(desk, JOHN, "SELECT * FROM ticket_sla")
-    with desk.login("alice") as conn:  # staff read those of the tickets they see
-        assert conn.execute("SELECT count(*) FROM ticket_sla").fetchone()[0] == 1
+def test_clients_read_no_due_times(desk: AttackDesk, printer: int) -> None:
+    seen = {}
+    for person in (JOHN, "alice", "bob"):  # staff read those of the tickets they see
+        with desk.login(person) as conn:
+            seen[person] = conn.execute("SELECT count(*) FROM ticket_sla").fetchone()[0]
+    assert seen == {JOHN: 0, "alice": 1, "bob": 0}
 
 
 @pytest.mark.parametrize("person", ["alice", "root", JOHN])

@@ -12,8 +12,9 @@ so any login could write any due time of a ticket it sees. From here:
   DEFERRED, FOR EACH ROW: refresh(NEW.ticket_id, NEW.created_at) at the commit, seeing the
   transaction's final state; created_at is the server's clock for a login (0004's stamp);
 - ticket_sla is written by the definer only: 0015's interim policy ticket_sla_step is dropped,
-  INSERT/UPDATE/DELETE revoked from the staff, client and mail roles (clients and the mail
-  service read nothing of it either); staff keep reading the rows of tickets they see;
+  INSERT/UPDATE/DELETE revoked from the staff, client and mail roles; staff keep reading the
+  rows of tickets they see (0015's policy); clients and the mail service keep SELECT, on no row
+  (no policy of theirs is left);
 - ticket_tui_sla_note_breaches(batch): what `sla check` writes (breached, breach_noted := due,
   and the sla_breach event, for due times passed by the server's clock), for the staff and mail
   logins that run it (store/sla/check.py's own UPDATE needs the owner's rights from here).
@@ -90,7 +91,6 @@ def upgrade() -> None:
                f"EXECUTE FUNCTION {schema}.{pg_refresh.TRIGGER_FUNCTION}")
     op.execute("DROP POLICY IF EXISTS ticket_sla_step ON ticket_sla")
     op.execute(f"REVOKE INSERT, UPDATE, DELETE ON ticket_sla FROM {STAFF}, {CLIENT}, {MAIL}")
-    op.execute(f"REVOKE SELECT ON ticket_sla FROM {CLIENT}, {MAIL}")
 
 
 def downgrade() -> None:
