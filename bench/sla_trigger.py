@@ -21,6 +21,7 @@ import statistics
 import time
 
 from bench.bulk_close import _desk as agent_desk
+from bench.run import bench_db
 from bench.sla_step import MODES, _close_all, _setup
 from store import service as sv
 from store.actors import client_actor, staff_actor
@@ -101,18 +102,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tickets", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
-    from tests.pgcluster import PgCluster
-
-    cluster = PgCluster().start()
-    try:
-        cluster.admin_sql("CREATE DATABASE sla_trigger_bench")
-        url = cluster.url("sla_trigger_bench")
+    with bench_db(None, 0, True) as url:  # a throw-away PostgreSQL server
         agent_url = agent_desk(url, True)
         _setup(url)
         times = _measure(url, agent_url, args.tickets, args.rounds)
         alone = _alone(url, args.rounds)
-    finally:
-        cluster.stop()
     n, base = args.tickets, statistics.median(times[OFF])
     print(f"\nBulk close of {n:,} tickets on PostgreSQL (the agent's own login role), medians of "
           f"{args.rounds} rounds")
