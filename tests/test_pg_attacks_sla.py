@@ -18,6 +18,7 @@ import pytest
 
 from store import service as sv
 from store.clock import as_of
+from store.mail.service_login import grant_mail_login
 from store.sla import models as _sla_models  # noqa: F401 - the snapshot covers its tables
 from store.sla.policy import set_policy
 from tests.pg_attacks import desk  # noqa: F401 - the fixture
@@ -192,12 +193,15 @@ def test_a_breach_is_noted_only_when_it_is_one(desk: AttackDesk, printer: int) -
     """sla check's write, for the logins that run it (mail watch as the mail service's): the due
     must have passed by the server's clock; the event is recorded with it, once."""
     note = "SELECT ticket_id, due FROM ticket_tui_sla_note_breaches(500)"
+    desk.roles["mail"] = grant_mail_login(desk.store, "desk_mail")
     refused_or_nothing(desk, "alice", note)
+    refused_or_nothing(desk, "mail", note)
+    refused(desk, "mail", "UPDATE ticket_sla SET breached = true, breach_noted = due")
     refused(desk, JOHN, note)
     with desk.store.sql(write=True) as q:  # the operator: as if the hour had passed
         q.run("UPDATE ticket_sla SET due = now() - interval '1 minute', "
               "first_due = now() - interval '1 minute' WHERE ticket_id = :t", {"t": printer})
-    with desk.login("alice") as conn:
+    with desk.login("mail") as conn:
         (ticket, due), = conn.execute(note).fetchall()
     refused_or_nothing(desk, "alice", note)
     assert ticket == printer
