@@ -121,6 +121,29 @@ def test_a_late_close_backdated_by_a_login_is_late(desk: AttackDesk) -> None:
                      t=late) == [(False, True, None)]
 
 
+def test_the_due_times_follow_a_ticket_a_login_changes_without_its_event(desk: AttackDesk,
+                                                                        printer: int) -> None:
+    """alice closes with the step run early (SET CONSTRAINTS ... IMMEDIATE), then reopens in the
+    same transaction with no event; later she reopens a closed ticket with no event at all. The
+    due times follow the ticket either way: an open ticket's clocks run."""
+    alice = desk.staff["alice"].id
+    with desk.login("alice") as conn:
+        conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        conn.execute("UPDATE holders SET is_open = false, closed_at = now() WHERE ticket_id = %s", (printer,))
+        conn.execute("UPDATE tickets SET is_open = false WHERE id = %s", (printer,))
+        conn.execute(EVENT.replace("'note'", "'close'"), (printer, alice, datetime.now(timezone.utc)))
+        conn.execute("UPDATE tickets SET is_open = true WHERE id = %s", (printer,))
+    row = sla_row(desk, printer)
+    assert row["due"] is not None and row["due"] == row["first_due"]
+    with desk.login("alice") as conn:  # closed, as the app closes
+        conn.execute("UPDATE tickets SET is_open = false WHERE id = %s", (printer,))
+        conn.execute(EVENT.replace("'note'", "'close'"), (printer, alice, datetime.now(timezone.utc)))
+    assert sla_row(desk, printer)["due"] is None
+    with desk.login("alice") as conn:  # reopened, with no event
+        conn.execute("UPDATE tickets SET is_open = true WHERE id = %s", (printer,))
+    assert sla_row(desk, printer)["due"] is not None
+
+
 def test_a_ticket_is_not_answered_by_an_internal_comment_or_a_client(desk: AttackDesk, printer: int) -> None:
     alice = desk.staff["alice"].id
     with desk.login("alice") as conn:

@@ -14,6 +14,25 @@ from __future__ import annotations
 CLOCKS = ("first", "next", "resolution")
 SIGNATURE = "ticket_tui_sla_refresh(integer, timestamptz)"
 TRIGGER_FUNCTION = "ticket_tui_sla_event()"
+INPUT_FUNCTION = "ticket_tui_sla_input()"
+INPUTS = ("department_id", "priority", "is_open", "awaiting_staff", "delayed_until")
+
+
+def input_triggers(schema: str) -> list[tuple[str, str, str]]:
+    """(name, table, CREATE statement) of the triggers that run the step when a login changes
+    its inputs: the ticket's columns, its staff replies (made, gone, moved by a split)."""
+    old = ", ".join(f"OLD.{c}" for c in INPUTS)
+    new = ", ".join(f"NEW.{c}" for c in INPUTS)
+    run = ("DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({when}) "
+           f"EXECUTE FUNCTION {schema}.{INPUT_FUNCTION}")
+    made = [("ticket_tui_sla_ticket", "tickets", f"AFTER UPDATE OF {', '.join(INPUTS)}",
+             f"({old}) IS DISTINCT FROM ({new})"),
+            ("ticket_tui_sla_reply_made", "messages", "AFTER INSERT", "NEW.kind = 'staff'"),
+            ("ticket_tui_sla_reply_gone", "messages", "AFTER DELETE", "OLD.kind = 'staff'"),
+            ("ticket_tui_sla_reply_moved", "messages", "AFTER UPDATE OF ticket_id",
+             "OLD.kind = 'staff' AND OLD.ticket_id IS DISTINCT FROM NEW.ticket_id")]
+    return [(name, table, f"CREATE CONSTRAINT TRIGGER {name} {event} ON {table} "
+             + run.format(when=when)) for name, table, event, when in made]
 
 
 def running(c: str) -> str:
@@ -287,6 +306,28 @@ def statements(schema: str, owner: str) -> list[str]:
                    AND pg_xact_status((((top >> 32) << 32) | e.xmin::text::bigint)::text::xid8)
                        = 'in progress';
                 PERFORM ticket_tui_sla_refresh(NEW.ticket_id, greatest(NEW.created_at, latest));
+                RETURN NULL;
+            END $$""",
+        # A login's change of an input runs the step too, at the server's clock (its events'
+        # moment): the row follows the ticket even when a login changes it without an event,
+        # or makes the event's step run early (SET CONSTRAINTS ... IMMEDIATE) and changes it
+        # after. The operator's writes come with their events, at their own moments.
+        f"""CREATE OR REPLACE FUNCTION {schema}.ticket_tui_sla_input() RETURNS trigger
+            LANGUAGE plpgsql {definer} AS $$
+            BEGIN
+                IF pg_has_role(session_user, '{owner}', 'MEMBER') THEN
+                    RETURN NULL;
+                END IF;
+                IF TG_TABLE_NAME = 'tickets' THEN
+                    PERFORM ticket_tui_sla_refresh(NEW.id, now());
+                ELSE
+                    IF TG_OP <> 'INSERT' THEN
+                        PERFORM ticket_tui_sla_refresh(OLD.ticket_id, now());
+                    END IF;
+                    IF TG_OP <> 'DELETE' THEN
+                        PERFORM ticket_tui_sla_refresh(NEW.ticket_id, now());
+                    END IF;
+                END IF;
                 RETURN NULL;
             END $$""",
     ]

@@ -9,8 +9,11 @@ so any login could write any due time of a ticket it sees. From here:
   store/sla/clocks.py does it, owned by ticket_tui_owner, SECURITY DEFINER, fixed search_path;
   nobody but the owner may call it (a login would pass any `at` it likes);
 - the constraint trigger ticket_tui_sla, AFTER INSERT ON ticket_events, DEFERRABLE INITIALLY
-  DEFERRED, FOR EACH ROW: refresh(NEW.ticket_id, NEW.created_at) at the commit, seeing the
-  transaction's final state; created_at is the server's clock for a login (0004's stamp);
+  DEFERRED, FOR EACH ROW: refresh(NEW.ticket_id, the latest created_at of the ticket's events in
+  the transaction) at the commit, seeing the transaction's final state; created_at is the
+  server's clock for a login (0004's stamp); and for a login's change of the step's inputs (a
+  ticket's department, priority, open, awaiting, delay; a staff reply made, gone or moved) the
+  same at the server's clock, so the row follows the ticket even without an event;
 - ticket_sla is written by the definer only: 0015's interim policy ticket_sla_step is dropped,
   INSERT/UPDATE/DELETE revoked from the staff, client and mail roles; staff keep reading the
   rows of tickets they see (0015's policy); clients and the mail service keep SELECT, on no row
@@ -41,7 +44,8 @@ depends_on = None
 
 OWNER, STAFF, CLIENT, MAIL = "ticket_tui_owner", "ticket_tui_staff", "ticket_tui_client", "ticket_tui_mail"
 NOTE_BREACHES = "ticket_tui_sla_note_breaches(integer)"
-DEFINERS = (pg_refresh.SIGNATURE, pg_refresh.TRIGGER_FUNCTION, NOTE_BREACHES)
+DEFINERS = (pg_refresh.SIGNATURE, pg_refresh.TRIGGER_FUNCTION, pg_refresh.INPUT_FUNCTION,
+            NOTE_BREACHES)
 
 
 def _note_breaches(schema: str) -> str:
@@ -89,6 +93,9 @@ def upgrade() -> None:
     op.execute("CREATE CONSTRAINT TRIGGER ticket_tui_sla AFTER INSERT ON ticket_events "
                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
                f"EXECUTE FUNCTION {schema}.{pg_refresh.TRIGGER_FUNCTION}")
+    for name, table, create in pg_refresh.input_triggers(schema):
+        op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        op.execute(create)
     op.execute("DROP POLICY IF EXISTS ticket_sla_step ON ticket_sla")
     op.execute(f"REVOKE INSERT, UPDATE, DELETE ON ticket_sla FROM {STAFF}, {CLIENT}, {MAIL}")
 
@@ -98,6 +105,8 @@ def downgrade() -> None:
     if bind.dialect.name != "postgresql":
         return
     op.execute("DROP TRIGGER IF EXISTS ticket_tui_sla ON ticket_events")
+    for name, table, _create in pg_refresh.input_triggers("public"):
+        op.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
     for fn in reversed(DEFINERS + pg_calendar.FUNCTIONS):
         op.execute(f"DROP FUNCTION IF EXISTS {fn}")
     previous = __import__("importlib").import_module("store.migrations.versions.0015_sla")
