@@ -7,6 +7,8 @@ business hours (Europe/Berlin, a holiday).
     .venv/bin/python -m bench.sla_trigger [--tickets 500] [--rounds 3]
 
 Each close records events (take, close) for each ticket: each event runs the step at the commit.
+On a shared machine the closes' times swing more than the step costs, so the share of each
+close spent inside the step's functions (pg_stat_user_functions) is printed beside them.
 Then the trigger alone, without the app: one statement inserting an event for each of those
 tickets, the step run at its end (SET CONSTRAINTS ALL IMMEDIATE) and rolled back, with the
 trigger off, on for tickets without a policy, on for tickets whose rows exist (nothing changes),
@@ -26,20 +28,30 @@ from bench.sla_step import MODES, _close_all, _setup
 from store import service as sv
 from store.actors import client_actor, staff_actor
 from store.db import Store
+from store.sla import pg_refresh
 
 OFF = "off"  # the first of sla_step's modes: here, the trigger disabled
 
 
+TRIGGERS = [("ticket_events", "ticket_tui_sla")] + [
+    (table, name) for name, table, _ in pg_refresh.input_triggers("public")]
+STEP = "('ticket_tui_sla_event', 'ticket_tui_sla_input')"  # their time includes the step's
+
+
 def _trigger(operator: Store, on: bool) -> None:
     with operator.sql(write=True) as q:
-        q.run(f"ALTER TABLE ticket_events {'ENABLE' if on else 'DISABLE'} TRIGGER ticket_tui_sla")
+        for table, name in TRIGGERS:
+            q.run(f"ALTER TABLE {table} {'ENABLE' if on else 'DISABLE'} TRIGGER {name}")
 
 
-def _measure(url: str, agent_url: str, tickets: int, rounds: int) -> dict[str, list[float]]:
+def _measure(url: str, agent_url: str, tickets: int, rounds: int):
+    """The bulk closes' seconds per mode, and the seconds spent in the step's functions
+    (pg_stat_user_functions, flushed when the agent's connections close)."""
     operator = Store.open(url, migrate=False)
-    store = Store.open(agent_url, migrate=False)
-    agent = staff_actor(store, "agent")
+    with operator.sql(write=True) as q:
+        q.run("ALTER DATABASE bench SET track_functions = 'pl'")
     times: dict[str, list[float]] = {mode: [] for mode in MODES}
+    in_step: dict[str, list[float]] = {mode: [] for mode in MODES}
     names = list(MODES)
     try:
         for r in range(rounds):
@@ -49,16 +61,28 @@ def _measure(url: str, agent_url: str, tickets: int, rounds: int) -> dict[str, l
                 for i in range(tickets):  # opened with the trigger on: the tickets have rows
                     sv.open_ticket(operator, client, department, f"Outage {i}", "Our site is down.")
                 _trigger(operator, mode != OFF)
+                with operator.sql() as q:
+                    q.value("SELECT pg_stat_reset()")
+                store = Store.open(agent_url, migrate=False)
                 try:
-                    times[mode].append(_close_all(store, agent, email, tickets, True))
+                    times[mode].append(_close_all(store, staff_actor(store, "agent"), email,
+                                                  tickets, True))
                 finally:
+                    store.close()
                     _trigger(operator, True)
+                in_step[mode].append(_seconds_in_step(operator))
             print(f"round {r + 1}: " + ", ".join(f"{m} {t[-1]:.2f} s" for m, t in times.items()),
                   flush=True)
     finally:
-        store.close()
         operator.close()
-    return times
+    return times, in_step
+
+
+def _seconds_in_step(operator: Store) -> float:
+    time.sleep(0.5)  # the closed connections' statistics reach the server
+    with operator.sql() as q:
+        return q.value(f"SELECT coalesce(sum(total_time), 0) / 1000.0 FROM pg_stat_user_functions "
+                       f"WHERE funcname IN {STEP}")
 
 
 ALONE = {  # mode: (department, delete the rows first, trigger on)
@@ -105,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     with bench_db(None, 0, True) as url:  # a throw-away PostgreSQL server
         agent_url = agent_desk(url, True)
         _setup(url)
-        times = _measure(url, agent_url, args.tickets, args.rounds)
+        times, in_step = _measure(url, agent_url, args.tickets, args.rounds)
         alone = _alone(url, args.rounds)
     n, base = args.tickets, statistics.median(times[OFF])
     print(f"\nBulk close of {n:,} tickets on PostgreSQL (the agent's own login role), medians of "
@@ -113,8 +137,9 @@ def main(argv: list[str] | None = None) -> None:
     for mode, values in times.items():
         seconds = statistics.median(values)
         label = "trigger off" if mode == OFF else f"trigger {mode}"
+        share = statistics.median(s / t for s, t in zip(in_step[mode], values))
         print(f"  {label:26} {seconds:6.2f} s  {n / seconds:6.0f} tickets/s  "
-              f"{seconds / base:.2f}x the time of the trigger off")
+              f"{seconds / base:.2f}x the time of the trigger off; {share:6.1%} of it in the step")
     base = statistics.median(alone["trigger off"])
     print(f"\nThe trigger alone: one INSERT of an event for each ticket of the department "
           f"({n * args.rounds:,} with a policy), time per event, medians of {args.rounds * 3} rounds")
