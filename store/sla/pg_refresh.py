@@ -1,21 +1,21 @@
 """The response targets' step in PL/pgSQL: SLA_SPEC.md's refresh(ticket, at) as the database's own
-SECURITY DEFINER function, run by a deferred trigger on every ticket event (migration 0016), so
-that on PostgreSQL nobody's login writes due times: it can only make events, whose moment is
-the server's clock.
+SECURITY DEFINER function, run by deferred triggers on every ticket event and on a login's change
+of the step's inputs (migration 0016), so that on PostgreSQL nobody's login writes due times: it
+can only make events and changes, whose moment is the server's clock.
 
 It is store/sla/clocks.py line for line (`start`, `advance`, their helpers; the same names
 below), including what clocks.py adds to SLA_SPEC.md (a delay over by `at` resumes its clocks
-at its date; `due` counts a delayed clock's projected due). tests/test_sla_property.py holds the
-two to one replay on both databases. The calendars are store/sla/pg_calendar.py's.
+at its date; `due` counts a delayed clock's projected due). tests/test_sla_pg_agreement.py holds
+it to the Python step, tests/test_sla_property.py both to one replay. The calendars are
+store/sla/pg_calendar.py's.
 """
 
 from __future__ import annotations
 
-CLOCKS = ("first", "next", "resolution")
+from .clocks import CLOCKS, COLUMNS, INPUTS
 SIGNATURE = "ticket_tui_sla_refresh(integer, timestamptz)"
 TRIGGER_FUNCTION = "ticket_tui_sla_event()"
 INPUT_FUNCTION = "ticket_tui_sla_input()"
-INPUTS = ("department_id", "priority", "is_open", "awaiting_staff", "delayed_until")
 
 
 def input_triggers(schema: str) -> list[tuple[str, str, str]]:
@@ -332,11 +332,3 @@ def statements(schema: str, owner: str) -> list[str]:
             END $$""",
     ]
 
-
-COLUMNS = (
-    "department_id", "priority", "is_open", "awaiting_staff", "delayed_until",
-    "first_target", "next_target", "resolution_target",
-    "first_due", "first_left", "first_at", "first_met",
-    "next_due", "next_left",
-    "resolution_due", "resolution_left", "resolution_met",
-    "due", "breached", "breach_noted")
