@@ -59,3 +59,38 @@ def test_a_second_refresh_waits_for_the_first_and_carries_on(pg_url) -> None:
         second.close()
     finally:
         store.close()
+
+
+def test_two_breach_notes_at_once_record_each_breach_once(pg_url) -> None:
+    """sla check's function (migration 0016) run twice at once: the second waits for the first's
+    tickets, then finds the breach noted."""
+    store = Store.open(pg_url)
+    try:
+        ticket = make_desk(store).open()
+        policy.set_policy(store, "Technical support", None, 60, 30, 480)
+        with store.sql(write=True) as q:  # a policy, and the hour passed
+            q.run("INSERT INTO ticket_events (ticket_id, action, detail, created_at) "
+                  "VALUES (:t, 'note', '', now())", {"t": ticket})
+        with store.sql(write=True) as q:
+            q.run("UPDATE ticket_sla SET due = now() - interval '1 minute', "
+                  "first_due = now() - interval '1 minute' WHERE ticket_id = :t", {"t": ticket})
+        note = "SELECT ticket_id FROM ticket_tui_sla_note_breaches(500)"
+        first, second = psycopg.connect(pg_url), psycopg.connect(pg_url)
+        noted: list = []
+        assert first.execute(note).fetchall() == [(ticket,)]
+        racer = threading.Thread(target=lambda: (noted.extend(second.execute(note).fetchall()),
+                                                 second.commit()))
+        racer.start()
+        deadline = time.monotonic() + 10
+        while not _waiting_for_a_lock(pg_url, second.info.backend_pid):
+            assert time.monotonic() < deadline and racer.is_alive()
+            time.sleep(0.05)
+        first.commit()
+        racer.join(10)
+        assert not racer.is_alive() and noted == []
+        with store.sql() as q:
+            assert q.value("SELECT count(*) FROM ticket_events WHERE action = 'sla_breach'") == 1
+        first.close()
+        second.close()
+    finally:
+        store.close()

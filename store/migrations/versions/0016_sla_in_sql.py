@@ -58,13 +58,19 @@ def _note_breaches(schema: str) -> str:
         RETURNS TABLE (ticket_id integer, due timestamptz, first_due timestamptz,
                        next_due timestamptz, resolution_due timestamptz)
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+        DECLARE
+            picked integer[];
         BEGIN
+            SELECT array_agg(o.ticket_id) INTO picked FROM (
+                SELECT o.ticket_id FROM ticket_sla o
+                 WHERE o.due < now() AND o.breach_noted IS DISTINCT FROM o.due
+                 ORDER BY o.due LIMIT batch) o;
+            -- The tickets first, in id order, as every write (and check.py) takes them.
+            PERFORM 1 FROM tickets t WHERE t.id = ANY (picked) ORDER BY t.id FOR UPDATE;
             RETURN QUERY
             WITH noted AS (
                 UPDATE ticket_sla s SET breached = true, breach_noted = s.due
-                 WHERE s.ticket_id IN (SELECT o.ticket_id FROM ticket_sla o
-                                        WHERE o.due < now() AND o.breach_noted IS DISTINCT FROM o.due
-                                        ORDER BY o.due LIMIT batch)
+                 WHERE s.ticket_id = ANY (picked)
                    AND s.due < now() AND s.breach_noted IS DISTINCT FROM s.due
                 RETURNING s.ticket_id, s.due, s.first_due, s.next_due, s.resolution_due),
             recorded AS (
