@@ -71,37 +71,43 @@ class Run:
         if name == "wait":
             self.now += timedelta(seconds=arg)
             return
+        d, root, tid, store = self.desk, self.desk.root, self.tid, self.store
+        if name == "client":
+            self.write(lambda: sv.client_reply(store, d.john, tid, "Any news?"))
+        elif name == "take":
+            self.write(lambda: sv.take(store, root, tid))
+        elif name in ("reply", "comment", "ok", "priority"):
+            token = self.write(lambda: sv.take(store, root, tid).token)  # a transaction of its own
+            if name == "reply":
+                self.write(lambda: sv.reply(store, root, tid, "Here you are.", token=token))
+            elif name == "comment":
+                self.write(lambda: sv.reply(store, root, tid, internal="note", token=token))
+            elif name == "ok":
+                self.write(lambda: sv.reply(store, root, tid, close=True, token=token))
+            else:
+                self.write(lambda: sv.save_parameters(store, root, tid, priority=arg, token=token))
+        elif name == "assign":
+            department = BILLING if self.department() == TECH else TECH
+            self.write(lambda: sv.assign(store, root, tid, department=department))
+        elif name == "delay":
+            self.write(lambda: sv.delay(store, root, tid, self.now + timedelta(minutes=arg)))
+        elif name == "end_delay":
+            self.write(lambda: sv.delay(store, root, tid, None))
+        self.now += timedelta(seconds=1)
+
+    def write(self, call):
+        """One service call (one transaction) at the test clock's moment; noted in the
+        timeline when it recorded an event (the step ran)."""
         before = self.events()
-        d, root, tid = self.desk, self.desk.root, self.tid
+        result = None
         with as_of(self.now):
             try:
-                if name == "client":
-                    sv.client_reply(self.store, d.john, tid, "Any news?")
-                elif name == "take":
-                    sv.take(self.store, root, tid)
-                elif name in ("reply", "comment", "ok"):
-                    token = sv.take(self.store, root, tid).token
-                    if name == "reply":
-                        sv.reply(self.store, root, tid, "Here you are.", token=token)
-                    elif name == "comment":
-                        sv.reply(self.store, root, tid, internal="note", token=token)
-                    else:
-                        sv.reply(self.store, root, tid, close=True, token=token)
-                elif name == "assign":
-                    department = BILLING if self.department() == TECH else TECH
-                    sv.assign(self.store, root, tid, department=department)
-                elif name == "delay":
-                    sv.delay(self.store, root, tid, self.now + timedelta(minutes=arg))
-                elif name == "end_delay":
-                    sv.delay(self.store, root, tid, None)
-                elif name == "priority":
-                    token = sv.take(self.store, root, tid).token
-                    sv.save_parameters(self.store, root, tid, priority=arg, token=token)
+                result = call()
             except StoreError:
                 pass  # refused (nothing written): no step either
         if self.events() != before:
             self.note()
-        self.now += timedelta(seconds=1)
+        return result
 
     def department(self) -> str:
         return sv.peek(self.store, self.desk.root, self.tid).department

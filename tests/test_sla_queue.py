@@ -94,3 +94,11 @@ def test_the_overdue_view_pages_by_due(desk, tickets, limit) -> None:
                 break
             after = page[-1].sort_key
     assert out == [sooner, later]
+
+
+def test_a_bulk_action_walks_the_overdue_view(desk, tickets) -> None:
+    no_due, later, sooner = tickets
+    with as_of(datetime(2026, 12, 7, 9, 50, tzinfo=timezone.utc)):  # sooner overdue, later soon
+        result = sv.run_bulk(desk.store, desk.alice, sv.Selection.of_list(sv.ListSpec("overdue")),
+                             sv.BulkAction("close"))
+    assert sorted(result.done) == sorted([later, sooner])

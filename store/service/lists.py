@@ -28,6 +28,7 @@ STAFF_VIEWS = ("queue", "all", "favorites", "delayed", "abuse", "archive", "over
 CLIENT_VIEWS = ("queue", "all", "archive")  # queue and all both mean the active tickets
 MAX_PAGE = 500
 SLA_DUE = "ticket_sla.due"  # the Overdue view's order (a column of the joined ticket_sla)
+SLA_TICKET = "ticket_sla.ticket_id"
 
 # The columns a list row is made of, in the order of _ROW_SQL's select list.
 _ROW_COLUMNS = ("id", "subject", "priority", "placed_first", "delayed_until", "locked_at",
@@ -65,7 +66,7 @@ def _order(q: Sql, actor: Actor, view: str) -> list[tuple[str, bool]]:
     if view == "delayed":
         return [("delayed_until", False), ("id", False)]
     if view == "overdue":
-        return [(SLA_DUE, False), ("id", False)]
+        return [(SLA_DUE, False), (SLA_TICKET, False)]  # the due index's own order
     return [("updated_at", True), ("id", True)]
 
 
@@ -89,8 +90,7 @@ def _filters(q: Sql, actor: Actor, spec: ListSpec, params: dict, *, walk: bool =
             params["now"] = q.db_time(now())
         if view == "overdue":  # open tickets due before the warning window ends, as the queue's
             params["soon"] = q.db_time(warning_until(q, now()))
-            conds += ["tickets.is_open", "tickets.id IN (SELECT ticket_sla.ticket_id FROM "
-                      "ticket_sla WHERE ticket_sla.due < :soon)"]
+            conds += ["tickets.is_open", "ticket_sla.due < :soon"]  # _tables joins ticket_sla
             if not actor.is_admin:
                 conds.append(held_by(actor, params, open_only=True))
         elif view == "queue":
@@ -128,9 +128,9 @@ def _column(c: str) -> str:
     return c if "." in c or "(" in c else f"tickets.{c}"
 
 
-def _tables(order: list[tuple[str, bool]]) -> str:
-    """The tickets, joined to their due times when the order reads them."""
-    if any("ticket_sla." in c for c, _ in order):
+def _tables(view: str, order: list[tuple[str, bool]]) -> str:
+    """The tickets, joined to their due times when the view or its order reads them."""
+    if view == "overdue" or any("ticket_sla." in c for c, _ in order):
         return "tickets LEFT OUTER JOIN ticket_sla ON ticket_sla.ticket_id = tickets.id"
     return "tickets"
 
@@ -209,7 +209,8 @@ def list_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *, lim
             # The walk reads ids only (from the view's index where it can), then the page's
             # rows are read whole: thousands of rows passed over cost no table reads.
             params["page_limit"] = n
-            ids = (f"SELECT tickets.id FROM {_tables(order)} WHERE {_where(conds + extra)} "
+            ids = (f"SELECT tickets.id FROM {_tables(spec.view, order)} "
+                   f"WHERE {_where(conds + extra)} "
                    f"ORDER BY {sort} LIMIT :page_limit")
             return q.rows(f"{rows_sql} WHERE tickets.id IN ({ids}) ORDER BY {sort}", params)
 
@@ -240,15 +241,18 @@ def count_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *,
         conds = _filters(q, actor, spec, params, walk=not by_ids)
         if found is not None:
             conds.append(found.counting if found.counting is not None else found.condition)
+        tables = _tables(spec.view, [])
         if at_most is None:
-            return q.value(f"SELECT count(*) FROM tickets WHERE {_where(conds)}", params)
+            return q.value(f"SELECT count(*) FROM {tables} WHERE {_where(conds)}", params)
         order_by = ""
         if found is not None and found.ordered_scan and found.counting is None:
             # Walk the view in its order, as its pages do: the search was planned for that,
             # and any other order may check every ticket of the database one by one.
             order_by = f" ORDER BY {_sort(_order(q, actor, spec.view), False)}"
         params["cap"] = at_most + 1
-        return q.value(f"SELECT count(*) FROM (SELECT tickets.id FROM tickets WHERE "
+        if "ticket_sla." in order_by:
+            tables = _tables(spec.view, _order(q, actor, spec.view))
+        return q.value(f"SELECT count(*) FROM (SELECT tickets.id FROM {tables} WHERE "
                        f"{_where(conds)}{order_by} LIMIT :cap) AS capped", params)
 
 
@@ -266,7 +270,8 @@ def selection_page(store: Store, actor: Actor, spec: ListSpec, *, after_id: int,
         if found is not None:
             conds.append(found.condition)
         conds += ["tickets.id > :after_id", "tickets.id <= :up_to"]
-        return [r[0] for r in q.rows(f"SELECT tickets.id FROM tickets WHERE {_where(conds)} "
+        return [r[0] for r in q.rows(f"SELECT tickets.id FROM {_tables(spec.view, [])} "
+                                     f"WHERE {_where(conds)} "
                                      "ORDER BY tickets.id LIMIT :page_limit", params)]
 
 
@@ -313,7 +318,8 @@ def _row(is_client: bool, r, order) -> TicketRow:
     due = times.due if times is not None else None
     values = {"id": id_, "priority": priority, "placed_first": bool(placed_first),
               "delayed_until": utc(delayed_until), "awaiting_staff": bool(awaiting_staff),
-              "waiting_since": utc(waiting_since), "updated_at": utc(updated_at), SLA_DUE: due}
+              "waiting_since": utc(waiting_since), "updated_at": utc(updated_at), SLA_DUE: due,
+              SLA_TICKET: id_}
     archived = archived_at is not None
     status = (client_status(archived, bool(is_open), client_unread) if is_client
               else admin_status(archived, bool(is_open)))
