@@ -8,6 +8,6 @@ ANY_PRIORITY = 0  # a policy's priority for every priority (1..4 = low..urgent)
 
 def python_step_runs(dialect: str) -> bool:
     """Whether store/sla/step.py computes the due times for this database. The one switch:
-    PostgreSQL's trigger (the next migration) takes the step over, and then answers False for
-    "postgresql"."""
-    return dialect in ("sqlite", "postgresql")
+    on PostgreSQL the database's own trigger does (migration 0016, store/sla/pg_refresh.py),
+    so that no login writes due times."""
+    return dialect == "sqlite"
