@@ -22,6 +22,7 @@ from .clock import Clock
 from .files import tidy
 from .mails import demo_mail
 from .people import CLIENTS, DEPARTMENTS, MAILBOXES, STAFF, TEMPLATES
+from .targets import set_targets
 
 # A conversation: acts through the desk, and yields how long to wait before its next step.
 Script = Callable[["Desk"], Iterator[timedelta]]
@@ -196,6 +197,7 @@ def setup_desk(store: Store, end: datetime) -> Desk:
     admin.set_setting(store, "attachment_max_bytes", str(5 * 1024 * 1024))
     for address, department in MAILBOXES:  # the desk takes mail and answers by mail
         add_mailbox(store, address, department)
+    set_targets(store, end)
     # Account data the billing panel owns (no help-desk action sets it): when each client
     # registered, their balance and the support incidents they bought.
     with store.write() as s:
