@@ -10,13 +10,15 @@ tickets whose due moment passed in between, whatever the size of the desk."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import settings
 from ..actors import StaffActor
 from ..db import Store
 from ..service.rules import held_by
-from .check import Breach, _breach
+
+if TYPE_CHECKING:  # the list imports this module on its first paint: the step's code waits
+    from .check import Breach
 
 MAX_NEWS = 20  # per look: a backlog is the Overdue view's job, not a flood of notifications
 
@@ -34,7 +36,7 @@ def due_display(store: Store) -> DueDisplay:
 
 
 def newly_overdue(store: Store, actor: StaffActor, since: datetime, until: datetime,
-                  limit: int = MAX_NEWS) -> list[Breach]:
+                  limit: int = MAX_NEWS) -> list["Breach"]:
     """The open, undelayed tickets of the actor's queue (every department's for an
     administrator, as the queue) whose due moment is in [since, until), soonest first."""
     params: dict = {"since": None, "until": None, "n": limit}
@@ -49,4 +51,6 @@ def newly_overdue(store: Store, actor: StaffActor, since: datetime, until: datet
                       "JOIN tickets ON tickets.id = ticket_sla.ticket_id "
                       f"WHERE {' AND '.join(conds)} ORDER BY ticket_sla.due, ticket_sla.ticket_id "
                       "LIMIT :n", params)
-    return [_breach(row) for row in rows]  # the same naming of the target as `sla check`
+    from .check import _breach  # the same naming of the target as `sla check`
+
+    return [_breach(row) for row in rows]
