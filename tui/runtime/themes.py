@@ -106,8 +106,8 @@ def due_colours(variables: dict[str, str]) -> dict[str, str]:
     background = variables.get("background", "#000000")
     dark = contrast("#FFFFFF", background) > contrast("#000000", background)
     out = {}
-    for name, own, bright, deep in (("due-soon", "warning", "#FFD400", "#8A5A00"),
-                                    ("due-breached", "error", "#FF6B6B", "#B3261E")):
+    for name, own, bright, deep in (("due-soon", "warning", "#FFD400", "#7A4F00"),
+                                    ("due-breached", "error", "#FF6B6B", "#9E1F18")):
         colour = variables.get(own, bright if dark else deep)
         if contrast(colour, background) < 4.5:
             colour = bright if dark else deep
