@@ -15,6 +15,7 @@ from store.safe_text import printable
 from .common import AppContext, pass_app
 
 EXIT_FIX = 2  # a mailbox's URL, password or login must be fixed by a person
+SLA_CHECK_SECONDS = 30.0  # how often `mail watch` records missed response targets
 EXIT_LATER = 3  # the database or an IMAP server failed now: the mail waits for the next pass
 
 
@@ -69,18 +70,33 @@ def _sending(app: AppContext):
     return send
 
 
+def _sla_check():
+    """`sla check` every SLA_CHECK_SECONDS: each missed due time becomes a ticket event, once."""
+    from store.mail.watch import every
+    from store.sla.check import check
+
+    def sla_check(store):
+        for breach in check(store):
+            log_line(f"sla check: ticket #{breach.ticket_id}: {breach.detail}")
+
+    return every(SLA_CHECK_SECONDS, sla_check)
+
+
 @click.command("watch")
 @pass_app
 def mail_watch(app: AppContext) -> None:
     """The mail service: IMAP IDLE on every mailbox (a new mail becomes a ticket within
     seconds), reconnecting with back-off; every two seconds the held replies whose time has
-    come are released and the outbox is sent; one log line per event on stderr. SIGTERM or Ctrl-C stops it once the mail in hand is taken."""
+    come are released and the outbox is sent, every 30 seconds missed response targets are
+    recorded (sla check); one log line per event on stderr. SIGTERM or Ctrl-C stops it once the
+    mail in hand is taken."""
     from store.mail.watch import Watch
 
     from store.service.held_release import release_due
 
     # Held replies first (undo send): one released now is then sent in the same cycle.
-    watch = Watch(app.store(), secret=_secret(), log=log_line, passes=[release_due, _sending(app)])
+    watch = Watch(app.store(), secret=_secret(), log=log_line,
+                  passes=[release_due, _sending(app), _sla_check()])
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: watch.stop())
     watch.run()

@@ -34,6 +34,22 @@ BACKOFF_FIRST, BACKOFF_MAX = 1.0, 60.0
 FIX_RETRY = 60.0  # a mailbox that must be fixed (password, login) is tried again this often
 
 
+def every(seconds: float, pass_: Callable[[Store], object]) -> Callable[[Store], object]:
+    """A pass run at most once per `seconds` (the first time at once), for work that need not
+    run every cycle (sla check)."""
+    last: list[float] = []
+
+    def throttled(store: Store) -> object:
+        now = time.monotonic()
+        if last and now - last[0] < seconds:
+            return None
+        last[:] = [now]
+        return pass_(store)
+
+    throttled.__name__ = getattr(pass_, "__name__", "pass")
+    return throttled
+
+
 class Watch:
     def __init__(self, store: Store, *, secret: bytes | str | None = None, log: Log = print,
                  passes: list[Callable[[Store], object]] | None = None) -> None:

@@ -75,7 +75,7 @@ class Row:
     first_responded: int = 0
     closed: int = 0
     reopened: int | None = 0
-    overdue: int | None = None  # response targets don't exist yet
+    overdue: int | None = None  # departments' rows, once the desk has response targets
     first_response_median_minutes: float | None = None
     first_response_p90_minutes: float | None = None
     resolution_median_minutes: float | None = None
@@ -144,7 +144,7 @@ def desk_report(store: Store, actor: Actor, *, first: str | date | None = None,
         login, name = staff_names[staff_id]
         row = _row(figures, staff, name, lambda k: k[1] == staff_id, dept_ids=sorted(scope),
                    author=staff_id)
-        row.login, row.opened, row.reopened = login, None, None
+        row.login, row.opened, row.reopened, row.overdue = login, None, None, None
         report.staff.append(row)
     report.days = _days(figures, span, now)
     return report
@@ -175,7 +175,8 @@ def _row(f: Figures, viewer: StaffActor, name: str, match, *, dept_ids: list[int
     firsts, resolutions = values(f.first_response), values(f.resolution)
     row = Row(
         name=name, opened=total(f.opened), first_responded=len(firsts), closed=total(f.closed),
-        reopened=total(f.reopened), first_response_median_minutes=_median(firsts),
+        reopened=total(f.reopened), overdue=None if f.overdue is None else total(f.overdue),
+        first_response_median_minutes=_median(firsts),
         first_response_p90_minutes=_p90(firsts), resolution_median_minutes=_median(resolutions),
         replies=total(f.replies), incidents=total(f.incidents), charges=total(f.charges),
         charged=f"{total(f.charged) / 100:.2f}",

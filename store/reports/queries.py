@@ -22,6 +22,7 @@ class Figures:
     opened: dict[Key, int] = field(default_factory=dict)
     closed: dict[Key, int] = field(default_factory=dict)
     reopened: dict[Key, int] = field(default_factory=dict)
+    overdue: dict[Key, int] | None = None  # per department; None: no response targets at all
     replies: dict[Key, int] = field(default_factory=dict)
     incidents: dict[Key, int] = field(default_factory=dict)
     charges: dict[Key, int] = field(default_factory=dict)
@@ -100,6 +101,12 @@ def gather(q: Sql, start: datetime, end: datetime, now: datetime, departments: l
             f"SELECT t.department_id, e.staff_id, {_minutes(q, 'e.created_at', 't.created_at')} "
             f"{events} IN ('close', 'ok') AND e.detail LIKE '{CLOSED_FOR_ALL}'", p):
         f.resolution[(dept, staff)].append(max(float(minutes), 0.0))
+    # Tickets of the period that missed a response target: recorded (breached) or due now.
+    if q.value("SELECT EXISTS (SELECT 1 FROM sla_policies)"):
+        f.overdue = {}
+        counts(f.overdue, "SELECT t.department_id, NULL, count(*) FROM tickets t JOIN ticket_sla s "
+               "ON s.ticket_id = t.id WHERE t.created_at >= :start AND t.created_at < :end "
+               f"AND {depts} AND (s.breached OR s.due < :now) GROUP BY t.department_id")
     counts(f.reopened, f"SELECT t.department_id, NULL, count(*) {events} = 'reopened' "
                        "GROUP BY t.department_id")
     counts(f.incidents, f"SELECT t.department_id, e.staff_id, sum(CAST(e.detail AS INTEGER)) "
