@@ -72,8 +72,8 @@ class OverdueWatch:
         for breach in new[:TOLD_AT_ONCE]:
             self.app.notify(f"Ticket #{breach.ticket_id} is overdue: {breach.target} was due "
                             f"{when_near(breach.due, until)}", title="Response target missed",
-                            severity="warning", timeout=10, markup=False)
+                            severity="warning", timeout=20, markup=False)
         if len(new) > TOLD_AT_ONCE:
             self.app.notify(f"{len(new) - TOLD_AT_ONCE} more tickets of your queue are overdue; "
                             "7 shows the Overdue view.", title="Response targets missed",
-                            severity="warning", timeout=10, markup=False)
+                            severity="warning", timeout=20, markup=False)
