@@ -78,6 +78,7 @@ async def test_the_due_column_key_7_and_the_overdue_view(sla_desk) -> None:
         assert [r.id for r in table(app).rows] == [t.late, t.soon]  # soonest due first
         status = str(app.screen.query_one("#list-status", Static).render())
         assert status.startswith(" Overdue ·")
+        assert "Overdue" in [title for title, *_ in app.screen.palette_commands()]
 
 
 async def test_the_due_text_follows_the_clock_without_reading_the_rows_again(
