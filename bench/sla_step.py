@@ -18,6 +18,7 @@ import tempfile
 import time
 
 from bench.bulk_close import _desk as agent_desk
+from bench.run import bench_db
 from store import admin
 from store import service as sv
 from store.actors import client_actor, staff_actor
@@ -65,22 +66,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgresql", action="store_true")
     args = parser.parse_args(argv)
-    cluster = None
-    if args.postgresql:
-        from tests.pgcluster import PgCluster
-
-        cluster = PgCluster().start()
-        cluster.admin_sql("CREATE DATABASE sla_bench")
-        url = cluster.url("sla_bench")
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='ticket-tui-sla-')}/bench.db"
-    try:
+    sqlite_url = f"sqlite:///{tempfile.mkdtemp(prefix='ticket-tui-sla-')}/bench.db"
+    with bench_db(None if args.postgresql else sqlite_url, 0, args.postgresql) as url:
         agent_url = agent_desk(url, args.postgresql)
         _setup(url)
         _measure(url, agent_url, args)
-    finally:
-        if cluster is not None:
-            cluster.stop()
 
 
 def _measure(url: str, agent_url: str, args) -> None:

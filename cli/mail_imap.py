@@ -72,11 +72,22 @@ def _sending(app: AppContext):
 
 def _sla_check():
     """`sla check` every SLA_CHECK_SECONDS: each missed due time becomes a ticket event, once."""
+    from store.errors import RefusedByDatabase
     from store.mail.watch import every
     from store.sla.check import check
 
+    refused: list[bool] = []
+
     def sla_check(store):
-        for breach in check(store):
+        try:
+            found = check(store)
+        except RefusedByDatabase:
+            if not refused:  # said once, not every 30 seconds
+                refused.append(True)
+                log_line("sla check: the mail service's login may not record breaches; run "
+                         "`ticket-tui sla check` as the operator (cron) instead.")
+            return
+        for breach in found:
             log_line(f"sla check: ticket #{breach.ticket_id}: {breach.detail}")
 
     return every(SLA_CHECK_SECONDS, sla_check)

@@ -85,6 +85,21 @@ def detail_json(d: TicketDetail, *, staff: bool, deliveries: dict | None = None)
     return out
 
 
+def due_line(t: DueTimes) -> str:
+    """The response targets in one line: each due time set, the first response's outcome."""
+    parts = []
+    if t.first_response_met is not None:
+        parts.append("first response " + ("met" if t.first_response_met else "missed"))
+    elif t.first_response_due:
+        parts.append(f"first response {iso(t.first_response_due)}")
+    if t.next_response_due:
+        parts.append(f"next response {iso(t.next_response_due)}")
+    if t.resolution_due:
+        parts.append(f"resolution {iso(t.resolution_due)}")
+    overdue = " (overdue)" if t.overdue(utcnow()) else ""
+    return f"Due: {', '.join(parts) or 'nothing running'}{overdue}"
+
+
 def _clip(text: str, width: int) -> str:
     text = printable(text, one_line=True)
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -112,6 +127,8 @@ def detail_text(d: TicketDetail, *, staff: bool) -> str:
             lines.append(f"Locked by {d.locked_by} since {iso(d.locked_at)}")
         if d.summary:
             lines.append(f"Summary: {printable(d.summary)}")
+        if d.due_times is not None:
+            lines.append(due_line(d.due_times))
     if d.delayed_until:
         lines.append(f"Delayed until {iso(d.delayed_until)}")
     for c in d.charges:

@@ -134,7 +134,8 @@ def test_settings_get_and_set(url: str) -> None:
     assert set(values) == {"use_priority", "staff_sets_priority", "attachment_max_bytes",
                            "message_max_chars", "lock_timeout_minutes", "mail_max_bytes",
                            "mail_unknown_senders", "smtp_url", "mail_acknowledge_new",
-                           "mail_auto_per_hour", "send_delay_seconds"}
+                           "mail_auto_per_hour", "send_delay_seconds", "sla_warning_minutes",
+                           "queue_by_due"}
     store = Store.open(url)
     try:
         assert admin.get_settings(store, "lock_timeout_minutes") == {"lock_timeout_minutes": 30}

@@ -88,3 +88,26 @@ def test_mail_watch_records_breaches(sqlite_url) -> None:
         runner.join(WAIT)
     assert len(_breaches(store, tid)) == 1 and not runner.is_alive()
     store.close()
+
+
+def test_two_checks_at_once_record_each_breach_once(desk) -> None:
+    with as_of(at(9)):
+        ids = [desk.open(subject=f"Outage {n}") for n in range(20)]
+    url = desk.store.url
+    found: list[list] = []
+
+    def run() -> None:
+        store = Store.open(url, migrate=False)
+        try:
+            with as_of(at(12)):
+                found.append(check.check(store))
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(WAIT)
+    assert sorted(b.ticket_id for run_ in found for b in run_) == ids
+    assert all(len(_breaches(desk.store, tid)) == 1 for tid in ids)

@@ -116,3 +116,20 @@ def _breach_events(url: str, tid: int) -> list[str]:
                                        "AND action = 'sla_breach'", {"t": tid})]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("key, value", [("sla_warning_minutes", "-1"),
+                                        ("sla_warning_minutes", "10081"),
+                                        ("sla_warning_minutes", "soon"),
+                                        ("queue_by_due", "sometimes")])
+def test_bad_settings_exit_2_and_change_nothing(url: str, key: str, value: str) -> None:
+    assert refused(url, 2, None, "settings", "set", key, value).startswith("Error: ")
+
+
+def test_ticket_show_says_the_due_times_in_a_line(url: str) -> None:
+    ok(url, None, "sla", "set", "--department", TS, "--first-response", "60", "--resolution", "480")
+    with as_of(at(9)):
+        tid = new_ticket(url)
+    with as_of(at(10, 5)):
+        assert ("Due: first response 2026-12-07T10:00:00+00:00, resolution "
+                "2026-12-07T17:00:00+00:00 (overdue)") in ok(url, "alice", "ticket", "show", str(tid))

@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from store import admin
+from store.clock import as_of
 from store.errors import BadInput, NotFound
 from store.sla import hours
 from store.sla.calendar import Calendar
@@ -69,6 +70,13 @@ def test_bad_hours_are_refused_and_change_nothing(dept, tz, week, holidays) -> N
     with pytest.raises(BadInput):
         hours.set_hours(dept, "Technical support", tz, week, holidays)
     assert _calendar(dept).week[0] == ((540, 600),)
+
+
+def test_hours_the_holidays_leave_never_open_are_refused(dept) -> None:
+    mondays = [f"{date.fromordinal(date(2026, 11, 30).toordinal() + 7 * n)}" for n in range(170)]
+    with as_of(datetime(2026, 12, 1, tzinfo=timezone.utc)), pytest.raises(BadInput, match="never open"):
+        hours.set_hours(dept, "Technical support", "UTC", ["mon 09:00-10:00"], mondays)
+    assert _calendar(dept).always_open
 
 
 def test_an_unknown_department_is_not_found(dept) -> None:

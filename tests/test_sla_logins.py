@@ -60,3 +60,23 @@ def test_hours_and_policies_are_written_by_administrators_only(desk) -> None:
     hours.set_hours(root, "Technical support", "UTC", ["mon 09:00-10:00"])
     assert [p.first_response for p in policy.list_policies(alice)] == [5]
     assert not hours.get_hours(alice, "Technical support").calendar.always_open
+
+
+def test_a_login_reaches_no_due_times_of_tickets_it_does_not_see(desk) -> None:
+    """The attack with psql: another client's or another department's rows, read or written.
+    (Forging one's own tickets' due times is closed by the trigger migration after 0015.)"""
+    tid = desk.open()
+    mary = own_store(desk.store, desk.mary)
+    with mary.sql() as q:
+        assert q.rows("SELECT ticket_id FROM ticket_sla") == []
+    with pytest.raises(RefusedByDatabase):
+        with mary.sql(write=True) as q:
+            q.run("INSERT INTO ticket_sla (ticket_id, breached) VALUES (:t, FALSE) "
+                  "ON CONFLICT (ticket_id) DO UPDATE SET due = NULL", {"t": tid})
+    with own_store(desk.store, desk.bob).sql(write=True) as q:
+        assert q.rows("UPDATE ticket_sla SET due = NULL WHERE ticket_id = :t RETURNING ticket_id",
+                      {"t": tid}) == []
+    with pytest.raises(RefusedByDatabase):
+        with own_store(desk.store, desk.john).sql(write=True) as q:
+            q.run("DELETE FROM ticket_sla WHERE ticket_id = :t", {"t": tid})
+    assert _row(desk.store, tid)["due"] is not None

@@ -16,8 +16,10 @@ from typing import NamedTuple
 from ..clock import utcnow
 from ..db import Store
 from ..service.locking import record
-from ..sql import utc
+from ..sql import expand, utc
 
+# Due, passed, and not recorded yet (the second UPDATE of a concurrent run no longer matches).
+DUE_UNNOTED = "due IS NOT NULL AND due < :at AND (breach_noted IS NULL OR breach_noted <> due)"
 BATCH = 500  # tickets per transaction: a backlog of breaches never holds one huge transaction
 TARGETS = (("first_due", "first response"), ("next_due", "next response"),
            ("resolution_due", "resolution"))
@@ -42,20 +44,23 @@ def check(store: Store) -> list[Breach]:
     found: list[Breach] = []
     while True:
         with store.sql(write=True) as q:
-            stamp = q.db_time(at)
+            params = {"at": q.db_time(at), "n": BATCH}
+            ids = [t for t, in q.rows(
+                f"SELECT ticket_id FROM ticket_sla WHERE {DUE_UNNOTED} ORDER BY due LIMIT :n",
+                params)]
+            if not q.sqlite and ids:  # the tickets first, as every write takes them
+                q.rows(f"SELECT id FROM tickets WHERE id IN ({expand(params, 't', sorted(ids))}) "
+                       "ORDER BY id FOR UPDATE", params)
             rows = q.rows(
                 "UPDATE ticket_sla SET breached = TRUE, breach_noted = due WHERE ticket_id IN "
-                "(SELECT ticket_id FROM ticket_sla WHERE due IS NOT NULL AND due < :at AND "
-                "(breach_noted IS NULL OR breach_noted <> due) ORDER BY due LIMIT :n) "
-                "AND due < :at AND (breach_noted IS NULL OR breach_noted <> due) "
-                "RETURNING ticket_id, due, first_due, next_due, resolution_due",
-                {"at": stamp, "n": BATCH})
+                f"({expand(params, 'u', ids)}) AND {DUE_UNNOTED} "
+                "RETURNING ticket_id, due, first_due, next_due, resolution_due", params)
             batch = [_breach(row) for row in rows]
             for breach in batch:
                 record(q, None, breach.ticket_id, "sla_breach", breach.detail, at=at,
                        activity=False)
         found += batch
-        if len(rows) < BATCH:
+        if len(ids) < BATCH:
             return sorted(found, key=lambda b: (b.due, b.ticket_id))
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
+from ..clock import utcnow
 from ..db import Store
 from ..errors import BadInput, NotFound
 from ..sql import Sql
@@ -85,6 +86,7 @@ def set_hours(store: Store, name: str, tz: str | None, week: Iterable[str],
     calendar = Calendar(zone(tz.strip()), parse_week(week), parse_holidays(holidays))
     if len(calendar.holidays) > MAX_HOLIDAYS:
         raise BadInput(f"{len(calendar.holidays)} holidays is too many; {MAX_HOLIDAYS} at most.")
+    calendar.add(utcnow(), 1)  # refuses hours the holidays leave never open, before any ticket
     with store.sql(write=True) as q:
         dept, stored = department_id(q, name)
         _clear(q, dept)

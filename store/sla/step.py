@@ -38,6 +38,8 @@ def refresh_touched(q: Sql, touched: dict[int, datetime]) -> None:
 
 def refresh(q: Sql, ticket_id: int, at: datetime) -> None:
     """SLA_SPEC.md's refresh(ticket, at) (store/sla/clocks.py does the arithmetic)."""
+    if not q.sqlite:  # one refresh of a ticket at a time: the second reads the first's row
+        q.run("SELECT id FROM tickets WHERE id = :t FOR UPDATE", {"t": ticket_id})
     i = read_inputs(q, ticket_id)
     if i is None:
         return
