@@ -159,3 +159,13 @@ async def test_a_ticket_of_the_queue_that_becomes_overdue_is_announced_once(sla_
         app.overdue.check()
         await settle(pilot)
         assert overdue_notes(app) == [f"Ticket #{t.soon} is overdue: first response was due 12:40"]
+
+
+async def test_a_narrow_terminal_still_shows_the_due_column(sla_desk) -> None:
+    """The line is cut on the right when the columns don't fit: Due sits after Prio."""
+    desk, t = sla_desk
+    app = TicketApp(desk.store, desk.root, live_interval=LIVE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await listed(pilot, 4)
+        assert cells(app, t.late)["Due"] == "30m late"
+        assert "30m late" in table(app).render_line(1).text
