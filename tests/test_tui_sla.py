@@ -118,7 +118,7 @@ async def test_a_desk_without_targets_shows_no_due_column_and_7_an_empty_view(
         await until(pilot, lambda: "Due" in [c.title for c in table(app).columns])
 
 
-async def test_the_ticket_form_shows_the_due_times(sla_desk) -> None:
+async def test_the_ticket_form_shows_the_due_times(sla_desk, clock) -> None:
     desk, t = sla_desk
     app = TicketApp(desk.store, desk.alice, live_interval=LIVE)
     async with app.run_test(size=SIZE) as pilot:
@@ -128,6 +128,10 @@ async def test_the_ticket_form_shows_the_due_times(sla_desk) -> None:
         await until(pilot, lambda: isinstance(app.screen, TicketScreen) and app.screen.detail)
         info = str(app.screen.query_one("#info", Static).render())
         assert "Response targets: first response due 11:30 (30m late)" in info
+        clock.freeze(NOW + timedelta(minutes=30))
+        app.screen._follow_the_clock()  # what its 30-second timer does
+        assert "first response due 11:30 (1h late)" in str(app.screen.query_one("#info", Static).render())
+        clock.freeze(NOW)
         await pilot.press("escape")
         await listed(pilot, 3)
         assert table(app).select_id(t.later)

@@ -108,6 +108,7 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
     async def on_mount(self) -> None:
         if self.app.staff_settings.get("hide_system_messages"):
             self.action_toggle_system()
+        self.set_interval(30, self._follow_the_clock)  # the due times' "in 5m" / "3m late"
         # At once, not after the next refresh: restyling for focus is then the thread's own
         # (done before its messages are mounted), not the thread and all its messages again.
         self.set_focus(self.query_one(Thread))
@@ -187,6 +188,10 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
         self.query_one(Thread).show(d.messages, ticket_id=d.id, earlier=earlier)
         self._show_pane(draft)
         self.refresh_bindings()
+
+    def _follow_the_clock(self) -> None:
+        if self.detail is not None and self.detail.due_times is not None:
+            self.query_one("#info", Static).update(self._info_text(self.detail))
 
     def _info_text(self, d: TicketDetail) -> Text:
         line = Text.assemble(("Ticket information: ", "bold"), "The ticket is assigned to ",
