@@ -39,11 +39,18 @@ class OverdueWatch:
 
     def start(self) -> None:
         self._since = utcnow()
-        self._timer = self.app.set_interval(CHECK_SECONDS, self.check)
+        self._timer = self.app.set_interval(CHECK_SECONDS, self.tick)
 
     def stop(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+
+    def tick(self) -> None:
+        """A look, and the screen shown follows the clock (the ticket form's due times)."""
+        self.check()
+        follow = getattr(self.app.screen, "follow_the_clock", None) if self.app.screen_stack else None
+        if follow is not None:
+            follow()
 
     def check(self) -> None:
         """One look (a worker); skipped while the last one is still out."""
