@@ -78,3 +78,19 @@ def test_rows_carry_due_and_overdue(desk, tickets) -> None:
     assert (rows[sooner].due, rows[sooner].overdue) == (at(40), True)
     assert (rows[later].due, rows[later].overdue) == (datetime(2026, 12, 7, 10, 10, tzinfo=timezone.utc), False)
     assert (rows[no_due].due, rows[no_due].overdue, rows[no_due].due_times) == (None, False, None)
+
+
+@pytest.mark.parametrize("limit", [50, 1])
+def test_the_overdue_view_pages_by_due(desk, tickets, limit) -> None:
+    no_due, later, sooner = tickets
+    spec = sv.ListSpec("overdue")
+    out, after = [], None
+    with as_of(datetime(2026, 12, 7, 9, 20, 30, tzinfo=timezone.utc)):  # both due within the hour
+        assert sv.count_tickets(desk.store, desk.alice, spec) == 2
+        while True:
+            page = sv.list_tickets(desk.store, desk.alice, spec, limit=limit, after=after)
+            out += [r.id for r in page]
+            if len(page) < limit:
+                break
+            after = page[-1].sort_key
+    assert out == [sooner, later]

@@ -197,7 +197,7 @@ def setup_desk(store: Store, end: datetime) -> Desk:
     admin.set_setting(store, "attachment_max_bytes", str(5 * 1024 * 1024))
     for address, department in MAILBOXES:  # the desk takes mail and answers by mail
         add_mailbox(store, address, department)
-    set_targets(store, end)
+    set_targets(store, end)  # before the history: its due times come from it
     # Account data the billing panel owns (no help-desk action sets it): when each client
     # registered, their balance and the support incidents they bought.
     with store.write() as s:
