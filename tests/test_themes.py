@@ -36,7 +36,7 @@ def test_the_bundled_theme_files_load() -> None:
     assert sorted(t.name for t in load.themes) == sorted(BUNDLED)
 
 
-async def test_every_theme_keeps_text_internal_comments_and_system_messages_readable(desk: Desk) -> None:
+async def test_every_theme_keeps_text_internal_comments_system_messages_and_due_readable(desk: Desk) -> None:
     app = TicketApp(desk.store, desk.alice, live_interval=60)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TicketListScreen) and table(app).loaded)
@@ -51,6 +51,9 @@ async def test_every_theme_keeps_text_internal_comments_and_system_messages_read
                 weak.append((name, "internal", round(contrast(v["internal"], background), 2)))
             if contrast(v["system"], background) < 3.0:
                 weak.append((name, "system", round(contrast(v["system"], background), 2)))
+            for due in ("due-soon", "due-breached"):  # the list's Due column; high contrast: AAA
+                if contrast(v[due], background) < (7.0 if name == "ticket-high-contrast" else 4.5):
+                    weak.append((name, due, round(contrast(v[due], background), 2)))
             if name in BUNDLED and contrast(v["foreground"], background) < (
                     7.0 if name == "ticket-high-contrast" else 4.5):
                 weak.append((name, "text", round(contrast(v["foreground"], background), 2)))

@@ -18,11 +18,13 @@ from store.service.staff_settings import DENSITIES, STAFF_DEFAULTS
 
 from tui.runtime import display
 from tui.runtime.config import Config, keymap_problem, usable_keymap
-from tui.runtime.themes import BUNDLED_DIR, DEFAULT_THEME, load_themes, mark_colours, user_theme_dir
+from tui.runtime.themes import (BUNDLED_DIR, DEFAULT_THEME, due_colours, load_themes, mark_colours,
+                                user_theme_dir)
 from tui.runtime.safe import for_markup
 from tui.runtime.working import run_store_call
 from tui.runtime.live import LiveFeed
 from tui.runtime.memory import Sweeper
+from tui.runtime.overdue import OverdueWatch
 from tui.ticket.undo_send import HeldWatch
 from tui.runtime import textual_fixes
 
@@ -78,6 +80,7 @@ class TicketApp(App[None]):
         self.live = LiveFeed(self)
         self.sweeper = Sweeper(self)
         self.held = HeldWatch(self)
+        self.overdue = OverdueWatch(self)
         self._theme_problems = self._start_theme()
         self._home_first = False  # the home screen is the app's first (get_default_screen)
 
@@ -95,6 +98,7 @@ class TicketApp(App[None]):
         self.live.start()
         self.sweeper.start()
         self.held.start()
+        self.overdue.start()
         if self.actor is None:
             from tui.modals.staff_picker import StaffPicker
 
@@ -166,6 +170,7 @@ class TicketApp(App[None]):
         self.live.stop()
         self.sweeper.stop()
         self.held.stop()
+        self.overdue.stop()
 
     def _start_theme(self) -> list[str]:
         """Registers the themes and chooses the first one (the staff member's own, else the
@@ -206,12 +211,13 @@ class TicketApp(App[None]):
         self.theme = name
 
     def get_css_variables(self) -> dict[str, str]:
-        """Every theme gets readable internal-comment and system-message colours, unless its
-        file chose its own."""
+        """Every theme gets readable internal-comment, system-message and Due colours, unless
+        its file chose its own."""
         variables = super().get_css_variables()
         theme = self.get_theme(self.theme) if self.theme else None
         background = variables.get("background", "#000000")
-        return {**mark_colours(background, theme.dark if theme else True), **variables}
+        return {**mark_colours(background, theme.dark if theme else True), **due_colours(variables),
+                **variables}
 
     def apply_staff_settings(self, values: dict) -> None:
         """A staff member's own display settings, from the store: theme, density, reading

@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from typing import NamedTuple
 
 from store import service as sv
+from store.sla.watch import DueDisplay, due_display
 from store.views import TicketRow
 
 from tui.runtime.early_call import FIRST_PAINT_WAIT
@@ -24,10 +25,12 @@ LIMIT = 100
 
 
 class FirstPage(NamedTuple):
-    """The queue's first rows, and the change marker read before them."""
+    """The queue's first rows, the change marker read before them, and whether the list shows
+    response targets."""
 
     marker: int
     rows: list[TicketRow]
+    due: DueDisplay
 
 
 def start_reading(store, actor) -> Future:
@@ -37,8 +40,8 @@ def start_reading(store, actor) -> Future:
     def read() -> None:
         try:
             marker = sv.change_marker(store)  # before the rows: a change in between shows next time
-            future.set_result(FirstPage(marker, sv.list_tickets(store, actor, sv.ListSpec("queue"),
-                                                                limit=LIMIT)))
+            rows = sv.list_tickets(store, actor, sv.ListSpec("queue"), limit=LIMIT)
+            future.set_result(FirstPage(marker, rows, due_display(store)))
         except BaseException as error:  # noqa: BLE001 - the list reads it again itself
             future.set_exception(error)
 

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from store import service as sv
 from store.errors import StoreError
 from store.safe_text import printable
+from store.sla.watch import DueDisplay, due_display
 from store.views import TicketRow
 
 from tui.queue.first_page import ready as ready_first_page
@@ -29,7 +30,10 @@ COUNT_AT_MOST = 10_000
 SEARCH_COUNT_AT_MOST = 500  # a search's count walks the view, checking ticket after ticket
 
 VIEWS = [("queue", "Support tickets"), ("all", "All tickets"), ("favorites", "Favorites"),
-         ("delayed", "Delayed"), ("abuse", "Abuse"), ("archive", "Archive")]
+         ("delayed", "Delayed"), ("abuse", "Abuse"), ("archive", "Archive"), ("overdue", "Overdue")]
+# Shown in the views' bar only on a desk with response targets (or while chosen): elsewhere the
+# view is always empty. Its key works everywhere.
+TARGET_VIEWS = ("overdue",)
 
 
 class TicketListScreen(Marking, Screen[None]):
@@ -41,6 +45,8 @@ class TicketListScreen(Marking, Screen[None]):
         Binding("4", "view('delayed')", "Delayed", id="list.view_delayed"),
         Binding("5", "view('abuse')", "Abuse", id="list.view_abuse"),
         Binding("6", "view('archive')", "Archive", show=False, id="list.view_archive"),
+        # Not in the footer: at 120 columns it would push "? Keys" out (the views' bar shows it).
+        Binding("7", "view('overdue')", "Overdue", show=False, id="list.view_overdue"),
         Binding("slash", "search", "Search", id="list.search"),
         Binding("c", "filter_client", "Filter by client", id="list.filter_client"),
         Binding("C", "clear_filter", "Clear filter", show=False, id="list.clear_filter"),
@@ -61,6 +67,7 @@ class TicketListScreen(Marking, Screen[None]):
         self._marker: int | None = None
         self._position = ""
         self._count_due = False
+        self._due: DueDisplay | None = None  # response targets: the Due column, if any
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
@@ -76,6 +83,7 @@ class TicketListScreen(Marking, Screen[None]):
         first, self._first_page = await ready_first_page(self._first_page), None
         if first is not None:
             self._marker = first.marker
+            self._show_due(first.due)
         self.table.reset(first.rows if first is not None else None)
         self._recount()
         self.set_timer(0.5, self._warm_up)
@@ -104,6 +112,9 @@ class TicketListScreen(Marking, Screen[None]):
         try:
             if page.whole:  # taken before the rows: a change in between is seen next time
                 self._marker = sv.change_marker(self.app.store)
+                due = due_display(self.app.store)
+                if due != self._due:
+                    self.app.call_from_thread(self._show_due, due)
             return sv.list_tickets(self.app.store, self.app.actor, self.spec, limit=page.limit,
                                    after=page.after, before=page.before, start=page.start,
                                    last=page.last)
@@ -251,9 +262,18 @@ class TicketListScreen(Marking, Screen[None]):
             self.call_after_refresh(self.app.sweeper.home_painted)
 
     # --- painting -----------------------------------------------------------------------
+    def _show_due(self, due: DueDisplay) -> None:
+        """The desk's response targets: the Due column and the Overdue view's place in the bar."""
+        self._due = due
+        self.table.show_due(due.warning if due.in_use else None)
+        self._show_bar()
+
     def _show_bar(self) -> None:
         views = Text()
+        targets = self._due is not None and self._due.in_use
         for i, (key, title) in enumerate(VIEWS, 1):
+            if key in TARGET_VIEWS and not targets and key != self.spec.view:
+                continue
             style = "bold reverse" if key == self.spec.view else ""
             views.append(f" {i} {title} ", style=style)
             views.append(" ")

@@ -21,3 +21,13 @@ def configure(fmt: str, width: int) -> None:
 def when(t: datetime | None) -> str:
     """A time in the local zone, in the staff member's format."""
     return "" if t is None else t.astimezone().strftime(time_format)
+
+
+def when_near(t: datetime, now: datetime) -> str:
+    """A time of today as its clock time alone ("16:52", in the staff member's format), any
+    other in full."""
+    local = t.astimezone()
+    if local.date() != now.astimezone().date():
+        return when(t)
+    clock = time_format[min(i for i in (time_format.find("%H"), time_format.find("%I")) if i >= 0):]
+    return local.strftime(clock)

@@ -1,5 +1,6 @@
 """Themes: the bundled theme files, the user's own (config dir/themes/*.toml), and the marks
-every theme must keep readable: internal comments (yellow family) and system messages (dim).
+every theme must keep readable: internal comments (yellow family), system messages (dim), and
+the list's Due column (a target due soon, one missed).
 
 A broken theme file never stops the app: it is skipped with one sentence, and an unknown theme
 name falls back to the default.
@@ -97,6 +98,21 @@ def contrast(a: str, b: str) -> float:
 
     hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
+
+
+def due_colours(variables: dict[str, str]) -> dict[str, str]:
+    """The Due column's colours of a theme that chose none: its warning and error colours,
+    or (too faint on its background) bright or dark ones that are readable."""
+    background = variables.get("background", "#000000")
+    dark = contrast("#FFFFFF", background) > contrast("#000000", background)
+    out = {}
+    for name, own, bright, deep in (("due-soon", "warning", "#FFD400", "#7A4F00"),
+                                    ("due-breached", "error", "#FF6B6B", "#9E1F18")):
+        colour = variables.get(own, bright if dark else deep)
+        if contrast(colour, background) < 4.5:
+            colour = bright if dark else deep
+        out[name] = colour
+    return out
 
 
 def mark_colours(background: str, dark: bool) -> dict[str, str]:

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from store import service as sv
 from store import settings as global_settings
+from store.clock import utcnow
 from store.errors import LockedByOther, StoreError
 from store.safe_text import printable
 from store.views import ClientCard, DraftView, LockInfo, TicketDetail
@@ -19,6 +20,7 @@ from store.views import ClientCard, DraftView, LockInfo, TicketDetail
 from tui import modals
 from tui.runtime.safe import service_label, text
 from tui.widgets.thread import FETCH, Thread, when
+from tui.widgets.due_line import due_line
 from tui.runtime.working import run_store_call
 from tui.widgets.header import SafeHeader
 from tui.widgets.footer import KeysFooter
@@ -186,6 +188,12 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
         self._show_pane(draft)
         self.refresh_bindings()
 
+    def follow_the_clock(self) -> None:
+        """The due times' "in 5m" / "3m late" move on (the app's response-target clock calls
+        it every 30 s: a timer of the form's own would keep the form alive once closed)."""
+        if self.detail is not None and self.detail.due_times is not None:
+            self.query_one("#info", Static).update(self._info_text(self.detail))
+
     def _info_text(self, d: TicketDetail) -> Text:
         line = Text.assemble(("Ticket information: ", "bold"), "The ticket is assigned to ",
                              text(d.assigned_to, one_line=True), ".")
@@ -198,6 +206,9 @@ class TicketScreen(FollowsTicket, Replying, ToolbarActions, Screen[None]):
             line.append(f"\n{lock} since {when(d.locked_at)}", style="bold green" if mine else "bold yellow")
         if d.delayed_until:
             line.append(f"   Delayed until {when(d.delayed_until)}", style="italic")
+        targets = due_line(d.due_times, utcnow(), self.app.get_css_variables()["due-breached"])
+        if targets is not None:
+            line.append_text(Text.assemble("\n", targets))
         if d.summary:
             line.append_text(Text.assemble("\nSummary: ", text(d.summary, one_line=True)))
         return line

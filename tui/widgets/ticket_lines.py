@@ -33,7 +33,8 @@ class TicketLines:
         if self._styles is None:
             self._styles = {"base": self.rich_style, **{
                 name: self.get_component_rich_style(f"ticket-table--{name}")
-                for name in ("header", "cursor", "new", "locked", "dim", "marked")}}
+                for name in ("header", "cursor", "new", "locked", "dim", "marked", "due-soon",
+                             "due-breached")}}
         return self._styles
 
     def _widths(self, width: int) -> list[int]:
@@ -70,10 +71,15 @@ class TicketLines:
                 return Strip([Segment(fit(" " + note, width), base)], width)
             return Strip.blank(width, base)
         row = self.rows[index]
-        cells = self._cells(row, widths)
+        now = utcnow()
+        cells = self._cells(row, widths, now)
         styles = [base] * n
         if row.new_since_seen:
             styles = [base + paint["new"]] * n
+        for i, column in enumerate(self.columns):
+            tone = column.tone(row, now, self.due_warning) if column.tone else None
+            if tone:
+                styles[i] = styles[i] + paint[tone]
         if row.locked_by and self.columns[0].title == "Lock":
             styles[0] = styles[0] + paint["locked"]
         if row.archived:
@@ -90,10 +96,9 @@ class TicketLines:
             line_style = line_style + cursor
         return self._strip(cells, styles, line_style, width, widths)
 
-    def _cells(self, row: TicketRow, widths: list[int]) -> list[str]:
+    def _cells(self, row: TicketRow, widths: list[int], now) -> list[str]:
         """The row's cell texts at these widths; kept while the row and the minute (the Wait
-        column) stay the same, so moving the cursor repaints without formatting again."""
-        now = utcnow()
+        and Due columns) stay the same, so moving the cursor repaints without formatting again."""
         key = (id(row), now.replace(second=0, microsecond=0))
         hit = self._cell_cache.get(key)
         if hit is not None and hit[0] is row and hit[1] is widths:

@@ -10,6 +10,7 @@ TicketLines (tui/widgets/ticket_lines.py).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from textual import events
 from textual.binding import Binding
@@ -19,7 +20,7 @@ from textual.widget import Widget
 
 from store.views import TicketRow
 
-from tui.widgets.columns import STAFF_COLUMNS, Column
+from tui.widgets.columns import STAFF_COLUMNS, Column, with_due
 from tui.widgets.ticket_lines import CELL_CACHE_PAGES, TicketLines
 from tui.widgets.ticket_window import WINDOW_MAX, Fetcher, Page, RowWindow
 
@@ -38,11 +39,15 @@ class TicketTable(RowWindow, TicketLines, Widget, can_focus=True):
     TicketTable > .ticket-table--locked { color: $warning; }
     TicketTable > .ticket-table--dim { color: $text-muted; }
     TicketTable > .ticket-table--marked { background: $secondary 20%; }
+    TicketTable > .ticket-table--due-soon { color: $warning; }
+    TicketTable > .ticket-table--due-breached { color: $error; text-style: bold; }
     """
     COMPONENT_CLASSES = {
         "ticket-table--header", "ticket-table--cursor", "ticket-table--new",
         "ticket-table--locked", "ticket-table--dim", "ticket-table--marked",
+        "ticket-table--due-soon", "ticket-table--due-breached",
     }
+    DUE_REPAINT_SECONDS = 30  # the Due and Wait texts follow the clock (cells change each minute)
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
@@ -79,6 +84,9 @@ class TicketTable(RowWindow, TicketLines, Widget, can_focus=True):
         super().__init__(id=id)
         self.fetcher = fetcher
         self.columns = columns
+        self._plain_columns = columns
+        self.due_warning = timedelta(hours=1)  # a due this near is "soon" (show_due)
+        self._due_timer = None
         # Whether a ticket is marked for a bulk action (the staff list sets it): such a row
         # starts with ✓ and takes the marked style.
         self.marked: Callable[[int], bool] | None = None
@@ -97,6 +105,24 @@ class TicketTable(RowWindow, TicketLines, Widget, can_focus=True):
         self._styles: dict | None = None  # Rich styles by part, resolved once per style change
         self._widths_for: tuple[int, list[int]] = (-1, [])
         self._cell_cache: dict[tuple, tuple] = {}
+
+    def show_due(self, warning: timedelta | None) -> None:
+        """The Due column (after Prio) with this warning window, or none (None: a desk without
+        response targets). While shown, the visible lines are repainted every
+        DUE_REPAINT_SECONDS: each row keeps its due moment, and its text ("in 42m", "3m late")
+        and colour come from the clock, so time moves on screen without reading rows again."""
+        columns = with_due(self._plain_columns) if warning is not None else self._plain_columns
+        if warning is not None:
+            self.due_warning = warning
+        if columns != self.columns:
+            self.columns = columns
+            self._widths_for, self._cell_cache = (-1, []), {}
+        if warning is not None and self._due_timer is None:
+            self._due_timer = self.set_interval(self.DUE_REPAINT_SECONDS, self.refresh)
+        elif warning is None and self._due_timer is not None:
+            self._due_timer.stop()
+            self._due_timer = None
+        self.refresh()
 
     # --- geometry -----------------------------------------------------------------------
     @property
