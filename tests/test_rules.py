@@ -34,7 +34,7 @@ def test_add_list_move_remove(desk: Desk) -> None:
     move_rule(desk.store, None, "urgent", 1)
     assert [r.name for r in list_rules(desk.store)] == ["urgent", "first", "ssl"]
     remove_rule(desk.store, None, "first")
-    assert [(r.name, r.position) for r in list_rules(desk.store)] == [("urgent", 1), ("ssl", 3)]
+    assert [(r.name, r.position) for r in list_rules(desk.store)] == [("urgent", 1), ("ssl", 2)]
 
 
 @pytest.mark.parametrize("bad, sentence", [

@@ -180,6 +180,9 @@ def remove_rule(store: Store, actor: StaffActor | None, name: str) -> None:
     require_admin(actor)
     with store.write() as s:
         s.delete(_find(s, name))
+        s.flush()
+        for number, each in enumerate(s.scalars(select(Rule).order_by(Rule.position, Rule.id)), 1):
+            each.position = number  # the order's numbers stay 1, 2, 3...
 
 
 def move_rule(store: Store, actor: StaffActor | None, name: str, position: int) -> RuleView:
