@@ -95,8 +95,10 @@ def _to_staff(q: Sql, ticket_id: int, staff_id: int, at: datetime) -> str:
 def _round_robin(q: Sql, rule_id: int, facts: Facts) -> str:
     """The next of the department's staff who are not away, after the one this rule chose last
     (by id, around). The rule's row is locked first: two runs at once take turns, and each
-    sees the other's choice."""
-    lock = " FOR UPDATE" if q.dialect == "postgresql" else ""
+    sees the other's choice. FOR NO KEY UPDATE, not FOR UPDATE: both runs already hold the
+    row's key share (their rule_runs rows refer to it), which FOR UPDATE would wait for: a
+    deadlock."""
+    lock = " FOR NO KEY UPDATE" if q.dialect == "postgresql" else ""
     last = q.value(f"SELECT last_assigned_id FROM rules WHERE id = :r{lock}", {"r": rule_id})
     present = [r[0] for r in q.rows(
         "SELECT m.staff_id FROM memberships m WHERE m.department_id = :d AND NOT EXISTS "
