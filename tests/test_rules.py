@@ -44,7 +44,7 @@ def test_add_list_move_remove(desk: Desk) -> None:
     ({"on": "close", "top": True}, "runs on new or client-message"),
     ({"priority": "extreme"}, "priorit"),
     ({"reply": "No such reply"}, "no predefined reply"),
-    ({"department": TS}, "at least one --then"),
+    ({"department": TS}, "at least one action"),
     ({"service_kind": "boat", "top": True}, "service kind"),
     ({"client": "who@nowhere.example", "top": True}, "no client"),
     ({"balance_below": "abc", "top": True}, "not a valid balance"),

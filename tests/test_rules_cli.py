@@ -56,7 +56,7 @@ def test_the_issues_command_line(url: str) -> None:
 
 @pytest.mark.parametrize("args, sentence", [
     (["--then-assign-department", "Nowhere"], "There is no department named 'Nowhere'."),
-    (["--if-department", TS], "A rule needs at least one --then-... action, or --stop."),
+    (["--if-department", TS], "A rule needs at least one action (--then-...), or stop here (--stop)."),
     (["--then-top", "--if-inside-hours", "--if-outside-hours"], "not both"),
     (["--then-assign-staff", "bob", "--then-round-robin"], "not both"),
     (["--then-priority", "whenever"], "priority"),

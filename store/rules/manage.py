@@ -64,7 +64,7 @@ def add_rule(store: Store, actor: StaffActor | None, name: str, *, on: str = "ne
             actions = _actions(s, assign_department, assign_staff, round_robin, priority, top,
                                reply, comment, favorite)
         if not actions and not stop:
-            raise BadInput("A rule needs at least one --then-... action, or --stop.")
+            raise BadInput("A rule needs at least one action (--then-...), or stop here (--stop).")
         last = s.scalar(select(func.max(Rule.position))) or 0
         rule = Rule(name=name, on_event=on, position=last + 1, conditions=json.dumps(conditions),
                     actions=json.dumps(actions), stop=stop)
