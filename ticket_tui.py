@@ -28,6 +28,7 @@ COMMANDS = {
     "macro": "cli.macros:macro",
     "rule": "cli.rules:rule",
     "report": "cli.report:report",
+    "sla": "cli.sla:sla",
 }
 
 

@@ -10,6 +10,7 @@ import click
 from store import admin
 from store.db import Store
 from store.errors import BadInput
+from store.safe_text import printable
 
 from .common import AppContext, pass_app
 
@@ -39,6 +40,40 @@ def department() -> None:
 def department_add(app: AppContext, name: str, per_incident: bool) -> None:
     info = admin.add_department(app.store(), name, per_incident)
     click.echo(f"Department '{info.name}' added (id {info.id}).")
+
+
+@department.command("hours")
+@click.argument("name")
+@click.option("--tz", metavar="ZONE", help="The hours' time zone, e.g. Europe/Berlin.")
+@click.option("--week", "week", multiple=True, metavar="\"mon-fri 09:00-17:00\"",
+              help="Open days and hours; repeat for more lines.")
+@click.option("--holiday", "holidays", multiple=True, metavar="YYYY-MM-DD",
+              help="A closed day; repeat for several.")
+@click.option("--always-open", is_flag=True, help="Clear the hours: always open.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_app
+def department_hours(app: AppContext, name: str, tz: str | None, week: tuple[str, ...],
+                     holidays: tuple[str, ...], always_open: bool, as_json: bool) -> None:
+    """Business hours, for response targets. Without options: print them. Setting them
+    replaces the week and the holidays whole."""
+    from store.sla import hours
+
+    changing = bool(tz or week or holidays)
+    if always_open and changing:
+        raise BadInput("--always-open clears the hours; give it alone, or give --tz and --week.")
+    if always_open:
+        shown = hours.clear_hours(app.store(), name)
+    elif changing:
+        shown = hours.set_hours(app.store(), name, tz, week, holidays)
+    else:
+        shown = hours.get_hours(app.store(), name)
+    if as_json:
+        click.echo(json.dumps(shown.json(), indent=2))
+        return
+    first, *rest = shown.lines()  # only the first names the department (typed text)
+    click.echo(printable(first, one_line=True))
+    for line in rest:
+        click.echo(line)
 
 
 @click.group()

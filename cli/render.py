@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from store.mail.marks import reply_state
 from store.safe_text import printable
 from store.status import PRIORITIES
-from store.views import MessageView, TicketDetail, TicketRow
+from store.clock import utcnow
+from store.views import DueTimes, MessageView, TicketDetail, TicketRow
 
 
 def iso(t: datetime | None) -> str | None:
@@ -21,8 +22,20 @@ def row_json(r: TicketRow) -> dict:
         "delayed_until": iso(r.delayed_until), "favorite": r.favorite, "updated_at": iso(r.updated_at),
         "locked_at": iso(r.locked_at), "placed_first": r.placed_first, "new": r.new_since_seen,
         "waiting_since": iso(r.waiting_since) if r.awaiting_staff else None,
-        "archived": r.archived, "merged_into": r.merged_into,
+        "archived": r.archived, "merged_into": r.merged_into, **due_json(r.due_times),
     }
+
+
+def due_json(times: DueTimes | None) -> dict:
+    """A ticket's response targets (docs/sla.md); nulls and not overdue without any."""
+    if times is None:
+        return {"first_response_due": None, "first_response_met": None,
+                "next_response_due": None, "resolution_due": None, "overdue": False}
+    return {"first_response_due": iso(times.first_response_due),
+            "first_response_met": times.first_response_met,
+            "next_response_due": iso(times.next_response_due),
+            "resolution_due": iso(times.resolution_due),
+            "overdue": times.overdue(utcnow())}
 
 
 def message_json(m: MessageView, delivery=None) -> dict:
@@ -61,7 +74,7 @@ def detail_json(d: TicketDetail, *, staff: bool, deliveries: dict | None = None)
         "charges": [{"id": c.id, "amount": f"{c.amount_cents / 100:.2f}", "created_at": iso(c.created_at)}
                     for c in d.charges],
         "messages": [message_json(m, (deliveries or {}).get(m.id)) for m in d.messages],
-        "merged_into": d.merged_into,
+        "merged_into": d.merged_into, **due_json(d.due_times),
     }
     if staff:
         out.update({

@@ -86,7 +86,8 @@ def ticket_new(app: AppContext, department, subject, body, body_file, service_id
 
 
 @ticket.command("list")
-@click.option("--view", type=click.Choice(["queue", "all", "favorites", "delayed", "abuse", "archive"]),
+@click.option("--view", type=click.Choice(["queue", "all", "favorites", "delayed", "abuse", "archive",
+                                          "overdue"]),
               default="queue", show_default=True)
 @click.option("--filter-client", "client_email", metavar="EMAIL")
 @click.option("--search", metavar="Q")

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision; tests/test_schema.py checks it is the scripts' head.
 HEAD = "0017"
+# Where a session keeps the work its plain statements collected for before the commit (Sql.collect).
+BEFORE_COMMIT = "ticket_tui_before_commit"
 
 
 def _alembic_config(connection):
@@ -154,6 +156,8 @@ def _session(maker, phase: str, commit_phase: str) -> Iterator["Session"]:
         try:
             with _translated(phase):
                 yield session
+                if session.info.get(BEFORE_COMMIT):
+                    plain_in(session).finish()
         except BaseException:
             _quiet_rollback(session)
             raise
@@ -177,7 +181,8 @@ def plain_in(session: "Session") -> Sql:
     inside a write, on the same connection, after the session's pending changes (as its own
     queries would autoflush them)."""
     session.flush()
-    return Sql(session.connection().connection.driver_connection, session.get_bind().dialect.name)
+    return Sql(session.connection().connection.driver_connection, session.get_bind().dialect.name,
+               session.info.setdefault(BEFORE_COMMIT, {}))
 
 
 def _quiet_rollback(session: "Session") -> None:

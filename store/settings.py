@@ -65,6 +65,11 @@ GLOBAL_SETTINGS: dict[str, SettingSpec] = {
                     "A new ticket that came by mail gets an automatic acknowledgement"),
         SettingSpec("mail_auto_per_hour", int, 5,
                     "At most this many automatic mails per address per hour", _at_least(0)),
+        SettingSpec("sla_warning_minutes", int, 60,
+                    "The Overdue view also lists tickets due within this many minutes",
+                    lambda v: None if 0 <= v <= 10080 else "must be 0 to 10080 (a week)"),
+        SettingSpec("queue_by_due", bool, False,
+                    "The queue lists the soonest due ticket first (after those placed first)"),
     )
 }
 

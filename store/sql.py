@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -129,12 +129,26 @@ def _pyformat(query: str) -> str:
 
 
 class Sql:
-    """One transaction on one plain connection."""
+    """One transaction on one plain connection. `before_commit` is the transaction's work to do
+    just before it commits (shared by every Sql of one SQLAlchemy session, see store/db.py)."""
 
-    def __init__(self, conn, dialect: str) -> None:
+    def __init__(self, conn, dialect: str, before_commit: dict | None = None) -> None:
         self._conn = conn
         self.dialect = dialect
         self.sqlite = dialect == "sqlite"
+        self.before_commit: dict[Callable, dict] = {} if before_commit is None else before_commit
+
+    def collect(self, work: "Callable[[Sql, dict], None]") -> dict:
+        """What `work` collects in this transaction (a dict it fills); work(q, collected) runs
+        once, just before the commit. Response targets collect the tickets whose events were
+        recorded and refresh their due times there (store/sla/step.py)."""
+        return self.before_commit.setdefault(work, {})
+
+    def finish(self) -> None:
+        """Runs the collected work (which may collect more) before the commit."""
+        while self.before_commit:
+            work = next(iter(self.before_commit))
+            work(self, self.before_commit.pop(work))
 
     def _execute(self, query: str, params: dict | None):
         if self.sqlite:
@@ -265,7 +279,9 @@ class Pool:
         try:
             if self.dialect == "sqlite":
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            yield Sql(conn, self.dialect)
+            q = Sql(conn, self.dialect)
+            yield q
+            q.finish()
         except BaseException as exc:
             _rollback_quietly(conn)
             self._release_after_error(conn)

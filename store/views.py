@@ -6,6 +6,20 @@ from datetime import datetime
 from typing import NamedTuple
 
 
+class DueTimes(NamedTuple):
+    """A ticket's response targets (store/sla): each due moment, and whether the first response
+    was met (None while open and unanswered). `due` is the soonest running one."""
+
+    first_response_due: datetime | None
+    first_response_met: bool | None
+    next_response_due: datetime | None
+    resolution_due: datetime | None
+    due: datetime | None
+
+    def overdue(self, now: datetime) -> bool:
+        return self.due is not None and self.due < now
+
+
 class TicketRow(NamedTuple):
     """One line of a ticket list."""
 
@@ -28,6 +42,10 @@ class TicketRow(NamedTuple):
     archived: bool
     sort_key: tuple = ()
     merged_into: int | None = None  # a merged ticket's stub: the ticket it went into
+    # Response targets (staff's rows): the soonest due time, whether it has passed, and all.
+    due: datetime | None = None
+    overdue: bool = False
+    due_times: DueTimes | None = None
 
 
 class AttachmentView(NamedTuple):
@@ -111,6 +129,7 @@ class TicketDetail(NamedTuple):
     messages: tuple[MessageView, ...]
     charges: tuple[ChargeView, ...]
     merged_into: int | None = None  # a merged ticket's stub: the ticket it went into
+    due_times: DueTimes | None = None  # staff's view; None: no response targets
 
     @property
     def assigned_to(self) -> str:

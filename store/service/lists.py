@@ -18,14 +18,16 @@ from .. import settings
 from ..actors import Actor, ClientActor, StaffActor, find_client
 from ..db import Store
 from ..errors import BadInput
+from ..sla.due import COLUMNS as DUE_COLUMNS, NEVER, due_order, from_row, warning_until
 from ..sql import Sql, utc
 from ..status import admin_status, client_status, merged_status
 from ..views import TicketRow
 from .rules import held_by, now, staff_visible
 
-STAFF_VIEWS = ("queue", "all", "favorites", "delayed", "abuse", "archive")
+STAFF_VIEWS = ("queue", "all", "favorites", "delayed", "abuse", "archive", "overdue")
 CLIENT_VIEWS = ("queue", "all", "archive")  # queue and all both mean the active tickets
 MAX_PAGE = 500
+SLA_DUE = "ticket_sla.due"  # the Overdue view's order (a column of the joined ticket_sla)
 
 # The columns a list row is made of, in the order of _ROW_SQL's select list.
 _ROW_COLUMNS = ("id", "subject", "priority", "placed_first", "delayed_until", "locked_at",
@@ -55,11 +57,15 @@ def _order(q: Sql, actor: Actor, view: str) -> list[tuple[str, bool]]:
     """(column, descending) pairs, ending with the id so every key is unique."""
     if isinstance(actor, StaffActor) and view == "queue":
         cols = [("placed_first", True)]
+        if settings.read(q, "queue_by_due"):
+            cols.append((due_order(q), False))
         if settings.read(q, "use_priority"):
             cols.append(("priority", True))
         return cols + [("awaiting_staff", True), ("waiting_since", False), ("id", False)]
     if view == "delayed":
         return [("delayed_until", False), ("id", False)]
+    if view == "overdue":
+        return [(SLA_DUE, False), ("id", False)]
     return [("updated_at", True), ("id", True)]
 
 
@@ -81,7 +87,13 @@ def _filters(q: Sql, actor: Actor, spec: ListSpec, params: dict, *, walk: bool =
             raise BadInput(f"'{view}' is not a view; use one of: {', '.join(STAFF_VIEWS)}.")
         if view in ("queue", "delayed"):
             params["now"] = q.db_time(now())
-        if view == "queue":
+        if view == "overdue":  # open tickets due before the warning window ends, as the queue's
+            params["soon"] = q.db_time(warning_until(q, now()))
+            conds += ["tickets.is_open", "tickets.id IN (SELECT ticket_sla.ticket_id FROM "
+                      "ticket_sla WHERE ticket_sla.due < :soon)"]
+            if not actor.is_admin:
+                conds.append(held_by(actor, params, open_only=True))
+        elif view == "queue":
             # The queue's partial indexes are declared WHERE is_open; SQLite only uses them
             # when the query says exactly that ("is_open = 1" doesn't count).
             conds += ["tickets.is_open" if walk or not q.sqlite else "tickets.is_open = 1",
@@ -111,8 +123,20 @@ def _where(conds: list[str]) -> str:
     return " AND ".join(conds) or "1 = 1"
 
 
+def _column(c: str) -> str:
+    """An order's column: a ticket's, or an expression over the joined ticket_sla."""
+    return c if "." in c or "(" in c else f"tickets.{c}"
+
+
+def _tables(order: list[tuple[str, bool]]) -> str:
+    """The tickets, joined to their due times when the order reads them."""
+    if any("ticket_sla." in c for c, _ in order):
+        return "tickets LEFT OUTER JOIN ticket_sla ON ticket_sla.ticket_id = tickets.id"
+    return "tickets"
+
+
 def _sort(order: list[tuple[str, bool]], backwards: bool) -> str:
-    return ", ".join(f"tickets.{c} {'DESC' if d != backwards else 'ASC'}" for c, d in order)
+    return ", ".join(f"{_column(c)} {'DESC' if d != backwards else 'ASC'}" for c, d in order)
 
 
 # --- keyset pagination ----------------------------------------------------------------------
@@ -122,7 +146,7 @@ def _beyond(q: Sql, cols: list[tuple[str, bool]], key: list, params: dict, backw
     which an index can seek to."""
     later = cols[0][1] != backwards  # the run is read in descending order: "after" is smaller
     names = [_param(q, params, v) for v in key]
-    left = ", ".join(f"tickets.{c}" for c, _ in cols)
+    left = ", ".join(_column(c) for c, _ in cols)
     right = ", ".join(names)
     if len(cols) > 1:
         left, right = f"({left})", f"({right})"
@@ -149,7 +173,7 @@ def _arms(q: Sql, order: list[tuple[str, bool]], key: tuple, params: dict, backw
             runs.append([i])
     arms = []
     for r in range(len(runs) - 1, -1, -1):
-        same = [f"tickets.{order[i][0]} = {_param(q, params, key[i])}"
+        same = [f"{_column(order[i][0])} = {_param(q, params, key[i])}"
                 for run in runs[:r] for i in run]
         run = runs[r]
         last = r == len(runs) - 1
@@ -185,7 +209,7 @@ def list_tickets(store: Store, actor: Actor, spec: ListSpec = ListSpec(), *, lim
             # The walk reads ids only (from the view's index where it can), then the page's
             # rows are read whole: thousands of rows passed over cost no table reads.
             params["page_limit"] = n
-            ids = (f"SELECT tickets.id FROM tickets WHERE {_where(conds + extra)} "
+            ids = (f"SELECT tickets.id FROM {_tables(order)} WHERE {_where(conds + extra)} "
                    f"ORDER BY {sort} LIMIT :page_limit")
             return q.rows(f"{rows_sql} WHERE tickets.id IN ({ids}) ORDER BY {sort}", params)
 
@@ -270,19 +294,26 @@ def _rows_sql(is_client: bool) -> str:
     locker = "NULL" if is_client else "locker.login"
     join_locker = "" if is_client else (
         " LEFT OUTER JOIN staff AS locker ON locker.id = tickets.locked_by_id")
+    # Response targets are the staff's (a client's login never reads ticket_sla).
+    due = ", ".join(("NULL",) * len(DUE_COLUMNS) if is_client
+                    else (f"ticket_sla.{c}" for c in DUE_COLUMNS))
+    join_due = "" if is_client else (
+        " LEFT OUTER JOIN ticket_sla ON ticket_sla.ticket_id = tickets.id")
     return (f"SELECT {columns}, clients.email, clients.name, departments.name, {locker}, "
-            f"{favorite}, {new} FROM tickets "
+            f"{favorite}, {new}, {due} FROM tickets "
             "JOIN clients ON clients.id = tickets.client_id "
-            "JOIN departments ON departments.id = tickets.department_id" + join_locker)
+            "JOIN departments ON departments.id = tickets.department_id" + join_locker + join_due)
 
 
 def _row(is_client: bool, r, order) -> TicketRow:
     (id_, subject, priority, placed_first, delayed_until, locked_at, archived_at, client_unread,
      is_open, awaiting_staff, waiting_since, updated_at, merged_into, client_email, client_name,
-     department, locked_by, favorite, new) = r
+     department, locked_by, favorite, new, *due_values) = r
+    times = from_row(due_values)
+    due = times.due if times is not None else None
     values = {"id": id_, "priority": priority, "placed_first": bool(placed_first),
               "delayed_until": utc(delayed_until), "awaiting_staff": bool(awaiting_staff),
-              "waiting_since": utc(waiting_since), "updated_at": utc(updated_at)}
+              "waiting_since": utc(waiting_since), "updated_at": utc(updated_at), SLA_DUE: due}
     archived = archived_at is not None
     status = (client_status(archived, bool(is_open), client_unread) if is_client
               else admin_status(archived, bool(is_open)))
@@ -295,8 +326,9 @@ def _row(is_client: bool, r, order) -> TicketRow:
         delayed_until=values["delayed_until"], favorite=bool(favorite), new_since_seen=bool(new),
         awaiting_staff=values["awaiting_staff"], waiting_since=values["waiting_since"],
         updated_at=values["updated_at"], archived=archived,
-        sort_key=tuple(values[col] for col, _ in order),
-        merged_into=merged_into,
+        sort_key=tuple(values.get(col, due or NEVER) for col, _ in order),
+        merged_into=merged_into, due=due, overdue=due is not None and due < now(),
+        due_times=times,
     )
 
 

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from .. import settings
 from ..actors import Actor, ClientActor, StaffActor
 from ..errors import LockedByOther, NotAllowed
+from ..sla import step as sla_step
 from ..sql import Sql, expand, utc
 from ..views import LockInfo
 from . import rules
@@ -200,6 +201,7 @@ def record(q: Sql, actor: Actor | None, ticket_id: int, action: str, detail: str
           {"t": ticket_id, "action": action, "detail": detail, "at": q.db_time(at),
            "staff": actor.id if isinstance(actor, StaffActor) else None,
            "client": actor.id if isinstance(actor, ClientActor) else None})
+    sla_step.touch(q, ticket_id, at)  # its due times are refreshed before the commit
     if activity:
         q.run("UPDATE tickets SET updated_at = :at WHERE id = :t", {"t": ticket_id,
                                                                      "at": q.db_time(at)})

@@ -17,6 +17,7 @@ from ..errors import BadInput, NotFound
 from ..mail.marks import delivery_marks, reply_state
 from ..sql import Sql, expand, utc
 from ..status import admin_status, client_status, merged_status
+from ..sla.due import due_times
 from ..views import (
     AttachmentView, ChargeView, ClientCard, DraftView, HolderView, MailHead, MessageView,
     ServiceView, TicketDetail,
@@ -189,6 +190,7 @@ def _detail(q: Sql, actor: Actor, t: dict, *, last: int | None = None) -> Ticket
         messages=_messages(q, t["id"], CLIENT_KINDS if is_client else None, last=last),
         charges=tuple(ChargeView(c[0], c[1], utc(c[2])) for c in charges),
         merged_into=t["merged_into_id"],
+        due_times=None if is_client else due_times(q, t["id"]),
     )
 
 

@@ -65,17 +65,21 @@ class Calendar:
 
     def between(self, start: datetime, end: datetime) -> int:
         """Whole minutes of business time from start to end (0 if end is not after start)."""
+        return int(self.open_time(start, end).total_seconds() // 60)
+
+    def open_time(self, start: datetime, end: datetime) -> timedelta:
+        """The business time from start to end, exactly (nothing if end is not after start)."""
         start, end = _utc(start), _utc(end)
         if end <= start:
-            return 0
+            return timedelta()
         if self.always_open:
-            return int((end - start).total_seconds() // 60)
+            return end - start
         total = timedelta()
         for opens, closes in self._open_spans(start, until=end):
             if opens >= end:
                 break
             total += min(closes, end) - max(opens, start)
-        return int(total.total_seconds() // 60)
+        return total
 
     def is_open(self, moment: datetime) -> bool:
         if self.always_open:

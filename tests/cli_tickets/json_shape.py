@@ -6,7 +6,11 @@ from datetime import datetime
 
 TICKET_FIELDS = {"id": int, "subject": str, "client": str, "department": str, "status": str,
                  "locked_by": (str, type(None)), "priority": str, "delayed_until": (str, type(None)),
-                 "favorite": bool, "updated_at": str}
+                 "favorite": bool, "updated_at": str,
+                 # response targets (docs/sla.md): null without a policy
+                 "first_response_due": (str, type(None)), "first_response_met": (bool, type(None)),
+                 "next_response_due": (str, type(None)), "resolution_due": (str, type(None)),
+                 "overdue": bool}
 MESSAGE_FIELDS = {"id": int, "kind": str, "author": str, "body": str, "created_at": str,
                   "attachments": list}
 
@@ -20,7 +24,8 @@ def check_ticket_json(t: dict) -> None:
         assert isinstance(t[name], kind), (name, t[name])
     assert t["priority"] in ("low", "normal", "high", "urgent")
     assert is_iso_with_offset(t["updated_at"])
-    assert t["delayed_until"] is None or is_iso_with_offset(t["delayed_until"])
+    for name in ("delayed_until", "first_response_due", "next_response_due", "resolution_due"):
+        assert t[name] is None or is_iso_with_offset(t[name]), name
 
 
 def check_show_json(d: dict) -> None:

@@ -23,7 +23,7 @@ PostgreSQL (docs/rules.md, "Response rules"):
 - staff_away: staff read it; a staff login marks itself away or back (an administrator anyone).
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-03 18:30:00
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ from alembic import op
 import store.types
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
