@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..sql import Sql
+from ..sql import Sql, utc
 
 KEYS = ("department", "client", "client_domain", "service_kind", "words", "sender", "hours",
         "balance_below", "incidents_below")
@@ -40,20 +40,21 @@ class Facts:
     body: str
     balance_cents: int
     incidents_left: int
-    at: datetime
+    at: datetime  # when the rules run (their writes' moment)
+    happened: datetime  # when the event's message was written (business hours are of this)
 
 
 def load_facts(q: Sql, ticket_id: int, message_id: int, at: datetime) -> Facts | None:
     """The ticket's facts at this event (None: the ticket or message is gone)."""
     row = q.row(
         "SELECT t.department_id, t.client_id, c.email, sv.kind, t.subject, m.body, "
-        "c.balance_cents, c.incidents_left FROM tickets t JOIN clients c ON c.id = t.client_id "
+        "c.balance_cents, c.incidents_left, m.created_at FROM tickets t JOIN clients c ON c.id = t.client_id "
         "JOIN messages m ON m.id = :m LEFT JOIN services sv ON sv.id = t.service_id "
         "WHERE t.id = :t", {"t": ticket_id, "m": message_id})
     if row is None:
         return None
     return Facts(ticket_id, message_id, row[0], row[1], row[2] or "", row[3], row[4] or "",
-                 row[5] or "", row[6] or 0, row[7] or 0, at)
+                 row[5] or "", row[6] or 0, row[7] or 0, at, utc(row[8]))
 
 
 def whole_word(word: str) -> re.Pattern:
@@ -95,4 +96,4 @@ def _open_at(q: Sql, facts: Facts) -> bool:
     """Whether the department's business hours are open at the event (store/sla/hours.py)."""
     from ..sla.hours import calendar_for
 
-    return calendar_for(q, facts.department_id).is_open(facts.at)
+    return calendar_for(q, facts.department_id).is_open(facts.happened)
