@@ -45,12 +45,13 @@ class Facts:
 
 
 def load_facts(q: Sql, ticket_id: int, message_id: int, at: datetime) -> Facts | None:
-    """The ticket's facts at this event (None: the ticket or message is gone)."""
+    """The ticket's facts at this event (None: the ticket or message is gone, or the ticket was
+    merged into another while its event waited in PostgreSQL's queue: nothing to run on)."""
     row = q.row(
         "SELECT t.department_id, t.client_id, c.email, sv.kind, t.subject, m.body, "
         "c.balance_cents, c.incidents_left, m.created_at FROM tickets t JOIN clients c ON c.id = t.client_id "
         "JOIN messages m ON m.id = :m LEFT JOIN services sv ON sv.id = t.service_id "
-        "WHERE t.id = :t", {"t": ticket_id, "m": message_id})
+        "WHERE t.id = :t AND t.merged_into_id IS NULL", {"t": ticket_id, "m": message_id})
     if row is None:
         return None
     return Facts(ticket_id, message_id, row[0], row[1], row[2] or "", row[3], row[4] or "",
