@@ -54,3 +54,30 @@ def test_a_ticket_merged_while_its_event_waited_runs_nothing(store) -> None:
     result = CliRunner().invoke(main, ["--db", store.url, "rule", "run"])
     assert result.stdout == f"#{source}: no rule fired\n1 event run.\n"
     assert rows(store, "SELECT count(*) FROM messages WHERE kind = 'internal'") == [(1,)]
+
+
+def test_rule_run_watch_keeps_working_the_queue_off(store) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    desk = make_desk(store)
+    add_rule(store, None, "note", comment="seen")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "ticket_tui", "--db", store.url, "rule", "run",
+                             "--watch", "--interval", "0.2"], cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        tids = [desk.open(subject=f"T{i}") for i in range(3)]
+        deadline = time.monotonic() + 30
+        while queued(store) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert queued(store) == 0
+        assert all(system_lines(store, t) == ['Rule "note": internal comment added.'] for t in tids)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)

@@ -28,7 +28,6 @@ from .actions import apply
 from .conditions import Facts, holds, load_facts
 
 
-
 class Fired(NamedTuple):
     rule: str
     did: tuple[str, ...]
