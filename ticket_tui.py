@@ -26,6 +26,7 @@ COMMANDS = {
     "mailbox": "cli.mail:mailbox",
     "mail": "cli.mail:mail",
     "macro": "cli.macros:macro",
+    "rule": "cli.rules:rule",
     "report": "cli.report:report",
     "sla": "cli.sla:sla",
 }

@@ -94,6 +94,20 @@ def staff_add(app: AppContext, login: str, name: str, departments: tuple[str, ..
     click.echo(f"Staff member '{info.login}' added (id {info.id}).")
 
 
+@staff.command("away")
+@click.argument("login")
+@click.option("--back", is_flag=True, help="Back again: in the round-robin once more.")
+@pass_app
+def staff_away(app: AppContext, login: str, back: bool) -> None:
+    """Away: the response rules' round-robin passes them by (yourself, or anyone as an admin)."""
+    from store.rules.manage import set_away
+
+    from .rules import admin_actor
+
+    set_away(app.store(), admin_actor(app), login, away=not back)
+    click.echo(f"{login.strip()} is {'back' if back else 'away'}.")
+
+
 @click.group()
 def client() -> None:
     """Clients: the provider's customers."""

@@ -10,6 +10,7 @@ from store.db import Store, head_revision
 from store.mail import models as _mail_models  # noqa: F401 - the mail tables join the metadata
 from store import macro_models as _macro_models  # noqa: F401 - the macros table joins the metadata
 from store.sla import models as _sla_models  # noqa: F401 - the response targets join the metadata
+from store.rules import models as _rule_models  # noqa: F401 - the rules tables join the metadata
 from store.models import Base
 from store.search import include_name
 

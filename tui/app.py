@@ -272,6 +272,12 @@ class TicketApp(App[None]):
 
         self.push_screen(ReportsScreen())
 
+    def open_rules(self) -> None:
+        """The Rules screen over the list (administrators)."""
+        from tui.rules.screen import RulesScreen
+
+        self.push_screen(RulesScreen())
+
     def warm_up_ticket_form(self) -> None:
         """Imports the ticket form while the list is idle, so the first Enter opens it at once."""
         import tui.ticket.screen  # noqa: F401

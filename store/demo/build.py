@@ -20,6 +20,7 @@ from .desk import setup_desk
 from .people import ADMIN
 from .plan import make_plan
 from .ratings import rate_replies
+from .rules import add_demo_rules
 from .schedule import run_scripts
 from .threads_mailed import post_office
 
@@ -126,6 +127,7 @@ def build_demo(store: Store, now: datetime | None = None, *, strict: bool = Fals
         plan.sort(key=lambda item: item[0])
         run_scripts(desk, plan)
         rate_replies(desk)
+    add_demo_rules(store)  # for the tickets to come (store/demo/rules.py)
     with store.write() as s:  # then the desk's default (undo send), as a new desk has it
         s.execute(delete(Setting).where(Setting.key == "send_delay_seconds"))
     if strict and clock.clamped:

@@ -36,6 +36,7 @@ from .. import settings, validate
 from ..db import Store
 from ..errors import BadInput, Refused
 from ..safe_text import printable
+from ..rules.hook import after_client_message, skip_rules
 from ..service.client_side import client_reply_in, open_ticket_in
 from ..views import NewAttachment
 from . import intake_rows as rows
@@ -94,7 +95,10 @@ def receive(store: Store, raw: bytes, *, to: str | None = None, source: str = "p
 def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
           secret: bytes | str | None, *, acknowledge: bool = True) -> IntakeResult:
     """acknowledge=False: a history being imported, whose new tickets were answered long ago
-    (an acknowledgement now would mail every client of the history)."""
+    (an acknowledgement now would mail every client of the history), and whose mails run no
+    response rules (store/rules: they would route, answer and comment on old tickets)."""
+    if not acknowledge:
+        skip_rules(s)
     seen = rows.known_id(s, mail.message_id)
     if seen is not None:
         return IntakeResult("duplicate", seen.ticket_id, seen.message_id,
@@ -125,7 +129,7 @@ def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
     if ticket_id is not None:
         client = rows.client_by_id(s, rows.ticket_client(s, ticket_id))
         rows.act_as(s, client)
-        message = client_reply_in(s, client, ticket_id, body, files)
+        message = client_reply_in(s, client, ticket_id, body, files, rules=False)
         outcome = "client_message"
     else:
         if mailbox is None:
@@ -137,10 +141,13 @@ def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
             sender = rows.add_client(s, mail.sender, email)
         rows.act_as(s, sender)
         message = open_ticket_in(s, sender, mailbox.department_id, _subject(mail), body,
-                                 attachments=files)
+                                 attachments=files, rules=False)
         outcome = "new_ticket"
     rows.record_mail(s, mail, raw, ticket_id=message.ticket_id, message_id=message.id,
                      mailbox_id=mailbox_id, automatic_reason=automatic)
+    if acknowledge:  # the rules after the mail's record: an answer must know it was automatic
+        after_client_message(s, message.ticket_id, message.id,
+                             "new" if outcome == "new_ticket" else "client-message")
     if outcome == "new_ticket" and acknowledge:
         queue_acknowledgement(s, message.ticket_id, message.id, sender.email, automatic)
     return IntakeResult(outcome, message.ticket_id, message.id, automatic or "")

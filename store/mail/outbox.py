@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import and_, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from .. import settings
@@ -27,7 +27,7 @@ from .. import clock
 from ..actors import Actor
 from ..db import Store, plain_in
 from ..errors import NotFound
-from ..models import Client, Ticket
+from ..models import Client, Message, Ticket
 from ..validate import is_id
 from ..service.rules import check_id, check_visible, no_such_ticket, require_staff
 from .marks import public_state
@@ -90,15 +90,23 @@ def queue_acknowledgement(s: Session, ticket_id: int, message_id: int, email: st
     rules; False when none goes."""
     if automatic_reason or not settings.get(s, "mail_acknowledge_new"):
         return False
-    limit = settings.get(s, "mail_auto_per_hour")
-    since = clock.utcnow() - timedelta(hours=1)
-    sent = s.scalar(select(func.count()).select_from(OutboxMail).where(
-        OutboxMail.kind == "acknowledgement", OutboxMail.recipient == email,
-        OutboxMail.created_at > since))
-    if sent >= limit:
+    if not under_hourly_limit(s, email):
         return False
     _queue(s, ticket_id, message_id, "acknowledgement", email, None)
     return True
+
+
+def under_hourly_limit(s: Session, email: str) -> bool:
+    """Whether one more automatic mail may go to this address: fewer than mail_auto_per_hour
+    in the last hour, acknowledgements and the response rules' answers (a staff answer without
+    an author, store/rules/actions.py) together."""
+    since = clock.utcnow() - timedelta(hours=1)
+    automatic = or_(OutboxMail.kind == "acknowledgement",
+                    and_(Message.kind == "staff", Message.author_staff_id.is_(None)))
+    sent = s.scalar(select(func.count()).select_from(OutboxMail)
+                    .outerjoin(Message, Message.id == OutboxMail.message_id)
+                    .where(OutboxMail.recipient == email, OutboxMail.created_at > since, automatic))
+    return sent < settings.get(s, "mail_auto_per_hour")
 
 
 def _queue(s: Session, ticket_id: int, message_id: int, kind: str, email: str,

@@ -179,12 +179,16 @@ def _compose(s: Session, row: OutboxMail) -> OutgoingMail:
     department = s.scalar(select(Department.name).where(Department.id == ticket.department_id))
     in_reply_to, references = _threading(
         s, row.ticket_id, row.message_id if row.kind == "acknowledgement" else None)
-    if row.kind == "acknowledgement":
+    automatic = row.kind == "acknowledgement"
+    if automatic:
         body, files = ACKNOWLEDGEMENT.format(ticket=row.ticket_id), ()
     else:
-        body = s.scalar(select(Message.body).where(Message.id == row.message_id))
-        if body is None:  # on PostgreSQL its client (whom the sender acts as) can't read it yet
+        found = s.execute(select(Message.body, Message.author_staff_id)
+                          .where(Message.id == row.message_id)).first()
+        if found is None:  # on PostgreSQL its client (whom the sender acts as) can't read it yet
             raise _NotReleased
+        body, author = found
+        automatic = author is None  # the response rules' answer (store/rules/actions.py)
         files = tuple(MailAttachment(a.name, a.content_type, bytes(a.data)) for a in s.execute(
             select(Attachment.name, Attachment.content_type, Attachment.data)
             .where(Attachment.message_id == row.message_id).order_by(Attachment.id)))
@@ -193,7 +197,7 @@ def _compose(s: Session, row: OutboxMail) -> OutgoingMail:
         raise BadInput("The desk has no mail secret to sign its Message-IDs with.")
     reply = Reply(row.ticket_id, row.message_id, MailAddress(box.address, department or ""),
                   MailAddress(row.recipient, client.name), ticket.subject, body or "",
-                  in_reply_to, references, files, automatic=row.kind == "acknowledgement")
+                  in_reply_to, references, files, automatic=automatic)
     return compose_reply(reply, secret=secret, message_id=row.mail_message_id)
 
 

@@ -5,6 +5,7 @@ from alembic import context
 from store.mail import models as _mail_models  # noqa: F401 - its tables join the metadata
 from store import macro_models as _macro_models  # noqa: F401 - its table joins the metadata
 from store.sla import models as _sla_models  # noqa: F401 - its tables join the metadata
+from store.rules import models as _rule_models  # noqa: F401 - its tables join the metadata
 from store.models import Base
 from store.search import include_name
 

@@ -13,6 +13,7 @@ from ..admin import department_by_name
 from ..db import Store
 from ..errors import BadInput, NotAllowed
 from ..models import Department, Message, Service, Ticket
+from ..rules.hook import after_client_message
 from ..status import DEFAULT_PRIORITY, parse_priority
 from ..views import NewAttachment
 from ._common import (
@@ -39,10 +40,11 @@ def open_ticket(
 def open_ticket_in(
     s: Session, client: ClientActor, department: str | int, subject: str, body: str, *,
     service_id: int | None = None, priority: str | int | None = None,
-    attachments: Sequence[NewAttachment] = (),
+    attachments: Sequence[NewAttachment] = (), rules: bool = True,
 ) -> Message:
     """open_ticket inside the caller's transaction (the mail intake writes its own rows beside
-    it); subject and body already checked as open_ticket does. Returns the first message."""
+    it); subject and body already checked as open_ticket does. Returns the first message.
+    rules=False: the response rules don't run (a mail history's import)."""
     check_body(s, body)
     files = check_attachments(s, attachments)
     if isinstance(department, int):
@@ -74,6 +76,8 @@ def open_ticket_in(
     message = add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
     reopen_for_client(s, client, ticket, at)  # held, open, by the department chosen
     record(s, client, ticket, "opened", f"in {dept.name}", at=at)
+    if rules:
+        after_client_message(s, ticket.id, message.id, "new")
     return message
 
 
@@ -89,9 +93,9 @@ def client_reply(store: Store, actor: Actor, ticket_id: int, body: str,
 
 
 def client_reply_in(s: Session, client: ClientActor, ticket_id: int, body: str,
-                    attachments: Sequence[NewAttachment] = ()) -> Message:
+                    attachments: Sequence[NewAttachment] = (), *, rules: bool = True) -> Message:
     """client_reply inside the caller's transaction (the mail intake's); the body already
-    checked as client_reply does."""
+    checked as client_reply does. rules=False: the response rules don't run (an import)."""
     ticket = load_ticket(s, ticket_id, reader=client)
     check_visible(s, client, ticket)
     refuse_if_merged(ticket)
@@ -111,6 +115,8 @@ def client_reply_in(s: Session, client: ClientActor, ticket_id: int, body: str,
     if not ticket.awaiting_staff:
         ticket.awaiting_staff, ticket.waiting_since = True, at
     record(s, client, ticket, "client_message", f"message #{message.id}", at=at)
+    if rules:
+        after_client_message(s, ticket.id, message.id, "client-message")
     return message
 
 

@@ -54,6 +54,7 @@ class TicketListScreen(Marking, Screen[None]):
         Binding("o", "settings", "Settings", show=False, id="list.settings"),
         Binding("M", "failed_mail", "Failed mail", show=False, id="list.failed_mail"),
         Binding("R", "reports", "Reports", show=False, id="list.reports"),
+        Binding("L", "rules", "Rules", show=False, id="list.rules"),
         Binding("q", "app.quit", "Quit", show=False, id="list.quit"),
         *MARK_BINDINGS,
     ]
@@ -231,6 +232,12 @@ class TicketListScreen(Marking, Screen[None]):
     def action_reports(self) -> None:
         self.app.open_reports()
 
+    def action_rules(self) -> None:
+        if not self.app.actor.is_admin:
+            self.notify("Only an administrator manages the response rules.", severity="warning")
+            return
+        self.app.open_rules()
+
     def action_refresh(self) -> None:
         self._reload(recount=True)
 
@@ -306,6 +313,7 @@ class TicketListScreen(Marking, Screen[None]):
         yield "Reports", "The desk's figures and charts for a period", self.action_reports
         if self.app.actor.is_admin:
             yield "Failed mail", "Mail the desk could not take in", self.action_failed_mail
+            yield "Rules", "The response rules: what happens to new tickets", self.action_rules
         if self.table.current:
             yield ("Filter by client", f"Only {for_markup(self.table.current.client_email)}'s tickets",
                    self.action_filter_client)
