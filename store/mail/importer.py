@@ -35,16 +35,13 @@ from datetime import datetime, timezone
 from itertools import islice
 from typing import NamedTuple
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from .. import settings
 from ..clock import as_of, utcnow
 from ..db import Store
 from ..errors import BadInput, NotAllowed, Refused
-from ..models import Ticket
-from ..service._common import record
-from ..service._posting import add_message, check_attachments, check_body
+from ..service._posting import add_message_q, check_attachments_q, check_body_q
+from ..service.locking import record
+from ..sql import Sql
 from . import intake_rows as rows
 from .errors import MailError
 from .history import read_history
@@ -90,58 +87,69 @@ def import_history(store: Store, path: str | os.PathLike, *, to: str | None = No
     counts: Counter[str] = Counter()
     clock = _HistoryClock()
     while chunk := list(islice(history, batch)):
-        with store.write() as s:
-            outcomes = [_one(s, item.raw, limit, clock, to, secret, desk) for item in chunk]
+        with store.sql(write=True) as q:
+            outcomes = [_one(q, item.raw, limit, clock, to, secret, desk) for item in chunk]
         counts.update(outcomes)  # counted once committed
-        # Python's email headers are each of a class made for it (headerregistry), and ORM
-        # results hold cycles: garbage only the full collector frees, which seldom runs on its
-        # own, so memory grew with the file until it did.
+        # Python's email headers are each of a class made for it (headerregistry): cyclic
+        # garbage only the full collector frees, which seldom runs on its own, so memory grew
+        # with the file until it did.
         gc.collect()
         if progress is not None:
             progress(chunk[-1].done, chunk[-1].total, _summary(counts))
     return _summary(counts)
 
 
-def _one(s: Session, raw: bytes, limit: int, clock: "_HistoryClock", to: str | None,
+def _one(q: Sql, raw: bytes, limit: int, clock: "_HistoryClock", to: str | None,
          secret: bytes | str | None, desk: frozenset[str]) -> str:
     """One mail in its own savepoint; returns its outcome."""
     try:
         mail = parse_mail(raw, max_bytes=limit)
     except MailError as error:
-        rows.store_failed_in(s, raw, str(error), source="import", mailbox_id=None)
+        rows.store_failed_in(q, raw, str(error), source="import", mailbox_id=None)
         return "failed"
     with as_of(clock.moment(mail.date)):
         for attempt in range(2):
+            q.run("SAVEPOINT import_mail")
             try:
-                with s.begin_nested():
-                    if mail.sender is not None and mail.sender.address.lower() in desk:
-                        return _desk_answer(s, mail, raw, secret)
-                    return take_in(s, mail, raw, to, secret, acknowledge=False).outcome
+                if mail.sender is not None and mail.sender.address.lower() in desk:
+                    outcome = _desk_answer(q, mail, raw, secret)
+                else:
+                    outcome = take_in(q, mail, raw, to, secret).outcome
             except (IntakeRefused, BadInput, Refused) as error:
-                rows.store_failed_in(s, raw, str(error), source="import", mailbox_id=None)
+                _roll_back(q)
+                rows.store_failed_in(q, raw, str(error), source="import", mailbox_id=None)
                 return "failed"
-            except IntegrityError:
+            except Exception as error:
                 # A live delivery of the same mail, or a client made from the same sender, was
                 # committed meanwhile: once more, and it is a duplicate or finds that client.
-                if attempt:
+                if attempt or not rows.is_unique_violation(error):
                     raise
+                _roll_back(q)
+                continue
+            q.run("RELEASE SAVEPOINT import_mail")
+            return outcome
     raise AssertionError("unreachable")
 
 
-def _desk_answer(s: Session, mail: ParsedMail, raw: bytes, secret: bytes | str | None) -> str:
-    if rows.known_id(s, mail.message_id) is not None:
+def _roll_back(q: Sql) -> None:
+    q.run("ROLLBACK TO SAVEPOINT import_mail")
+    q.run("RELEASE SAVEPOINT import_mail")
+
+
+def _desk_answer(q: Sql, mail: ParsedMail, raw: bytes, secret: bytes | str | None) -> str:
+    if rows.known_id(q, mail.message_id) is not None:
         return "duplicate"
-    ticket_id = answered_ticket(s, mail, secret)
+    ticket_id = answered_ticket(q, mail, secret)
     if ticket_id is None:
         return "dropped"
-    ticket = s.get(Ticket, ticket_id)
     at = utcnow()
-    body = check_body(s, reply_text(mail))
-    message = add_message(s, ticket, "staff", body, at,
-                          attachments=check_attachments(s, attachments_of(mail)))
-    ticket.awaiting_staff, ticket.waiting_since = False, at
-    record(s, None, ticket, "reply", f"message #{message.id}, from the mail history", at=at)
-    rows.record_mail(s, mail, raw, ticket_id=ticket_id, message_id=message.id, mailbox_id=None,
+    body = check_body_q(q, reply_text(mail))
+    message = add_message_q(q, ticket_id, "staff", body, at,
+                            attachments=check_attachments_q(q, attachments_of(mail)))
+    q.run("UPDATE tickets SET awaiting_staff = FALSE, waiting_since = :at WHERE id = :t",
+          {"t": ticket_id, "at": q.db_time(at)})
+    record(q, None, ticket_id, "reply", f"message #{message.id}, from the mail history", at=at)
+    rows.record_mail(q, mail, raw, ticket_id=ticket_id, message_id=message.id, mailbox_id=None,
                      automatic_reason=None, direction="out")
     return "desk_answer"
 
