@@ -27,7 +27,6 @@ made-up stable one of a mail without one) and writes the rest.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -43,10 +42,9 @@ from ..service._posting import add_message_q, check_attachments_q, check_body_q
 from ..service.locking import record
 from ..sql import Sql
 from . import intake_rows as rows
-from .errors import MailError
-from .history import read_history
+from .history import HistoryMail, read_history
 from .intake import IntakeRefused, answered_ticket, attachments_of, reply_text, take_in
-from .parse import parse_mail
+from .parse_pool import Parsed, default_workers, parsed_batches
 from .records import ParsedMail
 
 BATCH = 500
@@ -74,8 +72,9 @@ Progress = Callable[[int, int, ImportSummary], None]  # done, total, counts so f
 
 def import_history(store: Store, path: str | os.PathLike, *, to: str | None = None,
                    secret: bytes | str | None = None, progress: Progress | None = None,
-                   batch: int = BATCH) -> ImportSummary:
-    """Imports every mail of an mbox file or Maildir folder; see the module's docstring."""
+                   batch: int = BATCH, workers: int | None = None) -> ImportSummary:
+    """Imports every mail of an mbox file or Maildir folder; see the module's docstring.
+    workers: processes that read the mails beside the writer (None: parse_pool's choice)."""
     history = read_history(path)
     with store.sql() as q:
         if store.dialect == "postgresql" and not q.value(_OPERATOR):
@@ -86,26 +85,28 @@ def import_history(store: Store, path: str | os.PathLike, *, to: str | None = No
         desk = frozenset(row[0] for row in q.rows("SELECT address FROM mailboxes"))
     counts: Counter[str] = Counter()
     clock = _HistoryClock()
-    while chunk := list(islice(history, batch)):
+    batches = iter(lambda: list(islice(history, batch)), [])
+    if workers is None:
+        workers = default_workers()
+    for chunk, parsed in parsed_batches(batches, _raw, limit, workers):
         with store.sql(write=True) as q:
-            outcomes = [_one(q, item.raw, limit, clock, to, secret, desk) for item in chunk]
+            outcomes = [_one(q, item.raw, mail, clock, to, secret, desk)
+                        for item, mail in zip(chunk, parsed)]
         counts.update(outcomes)  # counted once committed
-        # Python's email headers are each of a class made for it (headerregistry): cyclic
-        # garbage only the full collector frees, which seldom runs on its own, so memory grew
-        # with the file until it did.
-        gc.collect()
         if progress is not None:
             progress(chunk[-1].done, chunk[-1].total, _summary(counts))
     return _summary(counts)
 
 
-def _one(q: Sql, raw: bytes, limit: int, clock: "_HistoryClock", to: str | None,
+def _raw(item: HistoryMail) -> bytes:
+    return item.raw
+
+
+def _one(q: Sql, raw: bytes, mail: Parsed, clock: "_HistoryClock", to: str | None,
          secret: bytes | str | None, desk: frozenset[str]) -> str:
-    """One mail in its own savepoint; returns its outcome."""
-    try:
-        mail = parse_mail(raw, max_bytes=limit)
-    except MailError as error:
-        rows.store_failed_in(q, raw, str(error), source="import", mailbox_id=None)
+    """One mail (read, or why it can't be) in its own savepoint; returns its outcome."""
+    if isinstance(mail, str):
+        rows.store_failed_in(q, raw, mail, source="import", mailbox_id=None)
         return "failed"
     with as_of(clock.moment(mail.date)):
         for attempt in range(2):
