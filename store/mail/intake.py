@@ -103,7 +103,10 @@ def _take(q: Sql, mail: ParsedMail, raw: bytes, to: str | None,
     if seen is not None:
         return IntakeResult("duplicate", seen.ticket_id, seen.message_id,
                             "This mail was taken in already.")
-    mailbox = _mailbox(q, mail, to)
+    wanted = _recipients(mail, to)
+    sender_address = (mail.sender.address.strip().lower() if mail.sender else "")
+    desk = rows.mailboxes(q, [*wanted, sender_address] if sender_address else wanted)
+    mailbox = next((desk[w] for w in wanted if w in desk), None)
     mailbox_id = mailbox.id if mailbox else None
     automatic = automatic_reason(mail, secret=secret)
     if is_bounce(mail):
@@ -115,7 +118,7 @@ def _take(q: Sql, mail: ParsedMail, raw: bytes, to: str | None,
     except BadInput:
         raise _Refusal(f"The sender's address {mail.sender.address!r} can't be a client's "
                        "email.") from None
-    if rows.mailboxes(q, [email]):
+    if email in desk:
         # The desk's own address as the sender: its own mail come round again (a forward, a
         # list), which must never become a ticket the desk would answer.
         return IntakeResult("dropped", reason=f"Sent from the desk's own address {email}.")
@@ -184,13 +187,18 @@ def _bounce(q: Sql, mail: ParsedMail, raw: bytes, mailbox_id: int | None,
 
 def _mailbox(q: Sql, mail: ParsedMail | None, to: str | None) -> rows.MailboxRef | None:
     """The desk's mailbox this mail was sent to: the MTA's recipient first, then the headers."""
+    wanted = _recipients(mail, to)
+    found = rows.mailboxes(q, wanted)
+    return next((found[w] for w in wanted if w in found), None)
+
+
+def _recipients(mail: ParsedMail | None, to: str | None) -> list[str]:
+    """Where the mail was sent, best first: the MTA's recipient, then To, Cc, Delivered-To."""
     wanted = [to] if to else []
     if mail is not None:
         wanted += [a.address for a in (*mail.to, *mail.cc)]
         wanted += mail.header_values("delivered-to")
-    wanted = [w.strip().strip("<>").lower() for w in wanted if w and w.strip()]
-    found = rows.mailboxes(q, wanted)
-    return next((found[w] for w in wanted if w in found), None)
+    return [w.strip().strip("<>").lower() for w in wanted if w and w.strip()]
 
 
 def _subject(mail: ParsedMail) -> str:

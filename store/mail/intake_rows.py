@@ -17,7 +17,7 @@ from .. import clock, validate
 from ..actors import ClientActor
 from ..db import Store, plain_in
 from ..safe_text import printable
-from ..sql import Sql, is_driver_error
+from ..sql import Sql, expand
 from .records import MailAddress, ParsedMail
 
 MAX_KEY = 250
@@ -48,8 +48,9 @@ def on_postgresql(s) -> bool:
 
 
 def is_unique_violation(error: BaseException) -> bool:
-    """A driver's integrity error (sqlite3's, psycopg's): another delivery was first."""
-    return is_driver_error(error) and "IntegrityError" in {c.__name__ for c in type(error).__mro__}
+    """A unique index refused a row (sqlite3's, psycopg's or SQLAlchemy's IntegrityError):
+    another delivery of the same mail, or a client made from the same sender, was first."""
+    return any(kind.__name__ == "IntegrityError" for kind in type(error).__mro__)
 
 
 def known_id(q: Sql, message_id: str, direction: str | None = None) -> KnownId | None:
@@ -65,11 +66,9 @@ def mailboxes(q: Sql, addresses: list[str]) -> dict[str, MailboxRef]:
     if not addresses:
         return {}
     params: dict = {}
-    names = ", ".join(f":a{n}" for n in range(len(addresses)))
-    params.update({f"a{n}": a for n, a in enumerate(addresses)})
     found = q.rows("SELECT m.address, m.id, m.department_id, d.name FROM mailboxes m "
-                   f"JOIN departments d ON d.id = m.department_id WHERE m.address IN ({names})",
-                   params)
+                   "JOIN departments d ON d.id = m.department_id "
+                   f"WHERE m.address IN ({expand(params, 'a', addresses)})", params)
     return {address: MailboxRef(*rest) for address, *rest in found}
 
 

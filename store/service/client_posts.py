@@ -39,6 +39,8 @@ class _ClientTicket(NamedTuple):
     archived_at: datetime | None
     merged_into_id: int | None
     awaiting_staff: bool
+    department_id: int
+    responsible_staff_id: int | None  # None on PostgreSQL, where a client may not read it
 
 
 def open_ticket_q(q: Sql, client: ClientActor, department: Department, subject: str,
@@ -59,7 +61,9 @@ def open_ticket_q(q: Sql, client: ClientActor, department: Department, subject: 
          "priority": priority, "at": when})
     message = add_message_q(q, ticket_id, "client", body, at, client_id=client.id,
                             attachments=files)
-    locking.reopen_for_client(q, client.id, ticket_id, at)  # held, open, by the department
+    # held, open, by the department (the ticket is open already)
+    locking.reopen_for_client(q, client.id, ticket_id, at, department_id=department.id,
+                              responsible_staff_id=None)
     locking.record(q, client, ticket_id, "opened", f"in {department.name}", at=at)
     return message
 
@@ -76,10 +80,13 @@ def client_reply_q(q: Sql, client: ClientActor, ticket_id: int, body: str,
     at = rules.now()
     message = add_message_q(q, ticket.id, "client", body, at, client_id=client.id,
                             attachments=files)
-    locking.reopen_for_client(q, client.id, ticket.id, at)
+    locking.reopen_for_client(q, client.id, ticket.id, at, department_id=ticket.department_id,
+                              responsible_staff_id=ticket.responsible_staff_id)
     if not ticket.is_open:  # reports count reopened tickets, and the backlog grows by one
         locking.record(q, client, ticket.id, "reopened", f"by message #{message.id}", at=at)
     changes = ["delayed_until = NULL", "client_unread = 0"]
+    if q.sqlite:  # on PostgreSQL ticket_tui_client_wrote opened it
+        changes.append("is_open = TRUE")
     if ticket.archived_at is not None:
         changes.append("archived_at = NULL")
     if not ticket.awaiting_staff:
@@ -95,9 +102,11 @@ def client_reply_q(q: Sql, client: ClientActor, ticket_id: int, body: str,
 def _load(q: Sql, ticket_id: int) -> _ClientTicket:
     """The ticket, row-locked on PostgreSQL (SQLite's IMMEDIATE write already is)."""
     rules.check_id(ticket_id)
-    row = q.row("SELECT client_id, is_open, archived_at, merged_into_id, awaiting_staff "
-                "FROM tickets WHERE id = :t" + ("" if q.sqlite else " FOR UPDATE"),
-                {"t": ticket_id})
+    staff = "responsible_staff_id" if q.sqlite else "NULL"
+    row = q.row("SELECT client_id, is_open, archived_at, merged_into_id, awaiting_staff, "
+                f"department_id, {staff} FROM tickets WHERE id = :t"
+                + ("" if q.sqlite else " FOR UPDATE"), {"t": ticket_id})
     if row is None:
         raise rules.no_such_ticket(ticket_id)
-    return _ClientTicket(ticket_id, row[0], bool(row[1]), utc(row[2]), row[3], bool(row[4]))
+    return _ClientTicket(ticket_id, row[0], bool(row[1]), utc(row[2]), row[3], bool(row[4]),
+                         row[5], row[6])
