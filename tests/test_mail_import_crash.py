@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.mail_import import write_mbox
+from bench.mail_history import write_mbox
 from store.db import Store
 from tests.mail_desk import mail_desk, rows
 
