@@ -152,6 +152,19 @@ def test_a_maildir_is_read_in_delivery_order(desk, tmp_path):
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_maildir_of_one_second_is_read_by_the_microsecond_as_a_number(desk, tmp_path):
+    """M99999 came before M100000 (names are not zero-padded): the answer threads."""
+    _, mailer = desk
+    for sub in ("cur", "new", "tmp"):
+        (tmp_path / "md" / sub).mkdir(parents=True)
+    question, answer, _, _ = history()
+    (tmp_path / "md/cur/1700000000.M99999P7Q1.host:2,S").write_bytes(question)
+    (tmp_path / "md/cur/1700000000.M100000P7Q2.host:2,S").write_bytes(answer)
+    summary = import_history(mailer, str(tmp_path / "md"))
+    assert (summary.new_tickets, summary.desk_answers, summary.dropped) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_path_that_is_neither_is_refused_in_one_sentence(desk, tmp_path):
     _, mailer = desk
     (tmp_path / "notes.txt").write_text("hello")

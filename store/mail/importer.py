@@ -43,7 +43,7 @@ from ..service.locking import record
 from ..sql import Sql
 from . import intake_rows as rows
 from .history import HistoryMail, read_history
-from .intake import IntakeRefused, answered_ticket, attachments_of, reply_text, take_in
+from .intake import IntakeRefused, answered_ticket, attachments_of, take_in
 from .parse_pool import Parsed, default_workers, parsed_batches
 from .records import ParsedMail
 
@@ -102,20 +102,21 @@ def _raw(item: HistoryMail) -> bytes:
     return item.raw
 
 
-def _one(q: Sql, raw: bytes, mail: Parsed, clock: "_HistoryClock", to: str | None,
+def _one(q: Sql, raw: bytes, read: Parsed, clock: "_HistoryClock", to: str | None,
          secret: bytes | str | None, desk: frozenset[str]) -> str:
     """One mail (read, or why it can't be) in its own savepoint; returns its outcome."""
-    if isinstance(mail, str):
-        rows.store_failed_in(q, raw, mail, source="import", mailbox_id=None)
+    if isinstance(read, str):
+        rows.store_failed_in(q, raw, read, source="import", mailbox_id=None)
         return "failed"
+    mail, body = read
     with as_of(clock.moment(mail.date)):
         for attempt in range(2):
             q.run("SAVEPOINT import_mail")
             try:
                 if mail.sender is not None and mail.sender.address.lower() in desk:
-                    outcome = _desk_answer(q, mail, raw, secret)
+                    outcome = _desk_answer(q, mail, body, raw, secret)
                 else:
-                    outcome = take_in(q, mail, raw, to, secret).outcome
+                    outcome = take_in(q, mail, raw, to, secret, body=body).outcome
             except (IntakeRefused, BadInput, Refused) as error:
                 _roll_back(q)
                 rows.store_failed_in(q, raw, str(error), source="import", mailbox_id=None)
@@ -137,15 +138,15 @@ def _roll_back(q: Sql) -> None:
     q.run("RELEASE SAVEPOINT import_mail")
 
 
-def _desk_answer(q: Sql, mail: ParsedMail, raw: bytes, secret: bytes | str | None) -> str:
+def _desk_answer(q: Sql, mail: ParsedMail, body: str, raw: bytes,
+                 secret: bytes | str | None) -> str:
     if rows.known_id(q, mail.message_id) is not None:
         return "duplicate"
     ticket_id = answered_ticket(q, mail, secret)
     if ticket_id is None:
         return "dropped"
     at = utcnow()
-    body = check_body_q(q, reply_text(mail))
-    message = add_message_q(q, ticket_id, "staff", body, at,
+    message = add_message_q(q, ticket_id, "staff", check_body_q(q, body), at,
                             attachments=check_attachments_q(q, attachments_of(mail)))
     q.run("UPDATE tickets SET awaiting_staff = FALSE, waiting_since = :at WHERE id = :t",
           {"t": ticket_id, "at": q.db_time(at)})

@@ -95,10 +95,12 @@ Acknowledge = Callable[[int, int, str, "str | None"], object]  # ticket, message
 
 
 def _take(q: Sql, mail: ParsedMail, raw: bytes, to: str | None,
-          secret: bytes | str | None, *, acknowledge: Acknowledge | None = None) -> IntakeResult:
+          secret: bytes | str | None, *, acknowledge: Acknowledge | None = None,
+          body: str | None = None) -> IntakeResult:
     """The rules, in the caller's transaction. acknowledge: how a new ticket is acknowledged
     (the live intake's outbox); None for a history being imported, whose new tickets were
-    answered long ago (an acknowledgement now would mail every client of the history)."""
+    answered long ago (an acknowledgement now would mail every client of the history).
+    body: reply_text(mail), when the caller made it already (the import's parsing workers)."""
     seen = rows.known_id(q, mail.message_id)
     if seen is not None:
         return IntakeResult("duplicate", seen.ticket_id, seen.message_id,
@@ -128,7 +130,7 @@ def _take(q: Sql, mail: ParsedMail, raw: bytes, to: str | None,
         tagged = rows.live_ticket(q, subject_ticket_id(mail.subject))
         if tagged is not None and rows.ticket_client(q, tagged) == sender.id:
             ticket_id = tagged
-    body, files = reply_text(mail), _attachments(mail)
+    body, files = reply_text(mail) if body is None else body, _attachments(mail)
     if ticket_id is not None:
         client = rows.client_by_id(q, rows.ticket_client(q, ticket_id))
         rows.act_as(q, client)
