@@ -135,6 +135,7 @@ class Sql:
         self._conn = conn
         self.dialect = dialect
         self.sqlite = dialect == "sqlite"
+        self.settings: dict[str, Any] = {}  # read in this transaction (store.settings.read)
 
     def _execute(self, query: str, params: dict | None):
         if self.sqlite:

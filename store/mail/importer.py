@@ -148,9 +148,10 @@ def _desk_answer(q: Sql, mail: ParsedMail, body: str, raw: bytes,
     at = utcnow()
     message = add_message_q(q, ticket_id, "staff", check_body_q(q, body), at,
                             attachments=check_attachments_q(q, attachments_of(mail)))
-    q.run("UPDATE tickets SET awaiting_staff = FALSE, waiting_since = :at WHERE id = :t",
-          {"t": ticket_id, "at": q.db_time(at)})
-    record(q, None, ticket_id, "reply", f"message #{message.id}, from the mail history", at=at)
+    q.run("UPDATE tickets SET awaiting_staff = FALSE, waiting_since = :at, updated_at = :at "
+          "WHERE id = :t", {"t": ticket_id, "at": q.db_time(at)})  # its activity: updated_at
+    record(q, None, ticket_id, "reply", f"message #{message.id}, from the mail history", at=at,
+           activity=False)
     rows.record_mail(q, mail, raw, ticket_id=ticket_id, message_id=message.id, mailbox_id=None,
                      automatic_reason=None, direction="out")
     return "desk_answer"

@@ -64,7 +64,9 @@ def open_ticket_q(q: Sql, client: ClientActor, department: Department, subject: 
     # held, open, by the department (the ticket is open already)
     locking.reopen_for_client(q, client.id, ticket_id, at, department_id=department.id,
                               responsible_staff_id=None)
-    locking.record(q, client, ticket_id, "opened", f"in {department.name}", at=at)
+    # activity=False: the ticket was made at this moment (updated_at is it already)
+    locking.record(q, client, ticket_id, "opened", f"in {department.name}", at=at,
+                   activity=False)
     return message
 
 
@@ -82,9 +84,11 @@ def client_reply_q(q: Sql, client: ClientActor, ticket_id: int, body: str,
                             attachments=files)
     locking.reopen_for_client(q, client.id, ticket.id, at, department_id=ticket.department_id,
                               responsible_staff_id=ticket.responsible_staff_id)
+    # The ticket's history below moves it up (activity) by this one UPDATE: its updated_at.
     if not ticket.is_open:  # reports count reopened tickets, and the backlog grows by one
-        locking.record(q, client, ticket.id, "reopened", f"by message #{message.id}", at=at)
-    changes = ["delayed_until = NULL", "client_unread = 0"]
+        locking.record(q, client, ticket.id, "reopened", f"by message #{message.id}", at=at,
+                       activity=False)
+    changes = ["updated_at = :at", "delayed_until = NULL", "client_unread = 0"]
     if q.sqlite:  # on PostgreSQL ticket_tui_client_wrote opened it
         changes.append("is_open = TRUE")
     if ticket.archived_at is not None:
@@ -94,8 +98,10 @@ def client_reply_q(q: Sql, client: ClientActor, ticket_id: int, body: str,
     q.run(f"UPDATE tickets SET {', '.join(changes)} WHERE id = :t",
           {"t": ticket.id, "at": q.db_time(at)})
     if ticket.archived_at is not None:
-        locking.record(q, client, ticket.id, "unarchived", "by a client message", at=at)
-    locking.record(q, client, ticket.id, "client_message", f"message #{message.id}", at=at)
+        locking.record(q, client, ticket.id, "unarchived", "by a client message", at=at,
+                       activity=False)
+    locking.record(q, client, ticket.id, "client_message", f"message #{message.id}", at=at,
+                   activity=False)
     return message
 
 
