@@ -177,7 +177,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {args.compare:,} mails, {workers} parsing workers: {args.compare / wall:7.0f} "
               f"mails/s  (writer's CPU: {args.compare / writer:.0f} mails per CPU second)")
     print(f"  live intake, one by one ({args.live:,}):  {live:7.1f} s  "
-          f"{args.live / live:7.0f} mails/s; import / live {(n / seconds) / (args.live / live):.1f}x")
+          f"{args.live / live:7.0f} mails/s; import / live "
+          f"{(n / seconds) / (args.live / live):.1f}x")
     print("  peak of Python's allocations during an import: " + ", ".join(
         f"{count:,} mails {peak / 1e6:.1f} MB" for count, peak in peaks.items()))
     if pg is not None:
