@@ -106,6 +106,21 @@ def test_a_broken_or_refused_mail_is_failed_mail_and_the_rest_goes_on(desk, tmp_
     assert "no mailbox" in failed[1][1]
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("workers", [0, 2])
+def test_read_by_worker_processes_or_in_this_one_alike(desk, tmp_path, workers):
+    """Batches of two: the workers read each batch ahead of the writer, in order; a mail they
+    can't read comes back as failed mail, and the rest goes on."""
+    store, mailer = desk
+    mails = history()
+    mails[2:2] = [b"not a mail at all \x00\xff"]
+    summary = import_history(mailer, write_mbox(tmp_path / "h.mbox", mails), batch=2,
+                             workers=workers)
+    assert summary.as_dict() == dict(mails=5, imported=4, duplicates=0, failed=1, dropped=0,
+                                     new_tickets=2, client_messages=1, desk_answers=1)
+    assert [kind for _, kind, *_ in thread(store)] == ["client", "staff", "client", "client"]
+
+
 def test_a_desk_answer_to_nothing_known_is_dropped(desk, tmp_path):
     store, mailer = desk
     stray = mail("An answer to a mail of long ago.", sender=SUPPORT, to="jane@example.com",
