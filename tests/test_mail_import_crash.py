@@ -27,8 +27,8 @@ WAIT = 300
 def start_import(url: str, path: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "ticket_tui", "--db", url, "mail", "import",
-                             str(path), "--json"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                             str(path), "--json", "--workers", "2"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def children(pid: int) -> list[int]:
