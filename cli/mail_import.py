@@ -20,8 +20,12 @@ from .common import AppContext, pass_app
               help="The desk's mailbox the history was sent to (for mails whose To and Cc name "
                    "none of the desk's mailboxes).")
 @click.option("--json", "as_json", is_flag=True, help="The summary as JSON.")
+@click.option("--workers", type=click.IntRange(0, 64), default=None, metavar="N",
+              help="Processes that read the mails beside the writer (default: 2 on a machine "
+                   "with a core to spare, else 0).")
 @pass_app
-def mail_import(app: AppContext, path: str, to: str | None, as_json: bool) -> None:
+def mail_import(app: AppContext, path: str, to: str | None, as_json: bool,
+                workers: int | None) -> None:
     """Import an mbox file or a Maildir folder: each mail taken in as live mail is (threading,
     new tickets, failed mail), at its own date. Running it again imports nothing twice."""
     from store.mail.importer import import_history
@@ -30,9 +34,9 @@ def mail_import(app: AppContext, path: str, to: str | None, as_json: bool) -> No
     try:
         if sys.stderr.isatty():
             summary = _with_bar(lambda progress: import_history(
-                app.store(), path, to=to, secret=secret, progress=progress))
+                app.store(), path, to=to, secret=secret, progress=progress, workers=workers))
         else:
-            summary = import_history(app.store(), path, to=to, secret=secret)
+            summary = import_history(app.store(), path, to=to, secret=secret, workers=workers)
     except (ConnectionLost, NotWritable):
         click.echo("Every mail is imported whole or not at all: run the import again once the "
                    "database is back to import the rest.", err=True)

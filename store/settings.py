@@ -124,10 +124,14 @@ def get(session: "Session", key: str) -> Any:
 
 
 def read(q: "Sql", key: str) -> Any:
-    """A setting, read in a plain transaction (store/sql.py)."""
+    """A setting, read in a plain transaction (store/sql.py): once per transaction (a mail
+    import's batch of 500 mails checks message_max_chars for each)."""
+    if key in q.settings:
+        return q.settings[key]
     spec = spec_for(key)
     raw = q.value('SELECT value FROM settings WHERE "key" = :key', {"key": key})
-    return spec.default if raw is None else json.loads(raw)
+    q.settings[key] = value = spec.default if raw is None else json.loads(raw)
+    return value
 
 
 def put(session: "Session", key: str, raw: str) -> Any:

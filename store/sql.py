@@ -137,6 +137,7 @@ class Sql:
         self.dialect = dialect
         self.sqlite = dialect == "sqlite"
         self.before_commit: dict[Callable, dict] = {} if before_commit is None else before_commit
+        self.settings: dict[str, Any] = {}  # read in this transaction (store.settings.read)
 
     @property
     def connection(self):
@@ -179,7 +180,8 @@ class Sql:
             raise ValueError("naive datetime given to the store; use timezone-aware UTC")
         at = at.astimezone(timezone.utc)
         if self.sqlite:
-            return at.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+            # = strftime("%Y-%m-%d %H:%M:%S.%f"), in half its time (a mail import writes ~6 a mail)
+            return at.replace(tzinfo=None).isoformat(" ", "microseconds")
         return at
 
     def value_of(self, value: Any) -> Any:

@@ -106,6 +106,21 @@ def test_a_broken_or_refused_mail_is_failed_mail_and_the_rest_goes_on(desk, tmp_
     assert "no mailbox" in failed[1][1]
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("workers", [0, 2])
+def test_read_by_worker_processes_or_in_this_one_alike(desk, tmp_path, workers):
+    """Batches of two: the workers read each batch ahead of the writer, in order; a mail they
+    can't read comes back as failed mail, and the rest goes on."""
+    store, mailer = desk
+    mails = history()
+    mails[2:2] = [b"not a mail at all \x00\xff"]
+    summary = import_history(mailer, write_mbox(tmp_path / "h.mbox", mails), batch=2,
+                             workers=workers)
+    assert summary.as_dict() == dict(mails=5, imported=4, duplicates=0, failed=1, dropped=0,
+                                     new_tickets=2, client_messages=1, desk_answers=1)
+    assert [kind for _, kind, *_ in thread(store)] == ["client", "staff", "client", "client"]
+
+
 def test_a_desk_answer_to_nothing_known_is_dropped(desk, tmp_path):
     store, mailer = desk
     stray = mail("An answer to a mail of long ago.", sender=SUPPORT, to="jane@example.com",
@@ -149,6 +164,19 @@ def test_a_maildir_is_read_in_delivery_order(desk, tmp_path):
         box.add(raw)
     summary = import_history(mailer, str(tmp_path / "md"))
     assert (summary.imported, summary.new_tickets) == (4, 2)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_maildir_of_one_second_is_read_by_the_microsecond_as_a_number(desk, tmp_path):
+    """M99999 came before M100000 (names are not zero-padded): the answer threads."""
+    _, mailer = desk
+    for sub in ("cur", "new", "tmp"):
+        (tmp_path / "md" / sub).mkdir(parents=True)
+    question, answer, _, _ = history()
+    (tmp_path / "md/cur/1700000000.M99999P7Q1.host:2,S").write_bytes(question)
+    (tmp_path / "md/cur/1700000000.M100000P7Q2.host:2,S").write_bytes(answer)
+    summary = import_history(mailer, str(tmp_path / "md"))
+    assert (summary.new_tickets, summary.desk_answers, summary.dropped) == (1, 1, 0)
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

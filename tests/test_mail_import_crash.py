@@ -1,6 +1,7 @@
 """`ticket-tui mail import` killed with SIGKILL in the middle (a real process), then run again:
 after each kill the store holds each mail whole or not at all, and once the import has run to
-its end every mail of the history is there exactly once, threaded. On SQLite and PostgreSQL."""
+its end every mail of the history is there exactly once, threaded; the processes that read the
+mails for it die with it. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.mail_import import write_mbox
+from bench.mail_history import write_mbox
 from store.db import Store
 from tests.mail_desk import mail_desk, rows
 
@@ -26,8 +27,32 @@ WAIT = 300
 def start_import(url: str, path: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-m", "ticket_tui", "--db", url, "mail", "import",
-                             str(path), "--json"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                             str(path), "--json", "--workers", "2"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def children(pid: int) -> list[int]:
+    """The processes this one started (the import's parsing workers)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(n) for n in (task / "children").read_text().split()]
+    return found
+
+
+def gone(pids: list[int]) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() and "(Z)" not in _state(pid) for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return "(" + Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] + ")"
+    except OSError:
+        return "(gone)"
 
 
 def imported(store: Store) -> int:
@@ -62,9 +87,11 @@ def test_an_import_killed_in_the_middle_then_run_again_gives_every_mail_once(sto
         deadline = time.monotonic() + WAIT
         while proc.poll() is None and imported(store) < threshold and time.monotonic() < deadline:
             time.sleep(0.02)
+        workers = children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait(WAIT)
         assert check_whole(store) < MAILS  # killed in the middle, not after the end
+        assert workers and gone(workers), workers  # its parsing processes died with it
     proc = start_import(store.url, path)
     out, err = proc.communicate(timeout=WAIT)
     assert proc.returncode == 0, err

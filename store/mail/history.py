@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mailbox
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -26,7 +27,7 @@ class HistoryMail(NamedTuple):
 
 def read_history(path: str | os.PathLike) -> Iterator[HistoryMail]:
     """Every mail of an mbox file or a Maildir folder, in the history's order (an mbox's own;
-    a Maildir's by file name, which begins with the delivery time)."""
+    a Maildir's by the delivery time its file names begin with: delivery_order)."""
     where = Path(path)
     if where.is_dir():
         if not all((where / sub).is_dir() for sub in ("cur", "new")):
@@ -61,9 +62,22 @@ def _mbox(path: Path) -> Iterator[HistoryMail]:
             yield HistoryMail(b"".join(lines), done, total)
 
 
+_DELIVERED = re.compile(r"^([0-9]+)(?:\.M([0-9]+))?")
+
+
+def delivery_order(key: str) -> tuple[int, int, str]:
+    """A Maildir file's place in time: its name begins with the delivery's second, then
+    (Dovecot, Python's mailbox, most MDAs) `.M` and the microsecond, not zero-padded: compared
+    as numbers, or the mails of one second come in a shuffled order."""
+    found = _DELIVERED.match(key)
+    if found is None:
+        return (0, 0, key)
+    return (int(found[1]), int(found[2] or 0), key)
+
+
 def _maildir(path: Path) -> Iterator[HistoryMail]:
     box = mailbox.Maildir(str(path), factory=None, create=False)
-    keys = sorted(box.iterkeys())  # a key is its file's name, which begins with the delivery time
+    keys = sorted(box.iterkeys(), key=delivery_order)
     for n, key in enumerate(keys, 1):
         try:
             raw = box.get_bytes(key)

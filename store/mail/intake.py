@@ -28,21 +28,20 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import settings, validate
-from ..db import Store
+from ..db import Store, plain_in
 from ..errors import BadInput, Refused
+from ..rules.hook import after_client_message
 from ..safe_text import printable
-from ..rules.hook import after_client_message, skip_rules
-from ..service.client_side import client_reply_in, open_ticket_in
+from ..service.client_posts import Department, client_reply_q, open_ticket_q
+from ..sql import Sql
 from ..views import NewAttachment
 from . import intake_rows as rows
 from .errors import MailError
 from .loops import automatic_reason, bounced_message_id, is_bounce
-from .models import MAIL_SOURCES, Mailbox
+from .models import MAIL_SOURCES
 from .outbox import queue_acknowledgement
 from .parse import parse_mail
 from .quoting import split_reply
@@ -81,33 +80,53 @@ def receive(store: Store, raw: bytes, *, to: str | None = None, source: str = "p
     for attempt in range(2):
         try:
             with store.write() as s:
-                return _take(s, mail, raw, to, secret)
+                return _take(plain_in(s), mail, raw, to, secret, live=_LiveIntake(s))
         except (_Refusal, BadInput, Refused) as error:
             return _failed(store, raw, str(error), source, to, mail)
-        except IntegrityError:
+        except Exception as error:
             # Another delivery of the same mail (or a client made from the same sender) was
             # committed meanwhile: once more, and it is a duplicate or finds that client.
-            if attempt:
+            if attempt or not rows.is_unique_violation(error):
                 raise
     raise AssertionError("unreachable")
 
 
-def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
-          secret: bytes | str | None, *, acknowledge: bool = True) -> IntakeResult:
-    """acknowledge=False: a history being imported, whose new tickets were answered long ago
-    (an acknowledgement now would mail every client of the history), and whose mails run no
-    response rules (store/rules: they would route, answer and comment on old tickets)."""
-    if not acknowledge:
-        skip_rules(s)
-    seen = rows.known_id(s, mail.message_id)
+class _LiveIntake:
+    """What a live intake (not an import of history) does once the mail is recorded: the
+    response rules run (after the record, so an automatic answer knows the mail was automatic),
+    and a new ticket is acknowledged."""
+
+    def __init__(self, s: Session) -> None:
+        self.s = s
+
+    def __call__(self, outcome: str, ticket_id: int, message_id: int, email: str,
+                 automatic: str | None) -> None:
+        new = outcome == "new_ticket"
+        after_client_message(self.s, ticket_id, message_id, "new" if new else "client-message")
+        if new:
+            queue_acknowledgement(self.s, ticket_id, message_id, email, automatic)
+
+
+def _take(q: Sql, mail: ParsedMail, raw: bytes, to: str | None,
+          secret: bytes | str | None, *, live: _LiveIntake | None = None,
+          body: str | None = None) -> IntakeResult:
+    """The rules, in the caller's transaction. live: what a live intake does once the mail is
+    recorded (response rules, an acknowledgement); None for a history being imported, whose new
+    tickets were answered long ago (an acknowledgement now would mail every client of the
+    history, and rules would route, answer and comment on old tickets).
+    body: reply_text(mail), when the caller made it already (the import's parsing workers)."""
+    seen = rows.known_id(q, mail.message_id)
     if seen is not None:
         return IntakeResult("duplicate", seen.ticket_id, seen.message_id,
                             "This mail was taken in already.")
-    mailbox = _mailbox(s, mail, to)
+    wanted = _recipients(mail, to)
+    sender_address = (mail.sender.address.strip().lower() if mail.sender else "")
+    desk = rows.mailboxes(q, [*wanted, sender_address] if sender_address else wanted)
+    mailbox = next((desk[w] for w in wanted if w in desk), None)
     mailbox_id = mailbox.id if mailbox else None
     automatic = automatic_reason(mail, secret=secret)
     if is_bounce(mail):
-        return _bounce(s, mail, raw, mailbox_id, automatic)
+        return _bounce(q, mail, raw, mailbox_id, automatic)
     if mail.sender is None:
         raise _Refusal("The mail names no sender (no From address).")
     try:
@@ -115,41 +134,38 @@ def _take(s: Session, mail: ParsedMail, raw: bytes, to: str | None,
     except BadInput:
         raise _Refusal(f"The sender's address {mail.sender.address!r} can't be a client's "
                        "email.") from None
-    if s.scalar(select(Mailbox.id).where(Mailbox.address == email)) is not None:
+    if email in desk:
         # The desk's own address as the sender: its own mail come round again (a forward, a
         # list), which must never become a ticket the desk would answer.
         return IntakeResult("dropped", reason=f"Sent from the desk's own address {email}.")
-    sender = rows.client_by_email(s, email)
-    ticket_id = rows.live_ticket(s, _answered_ticket(s, mail, secret))
+    sender = rows.client_by_email(q, email)
+    ticket_id = rows.live_ticket(q, _answered_ticket(q, mail, secret))
     if ticket_id is None and sender is not None:
-        tagged = rows.live_ticket(s, subject_ticket_id(mail.subject))
-        if tagged is not None and rows.ticket_client(s, tagged) == sender.id:
+        tagged = rows.live_ticket(q, subject_ticket_id(mail.subject))
+        if tagged is not None and rows.ticket_client(q, tagged) == sender.id:
             ticket_id = tagged
-    body, files = reply_text(mail), _attachments(mail)
+    body, files = reply_text(mail) if body is None else body, _attachments(mail)
     if ticket_id is not None:
-        client = rows.client_by_id(s, rows.ticket_client(s, ticket_id))
-        rows.act_as(s, client)
-        message = client_reply_in(s, client, ticket_id, body, files, rules=False)
+        client = rows.client_by_id(q, rows.ticket_client(q, ticket_id))
+        rows.act_as(q, client)
+        message = client_reply_q(q, client, ticket_id, body, files)
         outcome = "client_message"
     else:
         if mailbox is None:
             raise _Refusal("The mail answers no ticket and is addressed to no mailbox of the desk.")
         if sender is None:
-            if settings.get(s, "mail_unknown_senders") == "refuse":
+            if settings.read(q, "mail_unknown_senders") == "refuse":
                 return IntakeResult("dropped", reason=f"{email} is not a client, and mail from "
                                     "unknown senders is refused (mail_unknown_senders).")
-            sender = rows.add_client(s, mail.sender, email)
-        rows.act_as(s, sender)
-        message = open_ticket_in(s, sender, mailbox.department_id, _subject(mail), body,
-                                 attachments=files, rules=False)
+            sender = rows.add_client(q, mail.sender, email)
+        rows.act_as(q, sender)
+        department = Department(mailbox.department_id, mailbox.department_name)
+        message = open_ticket_q(q, sender, department, _subject(mail), body, files)
         outcome = "new_ticket"
-    rows.record_mail(s, mail, raw, ticket_id=message.ticket_id, message_id=message.id,
+    rows.record_mail(q, mail, raw, ticket_id=message.ticket_id, message_id=message.id,
                      mailbox_id=mailbox_id, automatic_reason=automatic)
-    if acknowledge:  # the rules after the mail's record: an answer must know it was automatic
-        after_client_message(s, message.ticket_id, message.id,
-                             "new" if outcome == "new_ticket" else "client-message")
-    if outcome == "new_ticket" and acknowledge:
-        queue_acknowledgement(s, message.ticket_id, message.id, sender.email, automatic)
+    if live is not None:
+        live(outcome, message.ticket_id, message.id, sender.email if sender else "", automatic)
     return IntakeResult(outcome, message.ticket_id, message.id, automatic or "")
 
 
@@ -159,42 +175,46 @@ def reply_text(mail: ParsedMail) -> str:
     return split_reply(mail.text).new.strip() or NO_TEXT
 
 
-def _answered_ticket(s: Session, mail: ParsedMail, secret: bytes | str | None) -> int | None:
+def _answered_ticket(q: Sql, mail: ParsedMail, secret: bytes | str | None) -> int | None:
     """The ticket whose mail this answers, by the ids it names; a forged id names none."""
     for named in lookup_ids(mail):
-        known = rows.known_id(s, named)
+        known = rows.known_id(q, named)
         if known is not None:
             return known.ticket_id
         signed = verify_message_id(named, secret) if secret else None
-        if signed is not None and rows.ticket_client(s, signed[0]) is not None:
+        if signed is not None and rows.ticket_client(q, signed[0]) is not None:
             return signed[0]
     return None
 
 
-def _bounce(s: Session, mail: ParsedMail, raw: bytes, mailbox_id: int | None,
+def _bounce(q: Sql, mail: ParsedMail, raw: bytes, mailbox_id: int | None,
             automatic: str | None) -> IntakeResult:
     bounced = bounced_message_id(mail)
-    sent = rows.known_id(s, bounced, "out") if bounced else None
+    sent = rows.known_id(q, bounced, "out") if bounced else None
     if sent is None:
         return IntakeResult("dropped", reason="A delivery failure notice for no mail the desk sent.")
     first_lines = printable(mail.text, one_line=False).strip()[:2000]
     body = "A mail to the client bounced." + (f"\n\n{first_lines}" if first_lines else "")
-    message_id = rows.note_bounce(s, sent.ticket_id, body)
-    rows.record_mail(s, mail, raw, ticket_id=sent.ticket_id, message_id=message_id,
+    message_id = rows.note_bounce(q, sent.ticket_id, body)
+    rows.record_mail(q, mail, raw, ticket_id=sent.ticket_id, message_id=message_id,
                      mailbox_id=mailbox_id, automatic_reason=automatic)
     return IntakeResult("bounce", sent.ticket_id, message_id, automatic or "")
 
 
-def _mailbox(s: Session, mail: ParsedMail, to: str | None) -> Mailbox | None:
+def _mailbox(q: Sql, mail: ParsedMail | None, to: str | None) -> rows.MailboxRef | None:
     """The desk's mailbox this mail was sent to: the MTA's recipient first, then the headers."""
-    wanted = [to] if to else []
-    wanted += [a.address for a in (*mail.to, *mail.cc)]
-    wanted += mail.header_values("delivered-to")
-    wanted = [w.strip().strip("<>").lower() for w in wanted if w and w.strip()]
-    if not wanted:
-        return None
-    found = {m.address: m for m in s.scalars(select(Mailbox).where(Mailbox.address.in_(wanted)))}
+    wanted = _recipients(mail, to)
+    found = rows.mailboxes(q, wanted)
     return next((found[w] for w in wanted if w in found), None)
+
+
+def _recipients(mail: ParsedMail | None, to: str | None) -> list[str]:
+    """Where the mail was sent, best first: the MTA's recipient, then To, Cc, Delivered-To."""
+    wanted = [to] if to else []
+    if mail is not None:
+        wanted += [a.address for a in (*mail.to, *mail.cc)]
+        wanted += mail.header_values("delivered-to")
+    return [w.strip().strip("<>").lower() for w in wanted if w and w.strip()]
 
 
 def _subject(mail: ParsedMail) -> str:
@@ -211,9 +231,8 @@ def _failed(store: Store, raw: bytes, reason: str, source: str, to: str | None,
             mail: ParsedMail | None) -> IntakeResult:
     mailbox_id = None
     if mail is not None or to:
-        with store.read() as s:
-            box = _mailbox(s, mail, to) if mail is not None else s.scalar(
-                select(Mailbox).where(Mailbox.address == to.strip().lower()))
+        with store.sql() as q:
+            box = _mailbox(q, mail, to)
             mailbox_id = box.id if box else None
     rows.store_failed(store, raw, reason, source=source, mailbox_id=mailbox_id)
     return IntakeResult("failed", reason=reason)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from .. import settings
 from ..actors import ClientActor
 from .. import clock
-from ..db import Store
+from ..db import Store, plain_in
 from ..errors import BadInput, StoreError
 from ..models import Attachment, Client, Department, Message, Ticket
 from ..service.held_release import release_due
@@ -168,9 +168,9 @@ def _moment(name: str):
 def _compose(s: Session, row: OutboxMail) -> OutgoingMail:
     """The mail of this row, from what its client can read of the ticket (on PostgreSQL the
     mail service reads it acting as that client)."""
-    client_id = ticket_client(s, row.ticket_id)
+    client_id = ticket_client(plain_in(s), row.ticket_id)
     client = s.execute(select(Client.id, Client.email, Client.name).where(Client.id == client_id)).one()
-    act_as(s, ClientActor(*client))
+    act_as(plain_in(s), ClientActor(*client))
     ticket = s.execute(select(Ticket.subject, Ticket.department_id)
                        .where(Ticket.id == row.ticket_id)).one()
     box = mailbox_for(s, row.ticket_id, ticket.department_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from ..sql import Sql
 from .engine import run_event
 from .queue import run_queued
 
@@ -27,9 +28,9 @@ def after_client_message(s: Session, ticket_id: int, message_id: int, event: str
             s.expire_all()
 
 
-def skip_rules(s: Session) -> None:
+def skip_rules(q: Sql) -> None:
     """No rules for what this transaction writes (the import of a mail history): on PostgreSQL
     the database's trigger queues nothing (it honours this for the operator and the mail
-    service only); on SQLite the caller passes rules=False to the service."""
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SELECT set_config('ticket_tui.no_rules', 'on', true)"))
+    service only); on SQLite nothing runs them (the import writes below the service)."""
+    if not q.sqlite:
+        q.run("SELECT set_config('ticket_tui.no_rules', 'on', true)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, load_only
@@ -72,20 +72,6 @@ def open_holder(s: Session, ticket: Ticket, at: datetime, *, department_id: int 
 
 def on_postgresql(s: Session) -> bool:
     return s.get_bind().dialect.name == "postgresql"
-
-
-def reopen_for_client(s: Session, client: ClientActor, ticket: Ticket, at: datetime) -> None:
-    """A client message reopens the responsible department's holder and the responsible staff
-    member's. On PostgreSQL a client's login may neither read nor write holders (nor read who is
-    responsible), so the database does it (ticket_tui_client_wrote, migration 0004), once it
-    sees the client's message written in this transaction."""
-    if on_postgresql(s):
-        s.execute(text("SELECT ticket_tui_client_wrote(current_user, :ticket, :client, :at)"),
-                  {"ticket": ticket.id, "client": client.id, "at": at})
-        return
-    open_holder(s, ticket, at, department_id=ticket.department_id)
-    if ticket.responsible_staff_id is not None:
-        open_holder(s, ticket, at, staff_id=ticket.responsible_staff_id)
 
 
 def upsert(s: Session, model, values: dict, keys: list[str], update: list[str]) -> None:

@@ -10,16 +10,16 @@ from sqlalchemy.orm import Session
 from .. import settings, validate
 from ..actors import Actor, ClientActor
 from ..admin import department_by_name
-from ..db import Store
+from ..db import Store, plain_in
 from ..errors import BadInput, NotAllowed
-from ..models import Department, Message, Service, Ticket
+from ..models import Department, Service
 from ..rules.hook import after_client_message
 from ..status import DEFAULT_PRIORITY, parse_priority
 from ..views import NewAttachment
-from ._common import (
-    check_visible, load_ticket, now, record, refuse_if_merged, reopen_for_client, require_client,
-)
-from ._posting import add_message, check_attachments, check_body
+from ._common import check_visible, load_ticket, now, record, require_client
+from ._posting import Posted
+from .client_posts import Department as DepartmentRef
+from .client_posts import client_reply_q, open_ticket_q
 
 
 def open_ticket(
@@ -40,13 +40,11 @@ def open_ticket(
 def open_ticket_in(
     s: Session, client: ClientActor, department: str | int, subject: str, body: str, *,
     service_id: int | None = None, priority: str | int | None = None,
-    attachments: Sequence[NewAttachment] = (), rules: bool = True,
-) -> Message:
-    """open_ticket inside the caller's transaction (the mail intake writes its own rows beside
-    it); subject and body already checked as open_ticket does. Returns the first message.
-    rules=False: the response rules don't run (a mail history's import)."""
-    check_body(s, body)
-    files = check_attachments(s, attachments)
+    attachments: Sequence[NewAttachment] = (),
+) -> Posted:
+    """open_ticket inside the caller's transaction; subject and body already checked as
+    open_ticket does. Returns the first message. The response rules run after it (the mail
+    intake, which writes its own rows first, calls open_ticket_q and runs them itself)."""
     if isinstance(department, int):
         dept = s.get(Department, department) if validate.is_id(department) else None
         if dept is None:
@@ -65,20 +63,10 @@ def open_ticket_in(
         if opts["staff_sets_priority"]:
             raise BadInput("The provider's staff set the priority; open the ticket without one.")
         level = parse_priority(priority)
-    at = now()
-    ticket = Ticket(
-        client_id=client.id, subject=subject, department_id=dept.id, service_id=service_id,
-        priority=level, is_open=True, awaiting_staff=True, waiting_since=at,
-        created_at=at, updated_at=at,
-    )
-    s.add(ticket)
-    s.flush()
-    message = add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
-    reopen_for_client(s, client, ticket, at)  # held, open, by the department chosen
-    record(s, client, ticket, "opened", f"in {dept.name}", at=at)
-    if rules:
-        after_client_message(s, ticket.id, message.id, "new")
-    return message
+    posted = open_ticket_q(plain_in(s), client, DepartmentRef(dept.id, dept.name), subject, body,
+                           attachments, service_id=service_id, priority=level)
+    after_client_message(s, posted.ticket_id, posted.id, "new")
+    return posted
 
 
 def client_reply(store: Store, actor: Actor, ticket_id: int, body: str,
@@ -93,31 +81,12 @@ def client_reply(store: Store, actor: Actor, ticket_id: int, body: str,
 
 
 def client_reply_in(s: Session, client: ClientActor, ticket_id: int, body: str,
-                    attachments: Sequence[NewAttachment] = (), *, rules: bool = True) -> Message:
-    """client_reply inside the caller's transaction (the mail intake's); the body already
-    checked as client_reply does. rules=False: the response rules don't run (an import)."""
-    ticket = load_ticket(s, ticket_id, reader=client)
-    check_visible(s, client, ticket)
-    refuse_if_merged(ticket)
-    check_body(s, body)
-    files = check_attachments(s, attachments)
-    at = now()
-    message = add_message(s, ticket, "client", body, at, client_id=client.id, attachments=files)
-    was_closed = not ticket.is_open
-    reopen_for_client(s, client, ticket, at)
-    if was_closed:  # reports count reopened tickets, and the backlog grows by one
-        record(s, client, ticket, "reopened", f"by message #{message.id}", at=at)
-    if ticket.archived_at is not None:
-        ticket.archived_at = None
-        record(s, client, ticket, "unarchived", "by a client message", at=at)
-    ticket.delayed_until = None
-    ticket.client_unread = 0
-    if not ticket.awaiting_staff:
-        ticket.awaiting_staff, ticket.waiting_since = True, at
-    record(s, client, ticket, "client_message", f"message #{message.id}", at=at)
-    if rules:
-        after_client_message(s, ticket.id, message.id, "client-message")
-    return message
+                    attachments: Sequence[NewAttachment] = ()) -> Posted:
+    """client_reply inside the caller's transaction; the body already checked as client_reply
+    does."""
+    posted = client_reply_q(plain_in(s), client, ticket_id, body, attachments)
+    after_client_message(s, posted.ticket_id, posted.id, "client-message")
+    return posted
 
 
 def archive(store: Store, actor: Actor, ticket_id: int) -> None:

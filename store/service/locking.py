@@ -187,6 +187,22 @@ def open_holder(q: Sql, ticket_id: int, at: datetime, *, department_id: int | No
            "at": q.db_time(at)})
 
 
+def reopen_for_client(q: Sql, client_id: int, ticket_id: int, at: datetime, *,
+                      department_id: int, responsible_staff_id: int | None) -> None:
+    """A client message reopens the responsible department's holder and the responsible staff
+    member's (the ticket's, as the caller read them); the caller marks the ticket open. On
+    PostgreSQL a client's login may neither read nor write holders (nor read who is
+    responsible), so the database does both (ticket_tui_client_wrote, migration 0004), once it
+    sees the client's message written in this transaction."""
+    if not q.sqlite:
+        q.run("SELECT ticket_tui_client_wrote(current_user, :ticket, :client, :at)",
+              {"ticket": ticket_id, "client": client_id, "at": q.db_time(at)})
+        return
+    open_holder(q, ticket_id, at, department_id=department_id)
+    if responsible_staff_id is not None:
+        open_holder(q, ticket_id, at, staff_id=responsible_staff_id)
+
+
 def system_message(q: Sql, ticket_id: int, body: str, at: datetime) -> None:
     q.run("INSERT INTO messages (ticket_id, kind, body, created_at) "
           "VALUES (:t, 'system', :body, :at)", {"t": ticket_id, "body": body, "at": q.db_time(at)})
