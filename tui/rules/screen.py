@@ -34,6 +34,8 @@ class RulesScreen(Screen[None]):
     RulesScreen #rules-title { padding: 0 1; text-style: bold; }
     RulesScreen #rules-hint { padding: 0 1; color: $text-muted; }
     RulesScreen DataTable { height: 1fr; margin: 0 1; }
+    RulesScreen #rules-detail { height: auto; max-height: 8; margin: 0 1; padding: 0 1;
+                                border-top: solid $primary; }
     """
 
     def __init__(self) -> None:
@@ -46,6 +48,7 @@ class RulesScreen(Screen[None]):
         yield Static("They run on each new ticket (or each client message), each once per event; "
                      "a rule with \"stop here\" ends the run when it fires.", id="rules-hint")
         yield DataTable(id="rules-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="rules-detail")  # the selected rule whole: the table's cells are cut
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -79,6 +82,23 @@ class RulesScreen(Screen[None]):
         names = [r.name for r in rules]
         if keep in names:
             table.move_cursor(row=names.index(keep))
+        self._detail()
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        rule = self.current
+        shown = Text()
+        if rule is not None:
+            shown.append(f"{rule.position}. ", style="bold")
+            shown.append(text(rule.name, one_line=True))
+            shown.append(f"  (on {rule.on})\n", style="dim")
+            shown.append("When: ", style="bold")
+            shown.append(text(rule.when()))
+            shown.append("\nThen: ", style="bold")
+            shown.append(text(rule.then()))
+        self.query_one("#rules-detail", Static).update(shown)
 
     @property
     def current(self) -> RuleView | None:
