@@ -1,6 +1,9 @@
 """`ticket-tui sla check` (for cron, and run by `mail watch`): each ticket whose due time has
 passed gets one ticket event `sla_breach` naming the target it missed, once per due time.
 
+On PostgreSQL it is migration 0016's ticket_tui_sla_note_breaches (the same UPDATE and events,
+at the server's clock), so a staff or mail login may run it: no login writes ticket_sla.
+
 Exactly once: the row is marked (breach_noted = due, breached) by the same UPDATE that picks it,
 in the transaction that records the event. A second run, or two at once, finds nothing new: the
 second UPDATE waits for the first's row locks and then no longer matches (PostgreSQL), or runs
@@ -47,13 +50,18 @@ def check(store: Store) -> list[Breach]:
     found: list[Breach] = []
     while True:
         with store.sql(write=True) as q:
+            if not q.sqlite:  # the database's own function (0016), for a login too
+                batch = [_breach(row) for row in q.rows(
+                    "SELECT ticket_id, due, first_due, next_due, resolution_due "
+                    "FROM ticket_tui_sla_note_breaches(:n)", {"n": BATCH})]
+                found += batch
+                if len(batch) < BATCH:
+                    return sorted(found, key=lambda b: (b.due, b.ticket_id))
+                continue
             params = {"at": q.db_time(at), "n": BATCH}
             ids = [t for t, in q.rows(
                 f"SELECT ticket_id FROM ticket_sla WHERE {DUE_UNNOTED} ORDER BY due LIMIT :n",
                 params)]
-            if not q.sqlite and ids:  # the tickets first, as every write takes them
-                q.rows(f"SELECT id FROM tickets WHERE id IN ({expand(params, 't', sorted(ids))}) "
-                       "ORDER BY id FOR UPDATE", params)
             rows = q.rows(
                 "UPDATE ticket_sla SET breached = TRUE, breach_noted = due WHERE ticket_id IN "
                 f"({expand(params, 'u', ids)}) AND {DUE_UNNOTED} "
