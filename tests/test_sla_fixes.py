@@ -233,3 +233,32 @@ def test_a_login_saying_no_sla_still_gets_due_times(pg_url, monkeypatch) -> None
         assert sla(desk.store, tid)["first_due"] is not None
     finally:
         desk.store.close()
+
+
+@pytest.mark.pg
+def test_mail_watch_as_the_mail_login_records_breaches(pg_url) -> None:
+    import threading
+
+    from store.mail.watch import Watch, every
+    from tests.mail_desk import mail_store
+    from tests.test_mail_watch import WAIT, wait_until
+
+    store = Store.open(pg_url)
+    desk = make_desk(store)
+    policy.set_policy(store, TS, None, 1)
+    with as_of(datetime.now(timezone.utc) - timedelta(hours=2)):  # the watch: the real clock
+        tid = desk.open()
+    mail, lines = mail_store(store), []
+    service = Watch(mail, log=lines.append, passes=[every(30, check.check)])
+    runner = threading.Thread(target=service.run)
+    runner.start()
+    try:
+        wait_until(lambda: sla(store, tid)["breach_noted"] is not None, "the breach", timeout=WAIT)
+    finally:
+        service.stop()
+        runner.join(WAIT)
+    with store.sql() as q:
+        assert q.value("SELECT count(*) FROM ticket_events WHERE ticket_id = :t "
+                       "AND action = 'sla_breach'", {"t": tid}) == 1
+    mail.close()
+    store.close()
