@@ -18,19 +18,11 @@ from store.reports.queries import gather
 from store.seed.people import setup_people
 from store.seed.run import seed
 from store.service.locking import record
-from store.sla import check, policy, step
+from store.sla import check, policy
 from tests.desk import make_desk
 from tests.rules_desk import TS, opened as rule_opened, rule
+from tests.test_sla_events import sla, utc
 from tests.test_undo_send import later
-
-
-def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
-
-
-def sla(store, tid: int) -> dict | None:
-    with store.sql() as q:
-        return step.load(q, tid)
 
 
 @pytest.fixture
@@ -44,16 +36,23 @@ def operator_desk(db_url):
 
 # 1. A policy change remembers lateness.
 
-def test_a_late_first_response_stays_late_after_a_priority_change(operator_desk) -> None:
-    desk = operator_desk
+def urgent_at_nine(desk, normal_minutes: int) -> tuple[int, str]:
+    """A ticket opened Monday 09:00 and set to urgent (15 minutes) at once; normal has its
+    department's policy for any priority."""
     admin.set_setting(desk.store, "use_priority", "true")
-    policy.set_policy(desk.store, TS, None, 60)
+    policy.set_policy(desk.store, TS, None, normal_minutes)
     policy.set_policy(desk.store, TS, "urgent", 15)
     with as_of(utc(2026, 12, 7, 9)):
         tid = desk.open()
         token = sv.take(desk.store, desk.alice, tid).token
         sv.save_parameters(desk.store, desk.alice, tid, priority="urgent", token=token)
     assert sla(desk.store, tid)["first_due"] == utc(2026, 12, 7, 9, 15)
+    return tid, token
+
+
+def test_a_late_first_response_stays_late_after_a_priority_change(operator_desk) -> None:
+    desk = operator_desk
+    tid, token = urgent_at_nine(desk, 60)
     with as_of(utc(2026, 12, 7, 11)):  # missed by 1 h 45, then back to normal (60 minutes)
         sv.save_parameters(desk.store, desk.alice, tid, priority="normal", token=token)
     row = sla(desk.store, tid)
@@ -67,13 +66,7 @@ def test_a_late_first_response_stays_late_after_a_priority_change(operator_desk)
 
 def test_a_late_clock_keeps_the_minutes_past_its_due_against_a_longer_target(operator_desk) -> None:
     desk = operator_desk
-    admin.set_setting(desk.store, "use_priority", "true")
-    policy.set_policy(desk.store, TS, None, 240)
-    policy.set_policy(desk.store, TS, "urgent", 15)
-    with as_of(utc(2026, 12, 7, 9)):
-        tid = desk.open()
-        token = sv.take(desk.store, desk.alice, tid).token
-        sv.save_parameters(desk.store, desk.alice, tid, priority="urgent", token=token)
+    tid, token = urgent_at_nine(desk, 240)
     with as_of(utc(2026, 12, 7, 10)):  # 60 minutes used of the normal 240: 180 left
         sv.save_parameters(desk.store, desk.alice, tid, priority="normal", token=token)
     assert sla(desk.store, tid)["first_due"] == utc(2026, 12, 7, 13)
