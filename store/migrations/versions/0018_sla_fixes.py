@@ -13,7 +13,8 @@ lateness, the seeder's session without due times
   whole minutes past the due as used when the policy changes (SLA_SPEC.md 2b capped them);
 - ticket_tui_sla_event: the operator's session saying `ticket_tui.no_sla = on` (the seeder)
   makes no due times; a login's setting counts for nothing.
-Downgrade puts 0016's text back and drops the column.
+The rules' earlier answers (author-less staff messages that are not desk answers imported from
+a mail history) are marked automatic. Downgrade puts 0016's text back and drops the column.
 
 Revision ID: 0018
 Revises: 0017
@@ -32,6 +33,7 @@ branch_labels = None
 depends_on = None
 
 OWNER = "ticket_tui_owner"
+IMPORTED = ", from the mail history"  # store/mail/importer.py's _desk_answer's event detail
 DEFINERS = (pg_refresh.SIGNATURE, pg_refresh.TRIGGER_FUNCTION, pg_refresh.INPUT_FUNCTION)
 
 
@@ -50,10 +52,17 @@ def _install(text_of: str) -> None:
 def upgrade() -> None:
     op.add_column("messages", sa.Column("automatic", sa.Boolean(), nullable=False,
                                         server_default=sa.false()))
+    # The answers the rules wrote before: the staff messages without an author, but for the desk
+    # answers `mail import` took from a mail history (their event says so). Rows of ticket_sla
+    # stay as the step left them; a ticket's next event goes on from there.
+    op.execute("UPDATE messages SET automatic = TRUE WHERE kind = 'staff' AND author_staff_id IS "
+               "NULL AND NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = "
+               "messages.ticket_id AND e.action = 'reply' AND e.detail = "
+               f"'message #' || messages.id || '{IMPORTED}')")
     _install("0018")
 
 
 def downgrade() -> None:
     _install("0016")
-    with op.batch_alter_table("messages") as batch:
-        batch.drop_column("automatic")
+    # (SQLite drops a column in place: a batch copy of messages would lose 0002's triggers)
+    op.execute("ALTER TABLE messages DROP COLUMN automatic")
