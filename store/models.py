@@ -213,6 +213,8 @@ class Message(Base):
     merged_from_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     # Undo send: the client (and the mail channel) sees this reply only once released (NULL).
     held_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    automatic: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))  # a rule's answer (0018)
+    __mapper_args__ = {"eager_defaults": False}  # INSERTs leave automatic out, as before 0018
 
     __table_args__ = (
         CheckConstraint(f"kind IN {MESSAGE_KINDS}", name="kind"),

@@ -38,6 +38,7 @@ def test_0016_carries_on_from_the_rows_the_python_step_wrote(pg_url, monkeypatch
         policy.set_policy(store, "Technical support", None, 60, 30, 480)
         _migrate(store, "0015")
         monkeypatch.setattr(step, "python_step_runs", lambda dialect: True)  # 0015's interim step
+        monkeypatch.setattr(step, "FIRST_REPLY", "m.kind = 'staff'")  # (before 0018's column)
         answered, token = desk.taken()
         sv.reply(store, desk.alice, answered, "Fixed.", token=token)
         waiting = desk.open()

@@ -183,12 +183,11 @@ def _compose(s: Session, row: OutboxMail) -> OutgoingMail:
     if automatic:
         body, files = ACKNOWLEDGEMENT.format(ticket=row.ticket_id), ()
     else:
-        found = s.execute(select(Message.body, Message.author_staff_id)
+        found = s.execute(select(Message.body, Message.automatic)
                           .where(Message.id == row.message_id)).first()
         if found is None:  # on PostgreSQL its client (whom the sender acts as) can't read it yet
             raise _NotReleased
-        body, author = found
-        automatic = author is None  # the response rules' answer (store/rules/actions.py)
+        body, automatic = found  # the response rules' answer (store/rules/actions.py)
         files = tuple(MailAttachment(a.name, a.content_type, bytes(a.data)) for a in s.execute(
             select(Attachment.name, Attachment.content_type, Attachment.data)
             .where(Attachment.message_id == row.message_id).order_by(Attachment.id)))

@@ -77,13 +77,14 @@ def gather(q: Sql, start: datetime, end: datetime, now: datetime, departments: l
         f.opened[(dept, None)] = f.opened.get((dept, None), 0) + n
         f.created_by_day[d] = f.created_by_day.get(d, 0) + n
 
-    # Each staff reply of the period, and for a ticket's first one the minutes it took.
+    # Each staff reply of the period, and for a ticket's first one the minutes it took (a
+    # response rule's automatic answer is no reply: migration 0018's messages.automatic).
     first = ("NOT EXISTS (SELECT 1 FROM messages p WHERE p.ticket_id = m.ticket_id "
-             "AND p.kind = 'staff' AND p.id < m.id)")
+             "AND p.kind = 'staff' AND p.automatic = FALSE AND p.id < m.id)")
     for dept, staff, minutes in q.rows(
             f"SELECT t.department_id, m.author_staff_id, CASE WHEN {first} THEN "
             f"{_minutes(q, 'm.created_at', 't.created_at')} END FROM messages m "
-            f"JOIN tickets t ON t.id = m.ticket_id WHERE m.kind = 'staff' "
+            f"JOIN tickets t ON t.id = m.ticket_id WHERE m.kind = 'staff' AND m.automatic = FALSE "
             f"AND m.created_at {period} AND m.created_at < :end AND {depts}", p):
         f.replies[(dept, staff)] = f.replies.get((dept, staff), 0) + 1
         if minutes is not None:

@@ -113,8 +113,9 @@ def _round_robin(q: Sql, rule_id: int, facts: Facts) -> str:
 
 
 def _answer(s: Session, q: Sql, template_id: int, facts: Facts) -> str:
-    """The predefined reply as a staff answer from the desk (no author), mailed when the
-    department has a mailbox; refused by the loop rules, or when a variable can't be filled."""
+    """The predefined reply as a staff answer from the desk (no author, `automatic`: it is no
+    response to the response targets or the reports), mailed when the department has a
+    mailbox; refused by the loop rules, or when a variable can't be filled."""
     from ..mail.outbox import queue_reply, under_hourly_limit
 
     title, body = q.row("SELECT title, body FROM reply_templates WHERE id = :i",
@@ -133,8 +134,8 @@ def _answer(s: Session, q: Sql, template_id: int, facts: Facts) -> str:
     if shown.problems:
         return f"no automatic answer: '{title}' has {shown.sentence().split(' has ', 1)[1]}"
     at = q.db_time(facts.at)
-    message_id = q.value("INSERT INTO messages (ticket_id, kind, body, created_at) "
-                         "VALUES (:t, 'staff', :b, :at) RETURNING id",
+    message_id = q.value("INSERT INTO messages (ticket_id, kind, body, created_at, automatic) "
+                         "VALUES (:t, 'staff', :b, :at, TRUE) RETURNING id",
                          {"t": facts.ticket_id, "b": shown.text, "at": at})
     q.run("UPDATE tickets SET client_unread = client_unread + 1 WHERE id = :t", {"t": facts.ticket_id})
     s.expire_all()

@@ -74,6 +74,10 @@ def bulk(s: Session, table: str, cols: tuple[str, ...], rows: list) -> None:
 
 
 def write_batch(s: Session, batch: Batch) -> None:
+    if s.bind.dialect.name == "postgresql":
+        # Seeded tickets get due times at their next event, as on SQLite (whose seeder runs no
+        # step): the response targets' trigger honours this for the operator only (0018).
+        s.execute(text("SET LOCAL ticket_tui.no_sla = 'on'"))
     ids = take_ids(s, "tickets", len(batch.rows["tickets"]))
     for table, rows in batch.rows.items():
         for row in rows:

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from ..actors import Actor
 from ..db import Store
+from ..sla import step as sla_step
 from ..sql import utc
 from .rules import now, require_staff
 
@@ -57,6 +58,9 @@ def release_due(store: Store) -> int:
                       "VALUES (:ticket, :staff, 'reply_released', :detail, :at)",
                       {"ticket": ticket, "staff": author, "detail": f"message #{message}",
                        "at": stamp})
+                # The reply counts as a response from now on (at its own time): the event's
+                # step (on PostgreSQL the event's trigger, at the commit, sees it released).
+                sla_step.touch(q, ticket, at)  # (the step runs before this commit)
             q.run("DELETE FROM held_sends WHERE message_id = :id", {"id": message})
             released += 1
     return released

@@ -228,7 +228,7 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
         params["before"] = before_id
         where += " AND m.id < :before"
     query = ("SELECT m.id, m.kind, m.body, m.created_at, m.edited_at, st.login, st.name, "
-             "cl.email, cl.name, m.merged_from_ticket_id, m.held_until FROM messages m "
+             "cl.email, cl.name, m.merged_from_ticket_id, m.held_until, m.automatic FROM messages m "
              "LEFT JOIN staff st ON st.id = m.author_staff_id "
              "LEFT JOIN clients cl ON cl.id = m.author_client_id "
              f"WHERE {where}")
@@ -251,12 +251,14 @@ def _messages(q: Sql, ticket_id: int, kinds: tuple[str, ...] | None, *,
     # A reply's mail: the staff's view only (a client's login reads no outbox).
     sent = delivery_marks(q, ticket_id, rows[0][0], rows[-1][0]) if kinds is None and rows else {}
     out = []
-    for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname, merged_from, held \
-            in rows:
+    for mid, kind, body, created_at, edited_at, slogin, sname, cemail, cname, merged_from, held, \
+            automatic in rows:
         if kind == "system":
             author, author_name = "system", "System"
         elif slogin:
             author, author_name = slogin, sname
+        elif kind == "staff":  # a response rule's answer, or a desk answer from the mail history
+            author, author_name = "", "Automatic answer" if automatic else "Desk"
         else:
             author, author_name = cemail or "", cname or ""
         head = mailed.get(mid)

@@ -211,6 +211,8 @@ def _change_policy(r: Row, i: Inputs, at: datetime, old: Calendar, new: Calendar
         was_running = running(r, c)
         left_old = r[f"{c}_left"] if not was_running else old.between(at, r[f"{c}_due"])
         used = max(0, before[c] - left_old)
+        if was_running:  # a clock past its due used its target and the whole minutes since
+            used += old.between(r[f"{c}_due"], at)
         target = getattr(p, c)
         if target is None:
             _stop(r, c)

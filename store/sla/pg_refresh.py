@@ -121,14 +121,17 @@ START = f"""
         END IF;{finish()}"""
 
 
-def _change_policy(c: str) -> str:
-    """2b for one clock: it keeps the business time it used, against the new target."""
+def _change_policy(c: str, revision: str) -> str:
+    """2b for one clock: it keeps the business time it used, against the new target (from 0018
+    a running clock past its due counts the whole minutes past the due as used too)."""
+    late = "" if revision == "0016" else (
+        f" + CASE WHEN was_running THEN {between('old', f'r.{c}_due', 'at')} ELSE 0 END")
     return f"""
         IF {active(c)} THEN
             was_running := {running(c)};
             left_old := CASE WHEN was_running THEN {between("old", "at", f"r.{c}_due")}
                         ELSE r.{c}_left END;
-            used := greatest(0, r.{c}_target - left_old);
+            used := greatest(0, r.{c}_target - left_old){late};
             target := p.{dict(first="first_response", next="next_response")
                          .get(c, "resolution")};
             IF target IS NULL THEN
@@ -157,7 +160,8 @@ def _resume(c: str) -> str:
         END IF;"""
 
 
-ADVANCE = f"""
+def advance(revision: str) -> str:
+    return f"""
         -- 0. A delay over by now ended at its date: its paused clocks run since then.
         IF s_open AND s_delayed IS NOT NULL AND s_delayed <= at THEN{each(lambda c: f'''
             IF {paused(c)} AND r.{c}_due IS NOT NULL THEN
@@ -180,7 +184,7 @@ ADVANCE = f"""
             SELECT s.first_response, s.next_response, s.resolution INTO p FROM sla_policies s
              WHERE s.department_id = i.department_id AND s.priority IN (i.priority, 0)
              ORDER BY s.priority DESC LIMIT 1;  -- none: every clock stops
-            {each(_change_policy)}
+            {each(lambda c: _change_policy(c, revision))}
             r.first_target := p.first_response;
             r.next_target := p.next_response;
             r.resolution_target := p.resolution;
@@ -223,8 +227,24 @@ ADVANCE = f"""
         END IF;{finish()}"""
 
 
-def statements(schema: str, owner: str) -> list[str]:
-    """The refresh function and the trigger function (both the owner's, definers)."""
+# The staff replies that count as a response: from 0018 neither a response rule's automatic
+# answer nor a reply still held (undo send) until it is released.
+FIRST_REPLY = {"0016": "m.kind = 'staff'",
+               "0018": "m.kind = 'staff' AND NOT m.automatic AND m.held_until IS NULL"}
+
+
+# From 0018 the operator's seeding session may say `ticket_tui.no_sla = on` (store/seed): its
+# events make no due times (SQLite's seeder runs no step either); a login's setting is ignored.
+NO_SLA = """
+                IF current_setting('ticket_tui.no_sla', true) = 'on'
+                   AND pg_has_role(session_user, '{owner}', 'MEMBER') THEN
+                    RETURN NULL;
+                END IF;"""
+
+
+def statements(schema: str, owner: str, revision: str = "0018") -> list[str]:
+    """The refresh function and the trigger function (both the owner's, definers), as the
+    migration `revision` installs them (0016's text stays as it was released)."""
     definer = f"SECURITY DEFINER SET search_path = {schema}, pg_temp"
     return [
         f"""CREATE OR REPLACE FUNCTION {schema}.ticket_tui_sla_refresh(ticket integer, at timestamptz)
@@ -249,7 +269,7 @@ def statements(schema: str, owner: str) -> list[str]:
                     END IF;
                     SELECT t.department_id, t.priority, t.is_open, t.awaiting_staff, t.delayed_until,
                            (SELECT min(m.created_at) FROM messages m
-                             WHERE m.ticket_id = t.id AND m.kind = 'staff') AS first_reply
+                             WHERE m.ticket_id = t.id AND {FIRST_REPLY[revision]}) AS first_reply
                       INTO i FROM tickets t WHERE t.id = ticket;
                     IF NOT FOUND THEN
                         RETURN;
@@ -282,7 +302,7 @@ def statements(schema: str, owner: str) -> list[str]:
                         SELECT c.zone, c.spans, c.holidays INTO old_zone, old_spans, old_holidays
                           FROM ticket_tui_department_calendar(stored.department_id) c;
                     END IF;
-                    {ADVANCE}
+                    {advance(revision)}
                     IF r IS DISTINCT FROM stored THEN
                         UPDATE ticket_sla t SET ({", ".join(COLUMNS)}) =
                             ({", ".join(f"r.{n}" for n in COLUMNS)}) WHERE t.ticket_id = ticket;
@@ -295,7 +315,7 @@ def statements(schema: str, owner: str) -> list[str]:
             DECLARE
                 top bigint := pg_current_xact_id()::text::bigint;
                 latest timestamptz;
-            BEGIN
+            BEGIN{NO_SLA.format(owner=owner) if revision != "0016" else ""}
                 -- The events' moment: the server's clock for a login (0004's stamp), the
                 -- operator's own for imports. As step.py does, the latest of the ticket's
                 -- events this transaction wrote (its savepoints' too: visible and in progress

@@ -35,11 +35,16 @@ class _Clock:
     def left(self) -> int:
         return max(0, self.target - self.used)
 
-    def take_used(self, at: datetime, cal: Calendar) -> None:
-        """Adds the business time counted from `since` to `at`, in whole minutes up."""
+    def take_used(self, at: datetime, cal: Calendar, *, late: bool = False) -> None:
+        """Adds the business time counted from `since` to `at`, in whole minutes up, up to the
+        target; with `late` (a change of policy) the whole minutes past the target count too."""
         if self.since is not None and self.since < at:
-            spent = cal.open_time(self.since, at)
-            self.used = min(self.target, self.used + -(-spent // MINUTE))
+            total = self.used * MINUTE + cal.open_time(self.since, at)
+            over = total - self.target * MINUTE
+            if late and over > timedelta():
+                self.used = self.target + over // MINUTE
+            else:
+                self.used = min(self.target, -(-total // MINUTE))
             self.since = at
 
     def due(self, cal: Calendar) -> datetime | None:
@@ -143,7 +148,7 @@ class _Walk:
         for name, c in self.clocks.items():
             if c is None:
                 continue
-            c.take_used(at, cal_old)
+            c.take_used(at, cal_old, late=True)
             target = getattr(p, name)
             if target is None:
                 self.clocks[name] = None

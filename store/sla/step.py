@@ -94,10 +94,15 @@ def refresh(q: Sql, ticket_id: int, at: datetime) -> None:
         save(q, ticket_id, row, insert=False)
 
 
+# A response: a staff reply, not a response rule's automatic answer, not one still held (undo
+# send; it counts at its own time once released). pg_refresh.py's FIRST_REPLY is the same.
+FIRST_REPLY = "m.kind = 'staff' AND m.automatic = FALSE AND m.held_until IS NULL"
+
+
 def read_inputs(q: Sql, ticket_id: int) -> Inputs | None:
     found = q.row("SELECT department_id, priority, is_open, awaiting_staff, delayed_until, "
                   "(SELECT min(m.created_at) FROM messages m WHERE m.ticket_id = t.id "
-                  "AND m.kind = 'staff') FROM tickets t WHERE t.id = :t", {"t": ticket_id})
+                  f"AND {FIRST_REPLY}) FROM tickets t WHERE t.id = :t", {"t": ticket_id})
     if found is None:
         return None
     dept, priority, is_open, awaiting, delayed_until, first_reply = found

@@ -87,8 +87,9 @@ def upgrade() -> None:
     if bind.dialect.name != "postgresql":
         return
     schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
-    for sql in (pg_calendar.statements(schema) + pg_refresh.statements(schema, OWNER)
-                + [_note_breaches(schema)]):
+    # 0016's own text of the step (0018 replaced it): pg_refresh keeps it under its revision.
+    released = pg_refresh.statements(schema, OWNER, revision="0016")
+    for sql in pg_calendar.statements(schema) + released + [_note_breaches(schema)]:
         op.execute(sql)
     for fn in pg_calendar.FUNCTIONS + DEFINERS:
         op.execute(f"ALTER FUNCTION {schema}.{fn} OWNER TO {OWNER}")
