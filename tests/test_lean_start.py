@@ -86,13 +86,14 @@ def test_every_command_is_in_the_lazy_map() -> None:
     import cli.macros
     import cli.mail
     import cli.report
+    import cli.rules
     import cli.seed
     import cli.sla
     import cli.tickets
     import cli.tui_launch
 
-    modules = (cli.admin, cli.diag, cli.macros, cli.mail, cli.report, cli.seed, cli.sla,
-               cli.tickets, cli.tui_launch)
+    modules = (cli.admin, cli.diag, cli.macros, cli.mail, cli.report, cli.rules, cli.seed,
+               cli.sla, cli.tickets, cli.tui_launch)
     defined = {command.name: command for m in modules for command in m.COMMANDS}
     assert set(defined) == set(ticket_tui.COMMANDS)
     group = ticket_tui.main
