@@ -128,6 +128,8 @@ def test_opening_validates_input_and_writes_nothing(desk: Desk) -> None:
     for kwargs, error in [
         ({"subject": "  "}, BadInput), ({"body": " "}, BadInput),
         ({"department": "Nowhere"}, NotFound), ({"subject": "x" * 201}, BadInput),
+        # the text is judged before the department is looked up (the state machine's order)
+        ({"department": "Nowhere", "body": "0\x000"}, BadInput),
     ]:
         with pytest.raises(error):
             desk.open(**kwargs)

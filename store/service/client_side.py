@@ -17,7 +17,7 @@ from ..rules.hook import after_client_message
 from ..status import DEFAULT_PRIORITY, parse_priority
 from ..views import NewAttachment
 from ._common import check_visible, load_ticket, now, record, require_client
-from ._posting import Posted
+from ._posting import Posted, check_body
 from .client_posts import Department as DepartmentRef
 from .client_posts import client_reply_q, open_ticket_q
 
@@ -45,6 +45,7 @@ def open_ticket_in(
     """open_ticket inside the caller's transaction; subject and body already checked as
     open_ticket does. Returns the first message. The response rules run after it (the mail
     intake, which writes its own rows first, calls open_ticket_q and runs them itself)."""
+    check_body(s, body)  # bad text is refused before the department is looked up (as always)
     if isinstance(department, int):
         dept = s.get(Department, department) if validate.is_id(department) else None
         if dept is None:
