@@ -138,6 +138,10 @@ class Ticket(Base):
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     # A merged ticket is a closed stub pointing at the ticket it went into (migration 0010).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # The response-target policy a rule applied (migration 0019): wins over the (department,
+    # priority) lookup while it exists; only the operator's rules write it.
+    sla_policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sla_policies.id", ondelete="SET NULL"))
 
     __table_args__ = (
         CheckConstraint("client_unread >= 0", name="client_unread"),
