@@ -14,7 +14,7 @@ from datetime import datetime
 
 from ..sql import Sql, expand, utc
 from . import python_step_runs
-from .clocks import COLUMNS, TIMES, Inputs, Row, Targets, advance, start
+from .clocks import APPLIED, COLUMNS, TIMES, Inputs, Row, Targets, advance, start
 from .hours import calendar_for
 
 
@@ -97,12 +97,15 @@ def refresh(q: Sql, ticket_id: int, at: datetime) -> None:
 # A response: a staff reply, not a response rule's automatic answer, not one still held (undo
 # send; it counts at its own time once released). pg_refresh.py's FIRST_REPLY is the same.
 FIRST_REPLY = "m.kind = 'staff' AND m.automatic = FALSE AND m.held_until IS NULL"
+# The policy a rule applied (migration 0019). (A test of an older schema says NULL here and
+# leaves policy_id out of COLUMNS, as it says its FIRST_REPLY.)
+APPLIED_INPUT = "t.sla_policy_id"
 
 
 def read_inputs(q: Sql, ticket_id: int) -> Inputs | None:
     found = q.row("SELECT department_id, priority, is_open, awaiting_staff, delayed_until, "
                   "(SELECT min(m.created_at) FROM messages m WHERE m.ticket_id = t.id "
-                  f"AND {FIRST_REPLY}), sla_policy_id FROM tickets t WHERE t.id = :t",
+                  f"AND {FIRST_REPLY}), {APPLIED_INPUT} FROM tickets t WHERE t.id = :t",
                   {"t": ticket_id})
     if found is None:
         return None
@@ -130,7 +133,7 @@ def load(q: Sql, ticket_id: int) -> Row | None:
                   {"t": ticket_id})
     if found is None:
         return None
-    row = dict(zip(COLUMNS, found))
+    row = {APPLIED: None, **dict(zip(COLUMNS, found))}
     for name in COLUMNS:
         if name in TIMES:
             row[name] = utc(row[name])
