@@ -100,8 +100,11 @@ def test_0019_goes_down_and_up_again_with_the_data(store) -> None:
     _migrate(store, "0018")
     assert store.current_revision() == "0018"
     assert targets(store, tid) == (15, None, None)  # the rows kept
+    pg = store.dialect == "postgresql"
+    assert _step_reads_applied(store) is (False if pg else None)
     _migrate(store, "head")
     assert store.current_revision() == HEAD and _messages(store) == before
+    assert _step_reads_applied(store) is (True if pg else None)
     # What was applied went with the column; the targets in effect stay until a policy change.
     assert applied(store, tid) is None
     sv.client_reply(store, desk.john, tid, "Any news?")
@@ -111,3 +114,12 @@ def test_0019_goes_down_and_up_again_with_the_data(store) -> None:
     sv.client_reply(store, desk.john, tid, "A tech question.")
     settle(store)
     assert targets(store, tid) == (60, 30, 480)
+
+
+def _step_reads_applied(store) -> bool | None:
+    """PostgreSQL: whether the installed step reads the applied policy (None on SQLite)."""
+    if store.dialect != "postgresql":
+        return None
+    with store.sql() as q:
+        return "sla_policy_id" in q.value("SELECT prosrc FROM pg_proc WHERE proname = "
+                                          "'ticket_tui_sla_refresh'")
