@@ -63,6 +63,9 @@ def rule() -> None:
 @click.option("--then-round-robin", is_flag=True, help="Assign it in turn to the department's "
               "staff who are not away.")
 @click.option("--then-priority", metavar="P", help="low, normal, high or urgent.")
+@click.option("--then-policy", metavar="DEPARTMENT[/PRIORITY]", help="Apply that department's "
+              "response-target policy (its any-priority one, or for the priority), whatever the "
+              "ticket's own department and priority.")
 @click.option("--then-top", is_flag=True, help="Place it at the beginning of the queue.")
 @click.option("--then-reply", metavar="TEMPLATE_TITLE", help="Answer with this predefined reply.")
 @click.option("--then-comment", metavar="TEXT", help="Add this internal comment.")
@@ -72,8 +75,8 @@ def rule() -> None:
 def rule_add(app: AppContext, name: str, on: str, position, if_department, if_words, if_client,
              if_client_domain, if_service_kind, if_sender, if_inside_hours, if_outside_hours,
              if_balance_below, if_incidents_below, then_assign_department, then_assign_staff,
-             then_round_robin, then_priority, then_top, then_reply, then_comment, then_favorite,
-             stop) -> None:
+             then_round_robin, then_priority, then_policy, then_top, then_reply, then_comment,
+             then_favorite, stop) -> None:
     from store.errors import BadInput
 
     if if_inside_hours and if_outside_hours:
@@ -85,8 +88,8 @@ def rule_add(app: AppContext, name: str, on: str, position, if_department, if_wo
         service_kind=if_service_kind, sender=if_sender, hours=hours,
         balance_below=if_balance_below, incidents_below=if_incidents_below,
         assign_department=then_assign_department, assign_staff=then_assign_staff,
-        round_robin=then_round_robin, priority=then_priority, top=then_top, reply=then_reply,
-        comment=then_comment, favorite=then_favorite, stop=stop)
+        round_robin=then_round_robin, priority=then_priority, policy=then_policy, top=then_top,
+        reply=then_reply, comment=then_comment, favorite=then_favorite, stop=stop)
     click.echo(printable(f"Rule '{made.name}' added at position {made.position}: on {made.on}, "
                          f"{made.when()}: {made.then()}.", one_line=True))
 

@@ -138,6 +138,9 @@ class Ticket(Base):
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     # A merged ticket is a closed stub pointing at the ticket it went into (migration 0010).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    # The policy a rule applied (0019, docs/sla.md); deferred: the ORM never loads it (older schemas)
+    sla_policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sla_policies.id", ondelete="SET NULL"), deferred=True)
 
     __table_args__ = (
         CheckConstraint("client_unread >= 0", name="client_unread"),

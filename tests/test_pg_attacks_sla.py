@@ -22,7 +22,7 @@ from store.mail.service_login import grant_mail_login
 from store.sla import models as _sla_models  # noqa: F401 - the snapshot covers its tables
 from store.sla.policy import set_policy
 from tests.pg_attacks import desk  # noqa: F401 - the fixture
-from tests.pg_attacks import AttackDesk, recent, refused, refused_or_nothing
+from tests.pg_attacks import AttackDesk, new_ticket, recent, refused, refused_or_nothing
 
 pytestmark = pytest.mark.pg
 
@@ -232,3 +232,21 @@ def test_a_breach_is_noted_only_when_it_is_one(desk: AttackDesk, printer: int) -
                      t=printer) == [(True, due)]
     assert desk.rows("SELECT detail FROM ticket_events WHERE action = 'sla_breach'") == [
         (f"first response due {due.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC missed",)]
+
+
+@pytest.mark.parametrize("person", ["alice", "root", JOHN])
+def test_no_login_applies_a_policy(desk: AttackDesk, printer: int, person: str) -> None:
+    """tickets.sla_policy_id (migration 0019) is the operator's rules' to write: a login that
+    sets it, on its ticket or on a new one, is refused."""
+    urgent = "(SELECT min(id) FROM sla_policies)"
+    refused(desk, person, f"UPDATE tickets SET sla_policy_id = {urgent} WHERE id = %s", (printer,))
+    mine = {"client_id": str(desk.john.id), "subject": "'Printer'",
+            "department_id": "(SELECT department_id FROM tickets WHERE id = %s)" % printer}
+    refused(desk, person, new_ticket(**mine, sla_policy_id=urgent))
+
+
+def test_the_mail_service_applies_no_policy(desk: AttackDesk, printer: int) -> None:
+    desk.roles["mail"] = grant_mail_login(desk.store, "desk_mail")
+    mine = {"client_id": str(desk.john.id), "department_id": "(SELECT department_id FROM "
+            f"tickets WHERE id = {printer})", "sla_policy_id": "(SELECT min(id) FROM sla_policies)"}
+    refused(desk, "mail", new_ticket(**mine))

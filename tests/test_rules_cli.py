@@ -62,6 +62,7 @@ def test_the_issues_command_line(url: str) -> None:
     (["--then-priority", "whenever"], "priority"),
     (["--then-reply", "Nope"], "There is no predefined reply titled 'Nope'."),
     (["--then-favorite", "nobody"], "no staff member"),
+    (["--then-policy", "Billing/urgent"], "Billing has no response-target policy for urgent priority."),
 ])
 def test_bad_input_is_one_sentence_exit_2_and_changes_nothing(url: str, args, sentence) -> None:
     assert sentence in refused(url, 2, None, "rule", "add", "bad", *args)
@@ -86,3 +87,17 @@ def test_staff_away_and_back(url: str) -> None:
     assert show(url, "root", new_ticket(url))["responsible"] == "carol"
     ok(url, None, "staff", "away", "alice", "--back")
     assert show(url, "root", new_ticket(url))["responsible"] == "alice"
+
+
+def test_a_rule_applies_a_policy(url: str) -> None:
+    ok(url, None, "sla", "set", "--department", BILLING, "--priority", "urgent",
+       "--first-response", "15")
+    assert ok(url, None, "rule", "add", "vip", "--if-words", "vip", "--then-policy",
+              f"{BILLING}/urgent") == ("Rule 'vip' added at position 1: on new, if words vip: "
+                                       'apply policy "Billing/urgent".\n')
+    assert ok(url, None, "rule", "list") == \
+        '1. vip [on new] if words vip: apply policy "Billing/urgent"\n'
+    tid = new_ticket(url, "VIP", "I am a VIP")
+    assert ok(url, None, "rule", "test", str(tid)) == "vip\n"
+    assert [m["body"] for m in show(url, "root", tid)["messages"] if m["kind"] == "system"] == [
+        'Rule "vip": response targets of "Billing/urgent" applied.']

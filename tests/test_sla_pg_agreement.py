@@ -17,7 +17,7 @@ from store.db import Store
 from store.service.locking import record
 from store.sla import hours, policy, step
 from tests.desk import make_desk
-from tests.test_sla_property import ACTIONS, BILLING, TECH, Run
+from tests.test_sla_property import ACTIONS, BILLING, TECH, Run, add_policy_rules
 
 
 
@@ -34,6 +34,7 @@ def _desk(url: str):
     policy.set_policy(store, TECH, "high", 20, 10, 240)
     policy.set_policy(store, BILLING, None, 120, 45, 1440)
     policy.set_policy(store, BILLING, "urgent", 5)
+    add_policy_rules(store)
     return d
 
 

@@ -39,6 +39,8 @@ def test_0016_carries_on_from_the_rows_the_python_step_wrote(pg_url, monkeypatch
         _migrate(store, "0015")
         monkeypatch.setattr(step, "python_step_runs", lambda dialect: True)  # 0015's interim step
         monkeypatch.setattr(step, "FIRST_REPLY", "m.kind = 'staff'")  # (before 0018's column)
+        monkeypatch.setattr(step, "APPLIED_INPUT", "NULL")  # (before 0019's columns)
+        monkeypatch.setattr(step, "COLUMNS", tuple(c for c in step.COLUMNS if c != step.APPLIED))
         answered, token = desk.taken()
         sv.reply(store, desk.alice, answered, "Fixed.", token=token)
         waiting = desk.open()

@@ -1,7 +1,8 @@
 """The due times kept step by step equal those recomputed from the ticket's timeline (issue 19),
 as a property, on SQLite and PostgreSQL: random sequences of real service actions (client
 message, staff reply, internal comment, delay and its end, Ok, a reopening client message,
-assignment to the other department, a priority change) and moves of the test clock, across a
+assignment to the other department, a priority change, a client message whose words make a
+response rule apply another policy: add_policy_rules) and moves of the test clock, across a
 weekend, a holiday and the spring DST change; after every step the stored ticket_sla row is
 compared with store/sla/replay.py's walk of the ticket's (moment, inputs) timeline."""
 
@@ -24,10 +25,23 @@ from tests.desk import make_desk
 
 TECH, BILLING = "Technical support", "Billing"
 START = datetime(2026, 3, 26, 15, 47, 13, 250000, tzinfo=timezone.utc)  # Thursday before DST
+# A client message with the word makes a rule apply that department's any-priority policy.
+POLICY_RULES = {"escalate": TECH, "hurry": BILLING}
+
+
+def add_policy_rules(store) -> None:
+    from store.rules.manage import add_rule
+
+    for word, department in POLICY_RULES.items():
+        add_rule(store, None, f"apply {department}", on="client-message", words=[word],
+                 policy=department)
+
+
 ACTIONS = st.lists(st.one_of(
     st.tuples(st.sampled_from(["client", "reply", "comment", "ok", "assign", "end_delay", "take"])),
     st.tuples(st.just("delay"), st.integers(1, 4 * 24 * 60)),
     st.tuples(st.just("priority"), st.sampled_from(["low", "normal", "high", "urgent"])),
+    st.tuples(st.just("ask"), st.sampled_from(list(POLICY_RULES))),
     st.tuples(st.just("wait"), st.integers(0, 3 * 24 * 60 * 60)),
 ), min_size=1, max_size=14)
 
@@ -46,6 +60,7 @@ def desk(db_url):
     policy.set_policy(store, TECH, "urgent", 15, 10, 120)
     policy.set_policy(store, BILLING, None, 120, None, 1440)
     policy.set_policy(store, BILLING, "low", 600, 240)
+    add_policy_rules(store)
     yield d
     store.close()
 
@@ -74,6 +89,8 @@ class Run:
         d, root, tid, store = self.desk, self.desk.root, self.tid, self.store
         if name == "client":
             self.write(lambda: sv.client_reply(store, d.john, tid, "Any news?"))
+        elif name == "ask":
+            self.write(lambda: sv.client_reply(store, d.john, tid, f"Please {arg}."))
         elif name == "take":
             self.write(lambda: sv.take(store, root, tid))
         elif name in ("reply", "comment", "ok", "priority"):
@@ -116,7 +133,7 @@ class Run:
         with self.store.sql() as q:
             stored = step.load(q, self.tid)
             expected = replay(self.timeline, lambda d: hours.calendar_for(q, d),
-                              lambda d, p: step.policy(q, d, p))
+                              lambda d, p, a: step.policy(q, d, p, a))
         if stored is not None:
             stored.pop("breach_noted")
             expected.pop("breach_noted")

@@ -8,6 +8,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 
 from store import admin
 from store.rules.manage import add_rule, list_rules
+from store.sla.policy import set_policy
 from tests.desk import Desk
 from tests.snapshot_apps import LIVE, settle, until
 from tests.test_tui_workflow import SIZE
@@ -26,6 +27,7 @@ async def test_an_administrator_manages_the_rules(sqlite_desk: Desk) -> None:
     desk = sqlite_desk
     admin.add_reply_template(desk.store, "Got it", "Hello {client.name}.")
     add_rule(desk.store, None, "First", top=True)
+    set_policy(desk.store, "Billing", None, 60)
     app = TicketApp(desk.store, desk.root, live_interval=LIVE)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, TicketListScreen))
@@ -42,6 +44,7 @@ async def test_an_administrator_manages_the_rules(sqlite_desk: Desk) -> None:
         form.query_one("#assign-department", Select).value = "Billing"
         form.query_one("#reply", Input).value = "No such reply"
         form.query_one("#stop", Checkbox).value = True
+        form.query_one("#policy", Input).value = "Billing"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "No such reply" in str(form.query_one("#modal-error").render()))
         form.query_one("#reply", Input).value = "Got it"
@@ -50,7 +53,7 @@ async def test_an_administrator_manages_the_rules(sqlite_desk: Desk) -> None:
         made = list_rules(desk.store)[1]
         assert (made.name, made.conditions, made.actions, made.stop) == (
             "Certificates", {"words": ["ssl", "certificate"]},
-            {"assign_department": "Billing", "reply": "Got it"}, True)
+            {"assign_department": "Billing", "policy": "Billing", "reply": "Got it"}, True)
         assert screen.query_one("#rules-table", DataTable).cursor_row == 1
         await pilot.press("shift+up")
         await until(pilot, lambda: names(screen) == ["Certificates", "First"])

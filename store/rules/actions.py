@@ -1,7 +1,7 @@
 """What a rule does: its actions, a JSON object, done in this order:
 assign_department (id: the ticket moves there), assign_staff (id) or round_robin (the next of
 the department's staff who are not away, after the one this rule last chose), priority (1-4),
-top (place at the beginning of the queue), comment (an internal comment), favorite (a staff
+policy (a response-target policy's id: it wins over the ticket's own lookup, docs/sla.md), top (place at the beginning of the queue), comment (an internal comment), favorite (a staff
 member's id), reply (a predefined reply's id, its variables filled in: an automatic answer).
 
 Each returns the phrase the rule's system message says ("assigned to Billing"). Nothing here is
@@ -27,7 +27,7 @@ from ..sql import Sql
 from ..status import PRIORITIES
 from .conditions import Facts
 
-KEYS = ("assign_department", "assign_staff", "round_robin", "priority", "top", "comment",
+KEYS = ("assign_department", "assign_staff", "round_robin", "priority", "policy", "top", "comment",
         "favorite", "reply")
 
 
@@ -45,6 +45,8 @@ def apply(s: Session, rule_id: int, actions: dict, facts: Facts) -> list[str]:
     if "priority" in actions:
         q.run("UPDATE tickets SET priority = :p WHERE id = :t", {"p": actions["priority"], "t": tid})
         done.append(f"priority set to {PRIORITIES[actions['priority']]}")
+    if "policy" in actions:
+        done.append(_apply_policy(q, tid, actions["policy"]))
     if actions.get("top"):
         q.run("UPDATE tickets SET placed_first = TRUE WHERE id = :t", {"t": tid})
         done.append("placed at the beginning of the queue")
@@ -81,6 +83,18 @@ def _move(q: Sql, facts: Facts, department_id: int) -> str:
           {"d": department_id, "t": tid})
     facts.department_id = department_id
     return f'assigned to "{_name(q, "departments", department_id)}"'
+
+
+def _apply_policy(q: Sql, ticket_id: int, policy_id: int) -> str:
+    """The ticket's response targets are this policy's from now (the rule's event runs the step
+    in this transaction); on PostgreSQL only the operator, who runs the rules, may write it."""
+    from ..sla.policy import policy_name
+
+    name = policy_name(q, policy_id)
+    if name is None:
+        return "no policy applied: it is gone"
+    q.run("UPDATE tickets SET sla_policy_id = :p WHERE id = :t", {"p": policy_id, "t": ticket_id})
+    return f'response targets of "{name}" applied'
 
 
 def _to_staff(q: Sql, ticket_id: int, staff_id: int, at: datetime) -> str:

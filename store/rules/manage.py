@@ -39,7 +39,8 @@ def add_rule(store: Store, actor: StaffActor | None, name: str, *, on: str = "ne
              sender: str | None = None, hours: str | None = None,
              balance_below: str | None = None, incidents_below: int | None = None,
              assign_department: str | None = None, assign_staff: str | None = None,
-             round_robin: bool = False, priority: str | None = None, top: bool = False,
+             round_robin: bool = False, priority: str | None = None, policy: str | None = None,
+             top: bool = False,
              reply: str | None = None, comment: str | None = None, favorite: str | None = None,
              stop: bool = False, position: int | None = None) -> RuleView:
     """A new rule, last in the order unless a position (1 = first) is given."""
@@ -62,7 +63,7 @@ def add_rule(store: Store, actor: StaffActor | None, name: str, *, on: str = "ne
             conditions = _conditions(s, department, words, client, client_domain, service_kind,
                                      sender, hours, balance_below, incidents_below)
             actions = _actions(s, assign_department, assign_staff, round_robin, priority, top,
-                               reply, comment, favorite)
+                               reply, comment, favorite, policy)
         if not actions and not stop:
             raise BadInput("A rule needs at least one action (--then-...), or stop here (--stop).")
         last = s.scalar(select(func.max(Rule.position))) or 0
@@ -130,7 +131,7 @@ def _cents(value: str) -> int:
 
 
 def _actions(s: Session, assign_department, assign_staff, round_robin, priority, top, reply,
-             comment, favorite) -> dict:
+             comment, favorite, policy=None) -> dict:
     out: dict = {}
     if assign_department:
         out["assign_department"] = department_by_name(s, assign_department).id
@@ -140,6 +141,10 @@ def _actions(s: Session, assign_department, assign_staff, round_robin, priority,
         out["round_robin"] = True
     if priority is not None:
         out["priority"] = parse_priority(priority)
+    if policy:
+        from ..sla.policy import named_policy
+
+        out["policy"] = named_policy(plain_in(s), policy)
     if top:
         out["top"] = True
     if comment is not None:

@@ -43,7 +43,8 @@ _CONDITION_WORDS = {
 }
 _ACTION_WORDS = {
     "assign_department": "assign to {}", "assign_staff": "assign to {}",
-    "round_robin": "round-robin", "priority": "priority {}", "top": "place first",
+    "round_robin": "round-robin", "priority": "priority {}", "policy": "apply policy \"{}\"",
+    "top": "place first",
     "comment": "comment \"{}\"", "favorite": "favorite of {}", "reply": "answer with \"{}\"",
 }
 
@@ -91,6 +92,10 @@ class _Names:
                 out[key] = self._one("SELECT login FROM staff WHERE id = :id", out[key])
         if "priority" in out:
             out["priority"] = PRIORITIES.get(out["priority"], str(out["priority"]))
+        if "policy" in out:
+            from ..sla.policy import policy_name
+
+            out["policy"] = policy_name(self.q, out["policy"]) or f"#{out['policy']} (gone)"
         if "reply" in out:
             out["reply"] = self._one("SELECT title FROM reply_templates WHERE id = :id", out["reply"])
         return out

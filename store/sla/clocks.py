@@ -25,7 +25,10 @@ from .calendar import Calendar
 
 CLOCKS = ("first", "next", "resolution")
 INPUTS = ("department_id", "priority", "is_open", "awaiting_staff", "delayed_until")
-COLUMNS = INPUTS + (
+# The applied policy (a rule's, tickets.sla_policy_id; migration 0019) is an input too, kept
+# apart from INPUTS: 0016's triggers watch INPUTS, and no login writes it.
+APPLIED = "policy_id"
+COLUMNS = INPUTS + (APPLIED,) + (
     "first_target", "next_target", "resolution_target",
     "first_due", "first_left", "first_at", "first_met",
     "next_due", "next_left",
@@ -44,6 +47,7 @@ class Inputs(NamedTuple):
     awaiting_staff: bool
     delayed_until: datetime | None
     first_reply: datetime | None  # the earliest staff reply's time
+    policy_id: int | None = None  # the policy a rule applied: wins over the lookup
 
 
 class Targets(NamedTuple):
@@ -57,7 +61,12 @@ class Targets(NamedTuple):
 NO_TARGETS = Targets(None, None, None)
 Row = dict
 CalendarOf = Callable[[int], Calendar]
-PolicyOf = Callable[[int, int], "Targets | None"]
+PolicyOf = Callable[[int, int, "int | None"], "Targets | None"]
+
+
+def policy_key(i: Inputs) -> tuple:
+    """What chooses the ticket's policy: a change of it is a change of policy (2b)."""
+    return (i.department_id, i.priority, i.policy_id)
 
 
 def delayed(i: Inputs, at: datetime) -> bool:
@@ -134,10 +143,10 @@ def advance(r: Row, i: Inputs, at: datetime, calendar_of: CalendarOf, policy_of:
                     r[f"{c}_due"], r[f"{c}_left"] = old.add(at, r[f"{c}_left"]), None
         if delayed(i, at):
             _pause_running(r, at, old, i.delayed_until)
-    # b. The policy changed (another department or priority).
-    if (r["department_id"], r["priority"]) != (i.department_id, i.priority):
+    # b. The policy changed (another department or priority, a rule's applied policy or its end).
+    if (r["department_id"], r["priority"], r[APPLIED]) != policy_key(i):
         _change_policy(r, i, at, calendar_of(r["department_id"]), cal,
-                       policy_of(i.department_id, i.priority), s_open)
+                       policy_of(*policy_key(i)), s_open)
     # c. The first response.
     if r["first_at"] is None and i.first_reply is not None and active(r, "first"):
         ok = met(r, "first", i.first_reply)
@@ -233,3 +242,4 @@ def _finish(r: Row, i: Inputs, at: datetime) -> None:
     r["due"] = min(dues) if i.is_open and dues else None
     for name in INPUTS:
         r[name] = getattr(i, name)
+    r[APPLIED] = i.policy_id

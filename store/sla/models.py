@@ -88,6 +88,7 @@ class TicketSla(Base):
     is_open: Mapped[bool | None] = mapped_column(Boolean)
     awaiting_staff: Mapped[bool | None] = mapped_column(Boolean)
     delayed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    policy_id: Mapped[int | None] = mapped_column(Integer)  # the applied policy (0019), no FK
     # the targets in effect (minutes)
     first_target: Mapped[int | None] = mapped_column(Integer)
     next_target: Mapped[int | None] = mapped_column(Integer)

@@ -12,8 +12,36 @@ store/sla/pg_calendar.py's.
 
 from __future__ import annotations
 
-from .clocks import CLOCKS, COLUMNS, INPUTS
+from .clocks import APPLIED, CLOCKS, COLUMNS, INPUTS
+
+# The texts as released: 0016's, 0018's; from 0019 the applied policy (tickets.sla_policy_id,
+# ticket_sla.policy_id) is an input, the policy of a rule that wins over the lookup.
+BEFORE_APPLIED = ("0016", "0018")
 SIGNATURE = "ticket_tui_sla_refresh(integer, timestamptz)"
+
+
+def applied(revision: str) -> bool:
+    return revision not in BEFORE_APPLIED
+
+
+def columns(revision: str) -> tuple[str, ...]:
+    """ticket_sla's columns the step writes in that revision."""
+    return COLUMNS if applied(revision) else tuple(c for c in COLUMNS if c != APPLIED)
+
+
+def lookup(revision: str) -> str:
+    """The ticket's policy into p: the applied one while it exists, else the (department,
+    priority) lookup; FOUND says whether there is one."""
+    by_priority = """SELECT s.first_response, s.next_response, s.resolution INTO p FROM sla_policies s
+             WHERE s.department_id = i.department_id AND s.priority IN (i.priority, 0)
+             ORDER BY s.priority DESC LIMIT 1;"""
+    if not applied(revision):
+        return by_priority
+    return f"""SELECT s.first_response, s.next_response, s.resolution INTO p FROM sla_policies s
+             WHERE s.id = i.policy_id;
+            IF NOT FOUND THEN
+            {by_priority}
+            END IF;"""
 TRIGGER_FUNCTION = "ticket_tui_sla_event()"
 INPUT_FUNCTION = "ticket_tui_sla_input()"
 
@@ -87,8 +115,9 @@ def close(cal: str) -> str:
         END IF;""")
 
 
-def finish() -> str:
+def finish(revision: str) -> str:
     """3. The soonest due of the clocks counting now or when the delay ends; inputs := I."""
+    kept = "\n        r.policy_id := i.policy_id;" if applied(revision) else ""
     dues = ", ".join(f"CASE WHEN {active(c)} THEN r.{c}_due END" for c in CLOCKS)
     return f"""
         r.due := CASE WHEN i.is_open THEN least({dues}) END;
@@ -96,10 +125,11 @@ def finish() -> str:
         r.priority := i.priority;
         r.is_open := i.is_open;
         r.awaiting_staff := i.awaiting_staff;
-        r.delayed_until := i.delayed_until;"""
+        r.delayed_until := i.delayed_until;{kept}"""
 
 
-START = f"""
+def start(revision: str) -> str:
+    return f"""
         -- 1. A policy applies to the ticket for the first time.
         r.ticket_id := ticket;
         r.breached := false;
@@ -118,7 +148,7 @@ START = f"""
         IF {DELAYED} THEN{pause_running("new", "i.delayed_until")}
         END IF;
         IF NOT i.is_open THEN{close("new")}
-        END IF;{finish()}"""
+        END IF;{finish(revision)}"""
 
 
 def _change_policy(c: str, revision: str) -> str:
@@ -179,11 +209,9 @@ def advance(revision: str) -> str:
             IF {DELAYED} THEN{pause_running("old", "i.delayed_until")}
             END IF;
         END IF;
-        -- b. The policy changed (another department or priority).
-        IF (r.department_id, r.priority) IS DISTINCT FROM (i.department_id, i.priority) THEN
-            SELECT s.first_response, s.next_response, s.resolution INTO p FROM sla_policies s
-             WHERE s.department_id = i.department_id AND s.priority IN (i.priority, 0)
-             ORDER BY s.priority DESC LIMIT 1;  -- none: every clock stops
+        -- b. The policy changed (another department or priority; from 0019 an applied one).
+        IF {key("r", revision)} IS DISTINCT FROM {key("i", revision)} THEN
+            {lookup(revision)}  -- none: every clock stops
             {each(lambda c: _change_policy(c, revision))}
             r.first_target := p.first_response;
             r.next_target := p.next_response;
@@ -224,13 +252,20 @@ def advance(revision: str) -> str:
             END IF;
         ELSIF NOT s_open AND i.is_open THEN
             r.resolution_met := NULL;{each(_resume)}
-        END IF;{finish()}"""
+        END IF;{finish(revision)}"""
+
+
+def key(record: str, revision: str) -> str:
+    """clocks.policy_key: what chooses the policy."""
+    extra = f", {record}.policy_id" if applied(revision) else ""
+    return f"({record}.department_id, {record}.priority{extra})"
 
 
 # The staff replies that count as a response: from 0018 neither a response rule's automatic
 # answer nor a reply still held (undo send) until it is released.
 FIRST_REPLY = {"0016": "m.kind = 'staff'",
                "0018": "m.kind = 'staff' AND NOT m.automatic AND m.held_until IS NULL"}
+FIRST_REPLY["0019"] = FIRST_REPLY["0018"]
 
 
 # From 0018 the operator's seeding session may say `ticket_tui.no_sla = on` (store/seed): its
@@ -242,7 +277,7 @@ NO_SLA = """
                 END IF;"""
 
 
-def statements(schema: str, owner: str, revision: str = "0018") -> list[str]:
+def statements(schema: str, owner: str, revision: str = "0019") -> list[str]:
     """The refresh function and the trigger function (both the owner's, definers), as the
     migration `revision` installs them (0016's text stays as it was released)."""
     definer = f"SECURITY DEFINER SET search_path = {schema}, pg_temp"
@@ -269,16 +304,14 @@ def statements(schema: str, owner: str, revision: str = "0018") -> list[str]:
                     END IF;
                     SELECT t.department_id, t.priority, t.is_open, t.awaiting_staff, t.delayed_until,
                            (SELECT min(m.created_at) FROM messages m
-                             WHERE m.ticket_id = t.id AND {FIRST_REPLY[revision]}) AS first_reply
+                             WHERE m.ticket_id = t.id AND {FIRST_REPLY[revision]}) AS first_reply{
+                           ", t.sla_policy_id AS policy_id" if applied(revision) else ""}
                       INTO i FROM tickets t WHERE t.id = ticket;
                     IF NOT FOUND THEN
                         RETURN;
                     END IF;
                     IF stored.ticket_id IS NULL THEN
-                        SELECT s.first_response, s.next_response, s.resolution INTO p
-                          FROM sla_policies s
-                         WHERE s.department_id = i.department_id AND s.priority IN (i.priority, 0)
-                         ORDER BY s.priority DESC LIMIT 1;
+                        {lookup(revision)}
                         IF NOT FOUND THEN
                             RETURN;
                         END IF;
@@ -286,7 +319,7 @@ def statements(schema: str, owner: str, revision: str = "0018") -> list[str]:
                     SELECT c.zone, c.spans, c.holidays INTO new_zone, new_spans, new_holidays
                       FROM ticket_tui_department_calendar(i.department_id) c;
                     IF stored.ticket_id IS NULL THEN
-                        {START}
+                        {start(revision)}
                         INSERT INTO ticket_sla SELECT (r).* ON CONFLICT (ticket_id) DO NOTHING;
                         IF FOUND THEN
                             RETURN;
@@ -304,8 +337,9 @@ def statements(schema: str, owner: str, revision: str = "0018") -> list[str]:
                     END IF;
                     {advance(revision)}
                     IF r IS DISTINCT FROM stored THEN
-                        UPDATE ticket_sla t SET ({", ".join(COLUMNS)}) =
-                            ({", ".join(f"r.{n}" for n in COLUMNS)}) WHERE t.ticket_id = ticket;
+                        UPDATE ticket_sla t SET ({", ".join(columns(revision))}) =
+                            ({", ".join(f"r.{n}" for n in columns(revision))})
+                         WHERE t.ticket_id = ticket;
                     END IF;
                     RETURN;
                 END LOOP;

@@ -110,3 +110,28 @@ def remove_policy(store: Store, department: str, priority: str | int | None) -> 
         _written(q.rows("DELETE FROM sla_policies WHERE department_id = :d AND priority = :p "
                         "RETURNING id", {"d": dept, "p": level}))
         return Policy(name, level, *found)
+
+
+def named_policy(q, which: str) -> int:
+    """The id of the policy named "DEPARTMENT" (its any-priority policy) or "DEPARTMENT/PRIORITY"
+    (`rule add --then-policy`); NotFound when there is none."""
+    department, _, level = which.strip().rpartition("/")
+    if not department or level.strip().lower() not in {*PRIORITIES.values(), "any"}:
+        department, level = which.strip(), None  # a department whose name holds a "/"
+    level = _priority(level)
+    dept, name = department_id(q, department)
+    found = q.value("SELECT id FROM sla_policies WHERE department_id = :d AND priority = :p",
+                    {"d": dept, "p": level})
+    if found is None:
+        which_one = "any priority" if level == ANY_PRIORITY else f"{PRIORITIES[level]} priority"
+        raise NotFound(f"{name} has no response-target policy for {which_one}.")
+    return found
+
+
+def policy_name(q, policy_id: int) -> str | None:
+    """"Billing" (any priority) or "Billing/urgent"; None when the policy is gone."""
+    found = q.row("SELECT d.name, p.priority FROM sla_policies p JOIN departments d "
+                  "ON d.id = p.department_id WHERE p.id = :i", {"i": policy_id})
+    if found is None:
+        return None
+    return found[0] if found[1] == ANY_PRIORITY else f"{found[0]}/{PRIORITIES[found[1]]}"

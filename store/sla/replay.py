@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .calendar import Calendar
-from .clocks import COLUMNS, CLOCKS, Inputs, Targets
+from .clocks import APPLIED, COLUMNS, CLOCKS, Inputs, Targets, policy_key
 
 MINUTE = timedelta(minutes=1)
 
@@ -55,7 +55,7 @@ class _Clock:
 
 
 def replay(timeline: Iterable[tuple[datetime, Inputs]], calendar_of: Callable[[int], Calendar],
-           policy_of: Callable[[int, int], Targets | None]) -> dict | None:
+           policy_of: Callable[[int, int, int | None], Targets | None]) -> dict | None:
     """The row after the last step of `timeline` ((moment, inputs) in order), or None when no
     policy ever applied."""
     walk = _Walk(calendar_of, policy_of)
@@ -83,7 +83,7 @@ class _Walk:
 
     def step(self, at: datetime, i: Inputs) -> None:
         if not self.started:
-            p = self.policy_of(i.department_id, i.priority)
+            p = self.policy_of(*policy_key(i))
             if p is not None:
                 self._start(at, i, p)
             return
@@ -98,7 +98,7 @@ class _Walk:
                     c.since = i.delayed_until
                 elif c.since > at:  # the delay in effect ended early
                     c.since = at
-        if (s.department_id, s.priority) != (i.department_id, i.priority):
+        if policy_key(s) != policy_key(i):
             self._new_policy(at, i, cal_old)
         cal = self.calendar_of(i.department_id)
         first = self.clocks["first"]
@@ -144,7 +144,7 @@ class _Walk:
         self.last, self.at = i, at
 
     def _new_policy(self, at: datetime, i: Inputs, cal_old: Calendar) -> None:
-        p = self.policy_of(i.department_id, i.priority) or Targets(None, None, None)
+        p = self.policy_of(*policy_key(i)) or Targets(None, None, None)
         for name, c in self.clocks.items():
             if c is None:
                 continue
@@ -164,6 +164,7 @@ class _Walk:
         r = dict.fromkeys(COLUMNS)
         for name in ("department_id", "priority", "is_open", "awaiting_staff", "delayed_until"):
             r[name] = getattr(i, name)
+        r[APPLIED] = i.policy_id
         r["first_target"], r["next_target"], r["resolution_target"] = self.targets
         r["first_at"], r["first_met"], r["first_due"] = self.first_at, self.first_met, self.first_due_kept
         r["resolution_met"], r["breached"] = self.resolution_met, self.breached

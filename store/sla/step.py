@@ -14,7 +14,7 @@ from datetime import datetime
 
 from ..sql import Sql, expand, utc
 from . import python_step_runs
-from .clocks import COLUMNS, TIMES, Inputs, Row, Targets, advance, start
+from .clocks import APPLIED, COLUMNS, TIMES, Inputs, Row, Targets, advance, start
 from .hours import calendar_for
 
 
@@ -83,13 +83,13 @@ def refresh(q: Sql, ticket_id: int, at: datetime) -> None:
         return calendars[department_id]
 
     if stored is None:
-        p = policy(q, i.department_id, i.priority)
+        p = policy(q, i.department_id, i.priority, i.policy_id)
         if p is None:
             return
         save(q, ticket_id, start(i, p, at, calendar_of(i.department_id)), insert=True)
         return
     row = dict(stored)
-    advance(row, i, at, calendar_of, lambda d, p: policy(q, d, p))
+    advance(row, i, at, calendar_of, lambda d, p, a: policy(q, d, p, a))
     if row != stored:
         save(q, ticket_id, row, insert=False)
 
@@ -97,21 +97,31 @@ def refresh(q: Sql, ticket_id: int, at: datetime) -> None:
 # A response: a staff reply, not a response rule's automatic answer, not one still held (undo
 # send; it counts at its own time once released). pg_refresh.py's FIRST_REPLY is the same.
 FIRST_REPLY = "m.kind = 'staff' AND m.automatic = FALSE AND m.held_until IS NULL"
+# The policy a rule applied (migration 0019). (A test of an older schema says NULL here and
+# leaves policy_id out of COLUMNS, as it says its FIRST_REPLY.)
+APPLIED_INPUT = "t.sla_policy_id"
 
 
 def read_inputs(q: Sql, ticket_id: int) -> Inputs | None:
     found = q.row("SELECT department_id, priority, is_open, awaiting_staff, delayed_until, "
                   "(SELECT min(m.created_at) FROM messages m WHERE m.ticket_id = t.id "
-                  f"AND {FIRST_REPLY}) FROM tickets t WHERE t.id = :t", {"t": ticket_id})
+                  f"AND {FIRST_REPLY}), {APPLIED_INPUT} FROM tickets t WHERE t.id = :t",
+                  {"t": ticket_id})
     if found is None:
         return None
-    dept, priority, is_open, awaiting, delayed_until, first_reply = found
+    dept, priority, is_open, awaiting, delayed_until, first_reply, applied = found
     return Inputs(dept, priority, bool(is_open), bool(awaiting), utc(delayed_until),
-                  utc(first_reply))
+                  utc(first_reply), applied)
 
 
-def policy(q: Sql, department_id: int, priority: int) -> Targets | None:
-    """The policy for (department, priority), else the department's for any priority."""
+def policy(q: Sql, department_id: int, priority: int, applied: int | None = None) -> Targets | None:
+    """The policy a rule applied while it exists (docs/sla.md), else the one for (department,
+    priority), else the department's for any priority."""
+    if applied is not None:
+        found = q.row("SELECT first_response, next_response, resolution FROM sla_policies "
+                      "WHERE id = :i", {"i": applied})
+        if found is not None:
+            return Targets(*found)
     found = q.row("SELECT first_response, next_response, resolution FROM sla_policies "
                   "WHERE department_id = :d AND priority IN (:p, 0) ORDER BY priority DESC",
                   {"d": department_id, "p": priority})
@@ -123,7 +133,7 @@ def load(q: Sql, ticket_id: int) -> Row | None:
                   {"t": ticket_id})
     if found is None:
         return None
-    row = dict(zip(COLUMNS, found))
+    row = {APPLIED: None, **dict(zip(COLUMNS, found))}
     for name in COLUMNS:
         if name in TIMES:
             row[name] = utc(row[name])

@@ -30,6 +30,7 @@ INPUTS = (  # (id, label, placeholder)
     ("reply", "Answer with (predefined reply)", "its title"),
     ("comment", "Internal comment", ""),
     ("favorite", "Favorite of (login)", ""),
+    ("policy", "Apply policy", "Billing/urgent"),
 )
 CHECKS = (("round-robin", "Round-robin"), ("top", "Place first"), ("stop", "Stop here"))
 
@@ -114,7 +115,8 @@ class RuleForm(FormModal):
                   assign_staff=self._value("assign-staff"), round_robin=checked["round-robin"],
                   priority=self._choice("priority"), top=checked["top"],
                   reply=self._value("reply"), comment=self._value("comment"),
-                  favorite=self._value("favorite"), stop=checked["stop"],
+                  favorite=self._value("favorite"), policy=self._value("policy"),
+                  stop=checked["stop"],
                   done=lambda made: self.dismiss(made.name))
 
 
