@@ -9,29 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, MetaData,
+    BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary,
     SmallInteger, String, Text, text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
+from .base import Base
 from .clock import utcnow
+from .sla import models as _sla_models  # noqa: F401 - tickets.sla_policy_id's table, on Base
 from .types import UTCDateTime
-
-# Stable constraint names, so migrations can refer to them on both dialects.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 MESSAGE_KINDS = ("client", "staff", "internal", "system")
 SERVICE_KINDS = ("domain", "vps", "hosting", "other")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 def _now() -> Mapped[datetime]:

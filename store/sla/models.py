@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..models import Base
+from ..base import Base
 from ..types import UTCDateTime
 from . import ANY_PRIORITY
 
