@@ -277,6 +277,18 @@ NO_SLA = """
                 END IF;"""
 
 
+def install(op, owner: str, revision: str) -> None:
+    """Puts migration `revision`'s step in place (Alembic's `op`), the owner's, nobody's else."""
+    if (bind := op.get_bind()).dialect.name != "postgresql":
+        return
+    schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
+    for sql in statements(schema, owner, revision=revision):
+        op.execute(sql)
+    for fn in (SIGNATURE, TRIGGER_FUNCTION, INPUT_FUNCTION):
+        op.execute(f"ALTER FUNCTION {schema}.{fn} OWNER TO {owner}")
+        op.execute(f"REVOKE ALL ON FUNCTION {schema}.{fn} FROM PUBLIC")
+
+
 def statements(schema: str, owner: str, revision: str = "0019") -> list[str]:
     """The refresh function and the trigger function (both the owner's, definers), as the
     migration `revision` installs them (0016's text stays as it was released)."""

@@ -34,19 +34,6 @@ depends_on = None
 
 OWNER = "ticket_tui_owner"
 IMPORTED = ", from the mail history"  # store/mail/importer.py's _desk_answer's event detail
-DEFINERS = (pg_refresh.SIGNATURE, pg_refresh.TRIGGER_FUNCTION, pg_refresh.INPUT_FUNCTION)
-
-
-def _install(text_of: str) -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
-    for sql in pg_refresh.statements(schema, OWNER, revision=text_of):
-        op.execute(sql)
-    for fn in DEFINERS:  # CREATE OR REPLACE keeps them; said again so nothing relies on it
-        op.execute(f"ALTER FUNCTION {schema}.{fn} OWNER TO {OWNER}")
-        op.execute(f"REVOKE ALL ON FUNCTION {schema}.{fn} FROM PUBLIC")
 
 
 def upgrade() -> None:
@@ -59,10 +46,10 @@ def upgrade() -> None:
                "NULL AND NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = "
                "messages.ticket_id AND e.action = 'reply' AND e.detail = "
                f"'message #' || messages.id || '{IMPORTED}')")
-    _install("0018")
+    pg_refresh.install(op, OWNER, "0018")
 
 
 def downgrade() -> None:
-    _install("0016")
+    pg_refresh.install(op, OWNER, "0016")
     # (SQLite drops a column in place: a batch copy of messages would lose 0002's triggers)
     op.execute("ALTER TABLE messages DROP COLUMN automatic")

@@ -34,19 +34,6 @@ depends_on = None
 OWNER = "ticket_tui_owner"
 FK = "fk_tickets_sla_policy_id_sla_policies"
 GUARD = "ticket_tui_no_applied_policy"
-DEFINERS = (pg_refresh.SIGNATURE, pg_refresh.TRIGGER_FUNCTION, pg_refresh.INPUT_FUNCTION)
-
-
-def _install(text_of: str) -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    schema = bind.exec_driver_sql("SELECT current_schema()").scalar()
-    for sql in pg_refresh.statements(schema, OWNER, revision=text_of):
-        op.execute(sql)
-    for fn in DEFINERS:
-        op.execute(f"ALTER FUNCTION {schema}.{fn} OWNER TO {OWNER}")
-        op.execute(f"REVOKE ALL ON FUNCTION {schema}.{fn} FROM PUBLIC")
 
 
 def upgrade() -> None:
@@ -62,7 +49,7 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE tickets ADD COLUMN sla_policy_id INTEGER CONSTRAINT {FK} "
                    f"{reference}")
     op.add_column("ticket_sla", sa.Column("policy_id", sa.Integer(), nullable=True))
-    _install("0019")
+    pg_refresh.install(op, OWNER, "0019")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"""CREATE OR REPLACE FUNCTION {GUARD}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
@@ -78,7 +65,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _install("0018")
+    pg_refresh.install(op, OWNER, "0018")
     op.execute("ALTER TABLE ticket_sla DROP COLUMN policy_id")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP TRIGGER IF EXISTS {GUARD} ON tickets")
